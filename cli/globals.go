@@ -1,0 +1,43 @@
+package cli
+
+import (
+	"io"
+	"os"
+)
+
+// Globals are the flags every command shares. Kong fills them from flags
+// and environment variables; commands receive them by pointer.
+type Globals struct {
+	Identity string   `short:"i" name:"identity" env:"ATMOS_IDENTITY" placeholder:"NAME" help:"Identity to use; bare -i opens a selector; false|0|no|off disables atmos-auth."`
+	Profile  []string `name:"profile" env:"ATMOS_PROFILE" sep:"," placeholder:"A,B" help:"Profiles to merge over the base configuration, in order."`
+	Config   string   `name:"config" env:"ATMOS_CLI_CONFIG_PATH" placeholder:"PATH" help:"Path to atmos.yaml (or the directory holding it)."`
+	LogLevel string   `name:"log-level" placeholder:"LEVEL" help:"Log level: Debug, Info, Warn, Error (overrides auth.logs.level)."`
+	NoColor  bool     `name:"no-color" env:"NO_COLOR" help:"Disable colour output."`
+
+	// IO and process context, replaceable in tests.
+	Stdin  io.Reader `kong:"-"`
+	Stdout io.Writer `kong:"-"`
+	Stderr io.Writer `kong:"-"`
+	// Getenv reads the environment (os.Getenv by default).
+	Getenv func(string) string `kong:"-"`
+}
+
+// IdentitySelect is the value the argument pre-parser gives --identity when
+// it was passed without a value: the user asked for the selector.
+const IdentitySelect = "\x00select"
+
+// Defaults fills the IO fields.
+func (g *Globals) Defaults() {
+	if g.Stdin == nil {
+		g.Stdin = os.Stdin
+	}
+	if g.Stdout == nil {
+		g.Stdout = os.Stdout
+	}
+	if g.Stderr == nil {
+		g.Stderr = os.Stderr
+	}
+	if g.Getenv == nil {
+		g.Getenv = os.Getenv
+	}
+}

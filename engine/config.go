@@ -1,0 +1,49 @@
+package engine
+
+// Config is the auth: section of atmos.yaml after profiles were merged,
+// !env tags resolved and every entry decoded into its kind's typed spec.
+type Config struct {
+	// Path is the base atmos.yaml the configuration was loaded from ("" when
+	// none was found and the embedded default is in use).
+	Path string
+	// Files lists every file merged, base first, then profile files in order.
+	Files []string
+	// Profiles are the active profile names, in merge order.
+	Profiles []string
+
+	Logs    LogsConfig
+	Keyring KeyringConfig
+
+	Providers    map[string]*Entry
+	Identities   map[string]*Entry
+	Integrations map[string]*Entry
+
+	// Order of names as they appear (base file first, then profile additions).
+	ProviderOrder    []string
+	IdentityOrder    []string
+	IntegrationOrder []string
+}
+
+// LogsConfig is auth.logs.
+type LogsConfig struct {
+	Level string `yaml:"level"` // Debug, Info, Warn, Error
+	File  string `yaml:"file"`
+}
+
+// KeyringConfig is auth.keyring.
+type KeyringConfig struct {
+	Type string      `yaml:"type"` // system, file, memory
+	Spec KeyringSpec `yaml:"spec"`
+}
+
+// KeyringSpec holds backend options.
+type KeyringSpec struct {
+	// Path overrides the file backend's directory.
+	Path string `yaml:"path"`
+	// PasswordEnv names the variable holding the file backend's password
+	// (default ATMOS_KEYRING_PASSWORD).
+	PasswordEnv string `yaml:"password_env"`
+	// Backend narrows "system" to one OS store (keychain, wincred,
+	// secret-service, kwallet, keyctl, pass).
+	Backend string `yaml:"backend"`
+}

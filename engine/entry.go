@@ -1,0 +1,82 @@
+package engine
+
+import "gopkg.in/yaml.v3"
+
+// Role is what an entry of the auth: section is.
+type Role int
+
+const (
+	RoleProvider Role = iota
+	RoleIdentity
+	RoleIntegration
+)
+
+func (r Role) String() string {
+	switch r {
+	case RoleProvider:
+		return "provider"
+	case RoleIdentity:
+		return "identity"
+	default:
+		return "integration"
+	}
+}
+
+// Via is the chain link of an identity or integration.
+type Via struct {
+	Provider string `yaml:"provider"`
+	Identity string `yaml:"identity"`
+}
+
+// Entry is one provider, identity or integration of the configuration.
+type Entry struct {
+	Name    string
+	Role    Role
+	Kind    string
+	Default bool
+	Via     Via
+	// Spec is the kind's typed spec (nil when the kind is unknown).
+	Spec any
+	// Pos is where the entry's name appears.
+	Pos  Pos
+	node *yaml.Node
+}
+
+// Pos is a position in a configuration file.
+type Pos struct {
+	File string
+	Line int
+	Col  int
+}
+
+func (p Pos) String() string {
+	if p.File == "" {
+		return ""
+	}
+	if p.Line == 0 {
+		return p.File
+	}
+	return p.File + ":" + itoa(p.Line) + ":" + itoa(p.Col)
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}
