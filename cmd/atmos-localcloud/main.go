@@ -1,0 +1,91 @@
+// Command atmos-localcloud serves the local cloud: an emulator of IAM
+// Identity Center (sso-oidc and the SSO portal), STS and ECR for tests and
+// the demo. It prints its URL on the first line of stdout and serves until
+// SIGINT or SIGTERM.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/atmos-auth/atmos-auth/localcloud"
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("atmos-localcloud", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:0", "address to listen on")
+	urlFile := fs.String("url-file", "", "write the URL to this file once ready")
+	autoApprove := fs.Bool("auto-approve", false, "approve every device authorization")
+	approveDelay := fs.Duration("auto-approve-delay", 0, "with --auto-approve, approve after this delay")
+	latency := fs.Duration("latency", 0, "delay added to every request")
+	accounts := fs.Int("accounts", 0, "generate this many extra accounts")
+	rolesPer := fs.Int("roles-per-account", 3, "permission sets per generated account")
+	lifetime := fs.Duration("credential-lifetime", 0, "cap the lifetime of issued AWS credentials")
+	tokenTTL := fs.Duration("access-token-ttl", 8*time.Hour, "lifetime of SSO access tokens")
+	poll := fs.Duration("poll-interval", time.Second, "device-flow polling interval (faster polls get SlowDown)")
+	mfa := fs.String("mfa-code", localcloud.DefaultMFACode, "the MFA code GetSessionToken accepts")
+	ecrPassword := fs.String("ecr-password", localcloud.DefaultECRPassword, "password inside ECR authorization tokens")
+	ecrProxy := fs.String("ecr-proxy-endpoint", "", "ECR proxy endpoint (default https://<account>.dkr.ecr.us-east-1.amazonaws.com)")
+	verbose := fs.Bool("v", false, "log every request (operation names and ids only) to stderr")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "atmos-localcloud: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	opts := []localcloud.Option{
+		localcloud.WithLogger(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))),
+		localcloud.WithLatency(*latency),
+		localcloud.WithCredentialLifetime(*lifetime),
+		localcloud.WithAccessTokenTTL(*tokenTTL),
+		localcloud.WithPollInterval(*poll),
+		localcloud.WithMFACode(*mfa),
+		localcloud.WithECR(*ecrPassword, *ecrProxy),
+	}
+	if *autoApprove {
+		opts = append(opts, localcloud.WithAutoApprove(*approveDelay))
+	}
+	if *accounts > 0 {
+		opts = append(opts, localcloud.WithGeneratedOrg(*accounts, *rolesPer))
+	}
+	srv := localcloud.New(opts...)
+	if err := srv.Start(*addr); err != nil {
+		fmt.Fprintf(stderr, "atmos-localcloud: %v\n", err)
+		return 1
+	}
+	fmt.Fprintln(stdout, srv.URL())
+	if *urlFile != "" {
+		tmp := *urlFile + ".tmp"
+		err := os.WriteFile(tmp, []byte(srv.URL()+"\n"), 0o644)
+		if err == nil {
+			err = os.Rename(tmp, *urlFile)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "atmos-localcloud: write url file: %v\n", err)
+			_ = srv.Close()
+			return 1
+		}
+	}
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	<-sig
+	if err := srv.Close(); err != nil {
+		fmt.Fprintf(stderr, "atmos-localcloud: shutdown: %v\n", err)
+		return 1
+	}
+	return 0
+}
