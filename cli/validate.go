@@ -1,8 +1,59 @@
 package cli
 
+import (
+	"errors"
+	"fmt"
+
+	"github.com/atmos-auth/atmos-auth/engine"
+)
+
 // ValidateCmd is `atmos-auth validate`.
 type ValidateCmd struct {
 	Verbose bool `short:"v" help:"Print each identity's resolved chain."`
 }
 
-func (c *ValidateCmd) Run(g *Globals) error { return Configf("not built yet") }
+func (c *ValidateCmd) Run(g *Globals) error {
+	cfg, err := g.LoadConfig()
+	if err != nil {
+		return err
+	}
+	verr := cfg.Validate()
+	if verr != nil {
+		var ce *engine.ConfigError
+		if errors.As(verr, &ce) {
+			for _, d := range ce.Diags {
+				fmt.Fprintln(g.Stderr, d.String())
+			}
+			fmt.Fprintf(g.Stderr, "%d problem%s found\n", len(ce.Diags), plural(len(ce.Diags)))
+			return &ExitError{Code: ExitConfig}
+		}
+		return ConfigErr(verr)
+	}
+	if c.Verbose {
+		for _, f := range cfg.Files {
+			fmt.Fprintf(g.Stdout, "file: %s\n", f)
+		}
+		for _, n := range cfg.IdentityOrder {
+			ch, _ := cfg.Chain(n)
+			fmt.Fprintf(g.Stdout, "%s (%s): %s\n", n, cfg.Identities[n].Kind, engine.ChainString(ch))
+		}
+	}
+	fmt.Fprintf(g.Stdout, "configuration is valid: %d provider%s, %d identit%s, %d integration%s\n",
+		len(cfg.Providers), plural(len(cfg.Providers)), len(cfg.Identities), pluralY(len(cfg.Identities)),
+		len(cfg.Integrations), plural(len(cfg.Integrations)))
+	return nil
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func pluralY(n int) string {
+	if n == 1 {
+		return "y"
+	}
+	return "ies"
+}

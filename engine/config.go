@@ -22,6 +22,10 @@ type Config struct {
 	ProviderOrder    []string
 	IdentityOrder    []string
 	IntegrationOrder []string
+
+	decodeDiags []Diag
+	// fields holds, per entry, the position of each decoded field path.
+	fields map[*Entry]map[string]Pos
 }
 
 // LogsConfig is auth.logs.
@@ -47,3 +51,6 @@ type KeyringSpec struct {
 	// secret-service, kwallet, keyctl, pass).
 	Backend string `yaml:"backend"`
 }
+
+// decodeDiags are problems found while decoding (kept for Validate).
+func (c *Config) DecodeProblems() []Diag { return c.decodeDiags }

@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/atmos-auth/atmos-auth/engine"
+)
+
+// loadOptions maps the global flags onto engine.LoadOptions.
+func (g *Globals) loadOptions() engine.LoadOptions {
+	return engine.LoadOptions{ConfigPath: g.Config, Profiles: g.Profile, Getenv: g.Getenv}
+}
+
+// LoadConfig loads the configuration without judging it.
+func (g *Globals) LoadConfig() (*engine.Config, error) {
+	cfg, err := engine.Load(g.loadOptions())
+	if err != nil {
+		return nil, wrapConfigErr(err)
+	}
+	return cfg, nil
+}
+
+// LoadValidConfig loads the configuration and fails (exit 2) with every
+// problem when it is not valid.
+func (g *Globals) LoadValidConfig() (*engine.Config, error) {
+	cfg, err := g.LoadConfig()
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, wrapConfigErr(fmt.Errorf("invalid configuration (run `atmos-auth validate` for details):\n%w", err))
+	}
+	return cfg, nil
+}
+
+func wrapConfigErr(err error) error {
+	var ce *engine.ConfigError
+	if errors.As(err, &ce) {
+		return ConfigErr(err)
+	}
+	return err
+}
+
+// Disabled reports whether an identity value turns atmos-auth off.
+func Disabled(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "false", "0", "no", "off":
+		return true
+	}
+	return false
+}
+
+// isTTY reports whether f is a terminal.
+func isTTY(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// inCI reports whether we run in a CI system.
+func (g *Globals) inCI() bool {
+	v := g.Getenv("CI")
+	return v != "" && v != "false" && v != "0"
+}
+
+// interactive reports whether prompts and selectors may be shown.
+func (g *Globals) interactive() bool {
+	if g.inCI() {
+		return false
+	}
+	in, ok := g.Stdin.(*os.File)
+	if !ok || !isTTY(in) {
+		return false
+	}
+	errf, ok := g.Stderr.(*os.File)
+	return ok && isTTY(errf)
+}

@@ -1,0 +1,142 @@
+package engine
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// fieldChecker validates one entry's fields, reporting at their positions.
+type fieldChecker struct {
+	d       *diags
+	entry   *Entry
+	subject string
+	fields  map[string]Pos
+}
+
+// pos returns the position of path, or of its nearest given parent, or of
+// the entry.
+func (c *fieldChecker) pos(path string) Pos {
+	for p := path; p != ""; {
+		if pos, ok := c.fields[p]; ok {
+			return pos
+		}
+		i := strings.LastIndex(p, ".")
+		if i < 0 {
+			break
+		}
+		p = p[:i]
+	}
+	return c.entry.Pos
+}
+
+func (c *fieldChecker) has(path string) bool { _, ok := c.fields[path]; return ok }
+
+func (c *fieldChecker) errf(path, hint, format string, args ...any) {
+	c.d.add(c.pos(path), c.subject, hint, format, args...)
+}
+
+// required reports a missing or empty field and returns whether it is set.
+func (c *fieldChecker) required(path, value string) bool {
+	if strings.TrimSpace(value) != "" {
+		return true
+	}
+	if c.has(path) {
+		c.errf(path, "", "%s is empty", path)
+	} else {
+		c.errf(path, "", "missing required field %s", path)
+	}
+	return false
+}
+
+func (c *fieldChecker) match(path, value string, re *regexp.Regexp, what, example string) {
+	if value == "" || re.MatchString(value) {
+		return
+	}
+	hint := ""
+	if example != "" {
+		hint = "for example " + example
+	}
+	c.errf(path, hint, "%s: %q is not a valid %s", path, value, what)
+}
+
+var (
+	reRegion     = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]+$`)
+	reAccountID  = regexp.MustCompile(`^[0-9]{12}$`)
+	reRoleARN    = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$`)
+	reMFAARN     = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:mfa/[\w+=,.@/-]+$|^arn:aws[a-z-]*:iam::[0-9]{12}:u2f/[\w+=,.@/-]+$`)
+	reSession    = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+	reUUID       = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	reTenant     = regexp.MustCompile(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[A-Za-z0-9.-]+\.[A-Za-z]{2,}|common|organizations|consumers)$`)
+	reGCPProject = regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]$`)
+	reGCPNumber  = regexp.MustCompile(`^[0-9]{6,20}$`)
+	reGCPSA      = regexp.MustCompile(`^[a-z0-9-]+@[a-z0-9.-]+\.gserviceaccount\.com$`)
+	reGCPRegion  = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+$`)
+	reGCPZone    = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+-[a-z]$`)
+	reGCPPoolID  = regexp.MustCompile(`^[a-z0-9-]{4,32}$`)
+)
+
+func (c *fieldChecker) region(path, v string) {
+	c.match(path, v, reRegion, "AWS region", "us-east-1")
+}
+
+func (c *fieldChecker) accountID(path, v string) {
+	c.match(path, v, reAccountID, "AWS account id (12 digits)", `"123456789012" (quoted, to keep leading zeros)`)
+}
+
+func (c *fieldChecker) httpsURL(path, v string) {
+	if v == "" {
+		return
+	}
+	u, err := url.Parse(v)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		c.errf(path, "for example https://company.awsapps.com/start", "%s: %q is not a valid URL", path, v)
+	}
+}
+
+func (c *fieldChecker) oneOf(path, v string, options []string) {
+	if v == "" {
+		return
+	}
+	for _, o := range options {
+		if strings.EqualFold(v, o) {
+			return
+		}
+	}
+	hint := "one of " + strings.Join(options, ", ")
+	if m := suggest(v, options); m != "" {
+		hint = fmt.Sprintf("did you mean %q? %s", m, hint)
+	}
+	c.errf(path, hint, "%s: %q is not supported", path, v)
+}
+
+func (c *fieldChecker) durationRange(path string, d Duration, lo, hi time.Duration) {
+	if !d.IsSet() {
+		return
+	}
+	if d.Duration < lo || d.Duration > hi {
+		c.errf(path, "", "%s: %s is outside the allowed range %s to %s", path, d.Raw, fmtDur(lo), fmtDur(hi))
+	}
+}
+
+// fmtDur prints 15m0s as 15m and 12h0m0s as 12h.
+func fmtDur(d time.Duration) string {
+	s := d.String()
+	s = strings.TrimSuffix(s, "0s")
+	s = strings.TrimSuffix(s, "0m")
+	if s == "" {
+		return "0s"
+	}
+	return s
+}
+
+// AWSEndpointSpec lets any AWS kind point at a local or private endpoint.
+type AWSEndpointSpec struct {
+	EndpointURL string `yaml:"endpoint_url"`
+}
+
+func (s *AWSEndpointSpec) check(c *fieldChecker, path string) {
+	c.httpsURL(path+".endpoint_url", s.EndpointURL)
+}

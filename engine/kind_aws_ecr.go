@@ -1,0 +1,34 @@
+package engine
+
+var awsECRIntegrationKind = &KindInfo{Name: "aws/ecr", Role: RoleIntegration, Cloud: "aws",
+	Accepts: []string{CredAWS}, New: func() any { return &AWSECRIntegration{} }}
+
+// AWSECRIntegration logs docker in to an ECR registry with an identity.
+type AWSECRIntegration struct {
+	Base `yaml:",inline"`
+	Via  *Via `yaml:"via"`
+	Spec struct {
+		AutoProvision *bool `yaml:"auto_provision"`
+		Registry      struct {
+			AccountID string `yaml:"account_id"`
+			Region    string `yaml:"region"`
+		} `yaml:"registry"`
+		EndpointURL string `yaml:"endpoint_url"`
+	} `yaml:"spec"`
+}
+
+// AutoProvision reports whether login runs this integration (default true).
+func (s *AWSECRIntegration) AutoProvision() bool {
+	return s.Spec.AutoProvision == nil || *s.Spec.AutoProvision
+}
+
+func (s *AWSECRIntegration) validate(c *fieldChecker) {
+	r := s.Spec.Registry
+	if c.required("spec.registry.account_id", r.AccountID) {
+		c.accountID("spec.registry.account_id", r.AccountID)
+	}
+	if c.required("spec.registry.region", r.Region) {
+		c.region("spec.registry.region", r.Region)
+	}
+	c.httpsURL("spec.endpoint_url", s.Spec.EndpointURL)
+}

@@ -1,0 +1,39 @@
+package engine
+
+import "time"
+
+var awsSSOProviderKind = &KindInfo{Name: "aws/iam-identity-center", Role: RoleProvider, Cloud: "aws",
+	Produces: CredAWSSSOToken, New: func() any { return &AWSSSOProvider{} }}
+
+// AWSSSOProvider is an IAM Identity Center (AWS SSO) organisation.
+type AWSSSOProvider struct {
+	ProviderBase            `yaml:",inline"`
+	Region                  string          `yaml:"region"`
+	StartURL                string          `yaml:"start_url"`
+	AutoProvisionIdentities bool            `yaml:"auto_provision_identities"`
+	Session                 SessionSpec     `yaml:"session"`
+	Console                 ConsoleSpec     `yaml:"console"`
+	Spec                    AWSEndpointSpec `yaml:"spec"`
+}
+
+// SessionSpec is a session block with a duration.
+type SessionSpec struct {
+	Duration Duration `yaml:"duration"`
+}
+
+// ConsoleSpec configures web console sign-in.
+type ConsoleSpec struct {
+	SessionDuration Duration `yaml:"session_duration"`
+}
+
+func (p *AWSSSOProvider) validate(c *fieldChecker) {
+	if c.required("region", p.Region) {
+		c.region("region", p.Region)
+	}
+	if c.required("start_url", p.StartURL) {
+		c.httpsURL("start_url", p.StartURL)
+	}
+	c.durationRange("session.duration", p.Session.Duration, 15*time.Minute, 7*24*time.Hour)
+	c.durationRange("console.session_duration", p.Console.SessionDuration, 15*time.Minute, 12*time.Hour)
+	p.Spec.check(c, "spec")
+}

@@ -1,0 +1,31 @@
+package engine
+
+import "time"
+
+var awsSAMLProviderKind = &KindInfo{Name: "aws/saml", Role: RoleProvider, Cloud: "aws",
+	Produces: CredSAML, New: func() any { return &AWSSAMLProvider{} }}
+
+// AWSSAMLDrivers are the supported ways of obtaining the SAML assertion.
+var AWSSAMLDrivers = []string{"Browser", "GoogleApps", "Okta", "ADFS"}
+
+// AWSSAMLProvider obtains a SAML assertion from an identity provider.
+type AWSSAMLProvider struct {
+	ProviderBase `yaml:",inline"`
+	Region       string          `yaml:"region"`
+	URL          string          `yaml:"url"`
+	Driver       string          `yaml:"driver"`
+	Session      SessionSpec     `yaml:"session"`
+	Spec         AWSEndpointSpec `yaml:"spec"`
+}
+
+func (p *AWSSAMLProvider) validate(c *fieldChecker) {
+	if c.required("region", p.Region) {
+		c.region("region", p.Region)
+	}
+	if c.required("url", p.URL) {
+		c.httpsURL("url", p.URL)
+	}
+	c.oneOf("driver", p.Driver, AWSSAMLDrivers)
+	c.durationRange("session.duration", p.Session.Duration, 15*time.Minute, 12*time.Hour)
+	p.Spec.check(c, "spec")
+}

@@ -1,0 +1,55 @@
+package engine
+
+// The three Azure providers share one spec shape.
+var (
+	azureCLIProviderKind = &KindInfo{Name: "azure/cli", Role: RoleProvider, Cloud: "azure",
+		Produces: CredAzure, New: func() any { return &AzureProvider{} }}
+	azureDeviceCodeProviderKind = &KindInfo{Name: "azure/device-code", Role: RoleProvider, Cloud: "azure",
+		Produces: CredAzure, New: func() any { return &AzureProvider{} }}
+	azureOIDCProviderKind = &KindInfo{Name: "azure/oidc", Role: RoleProvider, Cloud: "azure",
+		Produces: CredAzure, New: func() any { return &AzureOIDCProvider{} }}
+)
+
+// AzureCloudEnvironments are the accepted cloud_environment values.
+var AzureCloudEnvironments = []string{"AzurePublicCloud", "AzureUSGovernmentCloud", "AzureChinaCloud", "public", "usgovernment", "china"}
+
+// AzureSpec is the common spec of Azure providers.
+type AzureSpec struct {
+	TenantID         string `yaml:"tenant_id"`
+	SubscriptionID   string `yaml:"subscription_id"`
+	Location         string `yaml:"location"`
+	ClientID         string `yaml:"client_id"`
+	CloudEnvironment string `yaml:"cloud_environment"`
+}
+
+// AzureProvider is azure/cli and azure/device-code.
+type AzureProvider struct {
+	ProviderBase `yaml:",inline"`
+	Spec         AzureSpec `yaml:"spec"`
+}
+
+func (p *AzureProvider) validate(c *fieldChecker) { p.Spec.check(c) }
+
+func (s *AzureSpec) check(c *fieldChecker) {
+	if c.required("spec.tenant_id", s.TenantID) {
+		c.match("spec.tenant_id", s.TenantID, reTenant, "tenant id (a GUID or a domain)", "12345678-1234-1234-1234-123456789012")
+	}
+	c.match("spec.subscription_id", s.SubscriptionID, reUUID, "subscription id (a GUID)", "12345678-1234-1234-1234-123456789012")
+	c.match("spec.client_id", s.ClientID, reUUID, "client id (a GUID)", "")
+	c.oneOf("spec.cloud_environment", s.CloudEnvironment, AzureCloudEnvironments)
+}
+
+// AzureOIDCProvider federates an OIDC token (e.g. GitHub Actions) into Azure.
+type AzureOIDCProvider struct {
+	ProviderBase `yaml:",inline"`
+	Spec         struct {
+		AzureSpec     `yaml:",inline"`
+		Audience      string `yaml:"audience"`
+		TokenFilePath string `yaml:"token_file_path"`
+	} `yaml:"spec"`
+}
+
+func (p *AzureOIDCProvider) validate(c *fieldChecker) {
+	p.Spec.AzureSpec.check(c)
+	c.required("spec.client_id", p.Spec.ClientID)
+}

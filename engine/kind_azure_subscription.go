@@ -1,0 +1,20 @@
+package engine
+
+var azureSubscriptionKind = &KindInfo{Name: "azure/subscription", Role: RoleIdentity, Cloud: "azure",
+	Produces: CredAzure, Accepts: []string{CredAzure}, New: func() any { return &AzureSubscription{} }}
+
+// AzureSubscription targets one subscription.
+type AzureSubscription struct {
+	IdentityBase `yaml:",inline"`
+	Principal    struct {
+		SubscriptionID string `yaml:"subscription_id"`
+		Location       string `yaml:"location"`
+		ResourceGroup  string `yaml:"resource_group"`
+	} `yaml:"principal"`
+}
+
+func (s *AzureSubscription) validate(c *fieldChecker) {
+	if c.required("principal.subscription_id", s.Principal.SubscriptionID) {
+		c.match("principal.subscription_id", s.Principal.SubscriptionID, reUUID, "subscription id (a GUID)", "12345678-1234-1234-1234-123456789012")
+	}
+}

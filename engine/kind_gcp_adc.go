@@ -1,0 +1,48 @@
+package engine
+
+var gcpADCProviderKind = &KindInfo{Name: "gcp/adc", Role: RoleProvider, Cloud: "gcp",
+	Produces: CredGCP, New: func() any { return &GCPADCProvider{} }}
+
+// GCPADCFields are gcp/adc's settings, accepted at the top level (as the
+// reference writes them) or under spec: (as Atmos's code reads them).
+type GCPADCFields struct {
+	ProjectID string   `yaml:"project_id"`
+	Region    string   `yaml:"region"`
+	Scopes    []string `yaml:"scopes"`
+}
+
+// GCPADCProvider uses Application Default Credentials.
+type GCPADCProvider struct {
+	ProviderBase `yaml:",inline"`
+	GCPADCFields `yaml:",inline"`
+	Spec         GCPADCFields `yaml:"spec"`
+}
+
+// Settings merges the top-level and spec: forms.
+func (p *GCPADCProvider) Settings() GCPADCFields {
+	s := p.GCPADCFields
+	if p.Spec.ProjectID != "" {
+		s.ProjectID = p.Spec.ProjectID
+	}
+	if p.Spec.Region != "" {
+		s.Region = p.Spec.Region
+	}
+	if len(p.Spec.Scopes) > 0 {
+		s.Scopes = p.Spec.Scopes
+	}
+	return s
+}
+
+func (p *GCPADCProvider) validate(c *fieldChecker) {
+	for _, prefix := range []string{"", "spec."} {
+		f := p.GCPADCFields
+		if prefix != "" {
+			f = p.Spec
+		}
+		c.match(prefix+"project_id", f.ProjectID, reGCPProject, "GCP project id", "my-project-123")
+		c.match(prefix+"region", f.Region, reGCPRegion, "GCP region", "us-central1")
+		for i, s := range f.Scopes {
+			c.httpsURL(prefix+"scopes["+itoa(i)+"]", s)
+		}
+	}
+}

@@ -1,0 +1,29 @@
+package engine
+
+import "time"
+
+var gcpServiceAccountKind = &KindInfo{Name: "gcp/service-account", Role: RoleIdentity, Cloud: "gcp",
+	Produces: CredGCP, Accepts: []string{CredGCP}, New: func() any { return &GCPServiceAccount{} }}
+
+// GCPServiceAccount impersonates a service account.
+type GCPServiceAccount struct {
+	IdentityBase `yaml:",inline"`
+	Principal    struct {
+		ServiceAccountEmail string   `yaml:"service_account_email"`
+		ProjectID           string   `yaml:"project_id"`
+		Lifetime            Duration `yaml:"lifetime"`
+		Delegates           []string `yaml:"delegates"`
+	} `yaml:"principal"`
+}
+
+func (s *GCPServiceAccount) validate(c *fieldChecker) {
+	p := s.Principal
+	if c.required("principal.service_account_email", p.ServiceAccountEmail) {
+		c.match("principal.service_account_email", p.ServiceAccountEmail, reGCPSA, "service account email", "terraform@my-project.iam.gserviceaccount.com")
+	}
+	c.match("principal.project_id", p.ProjectID, reGCPProject, "GCP project id", "my-project-123")
+	c.durationRange("principal.lifetime", p.Lifetime, time.Second, 12*time.Hour)
+	for i, d := range p.Delegates {
+		c.match("principal.delegates["+itoa(i)+"]", d, reGCPSA, "service account email", "")
+	}
+}

@@ -1,0 +1,394 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// LoadOptions say where configuration comes from.
+type LoadOptions struct {
+	// ConfigPath is --config / ATMOS_CLI_CONFIG_PATH: a file or a directory.
+	ConfigPath string
+	// Profiles are merged over the base configuration in order.
+	Profiles []string
+	// Cwd is where the search for atmos.yaml starts (default: os.Getwd).
+	Cwd string
+	// Getenv reads the environment (default os.Getenv).
+	Getenv Env
+}
+
+var configNames = []string{"atmos.yaml", "atmos.yml"}
+
+// FindConfig returns the atmos.yaml to load and the places searched.
+// Search order: the explicit path, the nearest atmos.yaml walking up from
+// the working directory, $XDG_CONFIG_HOME/atmos/atmos.yaml, ~/.atmos/atmos.yaml.
+func FindConfig(o LoadOptions) (string, []string, error) {
+	getenv := o.getenv()
+	if o.ConfigPath != "" {
+		p := o.ConfigPath
+		st, err := os.Stat(p)
+		if err != nil {
+			return "", nil, &ConfigError{Diags: []Diag{{Pos: Pos{File: p}, Msg: "configuration file not found",
+				Hint: "check --config / ATMOS_CLI_CONFIG_PATH"}}}
+		}
+		if !st.IsDir() {
+			return p, []string{p}, nil
+		}
+		for _, n := range configNames {
+			c := filepath.Join(p, n)
+			if isFile(c) {
+				return c, []string{c}, nil
+			}
+		}
+		return "", nil, &ConfigError{Diags: []Diag{{Pos: Pos{File: p}, Msg: "no atmos.yaml in this directory",
+			Hint: "check --config / ATMOS_CLI_CONFIG_PATH"}}}
+	}
+	var searched []string
+	dir := o.Cwd
+	if dir == "" {
+		dir, _ = os.Getwd()
+	}
+	for dir != "" {
+		for _, n := range configNames {
+			c := filepath.Join(dir, n)
+			searched = append(searched, c)
+			if isFile(c) {
+				return c, searched, nil
+			}
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	dirs := ResolveDirs(getenv)
+	home := getenv("HOME")
+	for _, c := range []string{filepath.Join(dirs.Config, "atmos.yaml"), filepath.Join(home, ".atmos", "atmos.yaml")} {
+		searched = append(searched, c)
+		if isFile(c) {
+			return c, searched, nil
+		}
+	}
+	return "", searched, ErrNoConfig
+}
+
+// ErrNoConfig is returned when no atmos.yaml exists anywhere in the search path.
+var ErrNoConfig = &ConfigError{Diags: []Diag{{Msg: "no atmos.yaml found (searched the working directory and its parents, $XDG_CONFIG_HOME/atmos, ~/.atmos)",
+	Hint: "create one, or pass --config PATH / set ATMOS_CLI_CONFIG_PATH"}}}
+
+func isFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
+
+func (o LoadOptions) getenv() Env {
+	if o.Getenv != nil {
+		return o.Getenv
+	}
+	return os.Getenv
+}
+
+// loader carries state while files are read and merged.
+type loader struct {
+	getenv Env
+	d      diags
+	origin map[*yaml.Node]string
+}
+
+// Load finds, reads, merges and decodes the configuration. Syntax errors and
+// missing files are returned as a *ConfigError; decode problems are kept on
+// the Config (see Config.Validate, which reports them with every other problem).
+func Load(o LoadOptions) (*Config, error) {
+	path, _, err := FindConfig(o)
+	if err != nil {
+		return nil, err
+	}
+	return LoadFile(path, o)
+}
+
+// LoadFile loads path as the base configuration, then the profiles in o.
+func LoadFile(path string, o LoadOptions) (*Config, error) {
+	ld := &loader{getenv: o.getenv(), origin: map[*yaml.Node]string{}}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &ConfigError{Diags: []Diag{{Pos: Pos{File: path}, Msg: "cannot read: " + errText(err)}}}
+	}
+	cfg := &Config{Path: path, Files: []string{path}}
+	auth, found, err := ld.parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		auth = nil
+	}
+	for _, p := range o.Profiles {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		files, err := profileFiles(path, p, ResolveDirs(ld.getenv))
+		if err != nil {
+			return nil, err
+		}
+		cfg.Profiles = append(cfg.Profiles, p)
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				return nil, &ConfigError{Diags: []Diag{{Pos: Pos{File: f}, Msg: "cannot read: " + errText(err)}}}
+			}
+			over, ok, err := ld.parse(f, data)
+			if err != nil {
+				return nil, err
+			}
+			cfg.Files = append(cfg.Files, f)
+			if !ok {
+				continue
+			}
+			if auth == nil {
+				auth = over
+				continue
+			}
+			ld.merge(auth, over, f, 0)
+		}
+	}
+	if auth == nil {
+		if len(cfg.Profiles) == 0 {
+			ld.d.add(Pos{File: path}, "", "add an auth: section with providers and identities", "no auth: section")
+		}
+		auth = &yaml.Node{Kind: yaml.MappingNode}
+	}
+	ld.decodeAuth(cfg, auth, path)
+	cfg.decodeDiags = ld.d.list
+	return cfg, nil
+}
+
+func errText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+var yamlLineRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// parse reads one YAML file and returns its auth: mapping (with !env
+// resolved). A profile file may also hold the auth section's keys directly.
+func (ld *loader) parse(file string, data []byte) (*yaml.Node, bool, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, false, yamlError(file, err)
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, false, nil
+	}
+	root := deref(doc.Content[0])
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+		return nil, false, nil
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil, false, &ConfigError{Diags: []Diag{{Pos: posOf(root, file), Msg: "expected a mapping at the top of the file"}}}
+	}
+	var auth *yaml.Node
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "auth" {
+			auth = deref(root.Content[i+1])
+		}
+	}
+	if auth == nil {
+		// Profile files may hold the auth section's own keys at the top.
+		if strings.Contains(filepath.ToSlash(file), "/profiles/") {
+			for i := 0; i+1 < len(root.Content); i += 2 {
+				switch root.Content[i].Value {
+				case "providers", "identities", "integrations", "keyring", "logs":
+					auth = root
+				}
+			}
+		}
+		if auth == nil {
+			return nil, false, nil
+		}
+	}
+	if auth.Kind == yaml.ScalarNode && auth.Tag == "!!null" {
+		auth = &yaml.Node{Kind: yaml.MappingNode, Line: auth.Line, Column: auth.Column}
+	}
+	if auth.Kind != yaml.MappingNode {
+		return nil, false, &ConfigError{Diags: []Diag{{Pos: posOf(auth, file), Msg: "auth: expected a mapping, got " + kindName(auth)}}}
+	}
+	ld.origin[auth] = file
+	ld.resolveTags(auth, file)
+	return auth, true, nil
+}
+
+func yamlError(file string, err error) error {
+	var te *yaml.TypeError
+	msgs := []string{err.Error()}
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	}
+	var d diags
+	for _, m := range msgs {
+		m = strings.TrimPrefix(m, "yaml: ")
+		if sm := yamlLineRe.FindStringSubmatch("yaml: " + m); sm != nil {
+			line, _ := strconv.Atoi(sm[1])
+			d.add(Pos{File: file, Line: line}, "", "fix the YAML syntax", "%s", sm[2])
+			continue
+		}
+		if strings.HasPrefix(m, "line ") {
+			if n, rest, ok := strings.Cut(strings.TrimPrefix(m, "line "), ": "); ok {
+				if line, err := strconv.Atoi(n); err == nil {
+					d.add(Pos{File: file, Line: line}, "", "fix the YAML syntax", "%s", rest)
+					continue
+				}
+			}
+		}
+		d.add(Pos{File: file}, "", "fix the YAML syntax", "%s", m)
+	}
+	return d.err()
+}
+
+// resolveTags replaces !env scalars by their values.
+func (ld *loader) resolveTags(n *yaml.Node, file string) {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if n.Tag == "!env" {
+			fields := strings.Fields(n.Value)
+			if len(fields) == 0 {
+				ld.d.add(posOf(n, file), "", "write !env VAR or !env VAR default", "!env needs a variable name")
+				n.Tag, n.Value = "!!str", ""
+				return
+			}
+			val := ld.getenv(fields[0])
+			if val == "" && len(fields) > 1 {
+				def := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(n.Value), fields[0]))
+				if uq, err := strconv.Unquote(def); err == nil {
+					def = uq
+				} else if len(def) >= 2 && def[0] == '\'' && def[len(def)-1] == '\'' {
+					def = strings.ReplaceAll(def[1:len(def)-1], "''", "'")
+				}
+				val = def
+			}
+			n.Tag, n.Value, n.Style = "!!str", val, 0
+		}
+	case yaml.MappingNode, yaml.SequenceNode, yaml.DocumentNode:
+		if n.Tag == "!env" {
+			ld.d.add(posOf(n, file), "", "", "!env applies to a scalar, not %s", kindName(n))
+			n.Tag = ""
+		}
+		for _, c := range n.Content {
+			ld.resolveTags(c, file)
+		}
+	}
+}
+
+// profileFiles lists the YAML files of a profile: beside the config first,
+// then under the XDG config directory.
+func profileFiles(configPath, name string, dirs Dirs) ([]string, error) {
+	if strings.ContainsAny(name, `/\`) || name == "." || name == ".." {
+		return nil, &ConfigError{Diags: []Diag{{Msg: fmt.Sprintf("invalid profile name %q", name)}}}
+	}
+	roots := []string{filepath.Join(filepath.Dir(configPath), "profiles"), filepath.Join(dirs.Config, "profiles")}
+	var files []string
+	found := false
+	for _, r := range roots {
+		d := filepath.Join(r, name)
+		ents, err := os.ReadDir(d)
+		if err != nil {
+			continue
+		}
+		found = true
+		var names []string
+		for _, e := range ents {
+			if !e.IsDir() && (strings.HasSuffix(e.Name(), ".yaml") || strings.HasSuffix(e.Name(), ".yml")) {
+				names = append(names, e.Name())
+			}
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			files = append(files, filepath.Join(d, n))
+		}
+	}
+	if !found {
+		avail := availableProfiles(roots)
+		hint := "create " + filepath.Join(roots[0], name) + "/auth.yaml"
+		if len(avail) > 0 {
+			hint = "available profiles: " + strings.Join(avail, ", ")
+			if m := suggest(name, avail); m != "" {
+				hint = fmt.Sprintf("did you mean %q? %s", m, hint)
+			}
+		}
+		return nil, &ConfigError{Diags: []Diag{{Subject: fmt.Sprintf("profile %q", name), Msg: "not found", Hint: hint}}}
+	}
+	return files, nil
+}
+
+func availableProfiles(roots []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range roots {
+		ents, _ := os.ReadDir(r)
+		for _, e := range ents {
+			if e.IsDir() && !seen[e.Name()] {
+				seen[e.Name()] = true
+				out = append(out, e.Name())
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// merge deep-merges overlay into base (both auth mappings). Mappings merge
+// key by key; anything else is replaced. An entry under providers,
+// identities or integrations whose kind changes is replaced whole, so a
+// profile can swap a provider's kind under the same name.
+func (ld *loader) merge(base, over *yaml.Node, file string, depth int) {
+	for i := 0; i+1 < len(over.Content); i += 2 {
+		k, v := over.Content[i], deref(over.Content[i+1])
+		j := mappingIndex(base, k.Value)
+		if j < 0 {
+			ld.origin[k], ld.origin[v] = file, file
+			base.Content = append(base.Content, k, v)
+			continue
+		}
+		bv := deref(base.Content[j+1])
+		replace := v.Kind != yaml.MappingNode || bv.Kind != yaml.MappingNode
+		if !replace && depth == 1 { // an entry: providers.<name>
+			ok, nk := mappingValue(v, "kind")
+			_, bk := mappingValue(bv, "kind")
+			replace = ok && nk != bk
+		}
+		if replace {
+			ld.origin[v] = file
+			base.Content[j+1] = v
+			continue
+		}
+		ld.merge(bv, v, file, depth+1)
+	}
+}
+
+func mappingIndex(m *yaml.Node, key string) int {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return i
+		}
+	}
+	return -1
+}
+
+func mappingValue(m *yaml.Node, key string) (bool, string) {
+	if j := mappingIndex(m, key); j >= 0 {
+		return true, deref(m.Content[j+1]).Value
+	}
+	return false, ""
+}

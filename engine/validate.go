@@ -1,0 +1,279 @@
+package engine
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Validate checks everything and returns every problem at once (decode
+// problems included) as a *ConfigError, or nil.
+func (c *Config) Validate() error {
+	d := &diags{list: append([]Diag(nil), c.decodeDiags...)}
+	for _, name := range c.ProviderOrder {
+		c.checkSpec(d, c.Providers[name])
+	}
+	for _, name := range c.IdentityOrder {
+		e := c.Identities[name]
+		c.checkSpec(d, e)
+		c.checkVia(d, e)
+	}
+	for _, name := range c.IntegrationOrder {
+		e := c.Integrations[name]
+		c.checkSpec(d, e)
+		c.checkIntegrationVia(d, e)
+	}
+	c.checkCycles(d)
+	return d.err()
+}
+
+func (c *Config) checker(d *diags, e *Entry) *fieldChecker {
+	return &fieldChecker{d: d, entry: e, subject: fmt.Sprintf("%s %q", e.Role, e.Name), fields: c.fields[e]}
+}
+
+func (c *Config) checkSpec(d *diags, e *Entry) {
+	if e.Spec == nil {
+		return
+	}
+	if v, ok := e.Spec.(specValidator); ok {
+		v.validate(c.checker(d, e))
+	}
+}
+
+func (c *Config) checkVia(d *diags, e *Entry) {
+	info, ok := kindRegistry[e.Kind]
+	if !ok || e.Spec == nil {
+		return
+	}
+	fc := c.checker(d, e)
+	via := e.Via
+	if info.Standalone {
+		if via.Provider != "" || via.Identity != "" || fc.has("via") {
+			fc.errf("via", "remove via: it is a standalone kind", "%s takes no via (it gets credentials on its own)", e.Kind)
+		}
+		return
+	}
+	switch {
+	case via.Provider != "" && via.Identity != "":
+		fc.errf("via", "keep one of them", "via.provider and via.identity are both set")
+		return
+	case via.Provider == "" && via.Identity == "":
+		fc.errf("via", "set via.provider or via.identity", "missing via: %s needs a provider or an identity to chain from", e.Kind)
+		return
+	}
+	if via.Provider != "" {
+		p, ok := c.Providers[via.Provider]
+		if !ok {
+			fc.errf("via.provider", c.nameHint(via.Provider, c.ProviderOrder, "providers"), "via.provider %q does not exist", via.Provider)
+			return
+		}
+		c.checkAccepts(fc, "via.provider", info, p)
+		return
+	}
+	b, ok := c.Identities[via.Identity]
+	if !ok {
+		fc.errf("via.identity", c.nameHint(via.Identity, c.IdentityOrder, "identities"), "via.identity %q does not exist", via.Identity)
+		return
+	}
+	if b != e { // self-reference is reported as a cycle
+		c.checkAccepts(fc, "via.identity", info, b)
+	}
+}
+
+// checkAccepts reports a base whose credentials the kind cannot use.
+func (c *Config) checkAccepts(fc *fieldChecker, path string, info *KindInfo, base *Entry) {
+	bi, ok := kindRegistry[base.Kind]
+	if !ok {
+		return // reported on the base itself
+	}
+	if bi.Produces == CredSAML && info.Name != "aws/assume-role" {
+		fc.errf(path, "chain an aws/assume-role identity from the SAML provider", "%s %q is aws/saml, which can only be followed by aws/assume-role, not %s", base.Role, base.Name, info.Name)
+		return
+	}
+	for _, a := range info.Accepts {
+		if a == bi.Produces {
+			return
+		}
+	}
+	var want []string
+	for _, a := range info.Accepts {
+		want = append(want, describeCred(a))
+	}
+	fc.errf(path, "chain it from something that gives "+strings.Join(want, " or "),
+		"%s cannot be chained from %s %q (%s gives %s)", info.Name, base.Role, base.Name, base.Kind, describeCred(bi.Produces))
+}
+
+func describeCred(c string) string {
+	switch c {
+	case CredAWSSSOToken:
+		return "an IAM Identity Center session (aws/iam-identity-center)"
+	case CredAWS:
+		return "AWS credentials"
+	case CredSAML:
+		return "a SAML assertion"
+	case CredOIDC:
+		return "an OIDC token"
+	case CredGCP:
+		return "GCP credentials"
+	case CredAzure:
+		return "Azure credentials"
+	case CredAmbient:
+		return "the ambient environment"
+	}
+	return "nothing chainable"
+}
+
+func (c *Config) nameHint(name string, names []string, what string) string {
+	if m := suggest(name, names); m != "" {
+		return fmt.Sprintf("did you mean %q?", m)
+	}
+	if len(names) == 0 {
+		return "no " + what + " are defined"
+	}
+	if len(names) <= 8 {
+		return "defined " + what + ": " + strings.Join(names, ", ")
+	}
+	return "run `atmos-auth list` to see the " + what
+}
+
+func (c *Config) checkIntegrationVia(d *diags, e *Entry) {
+	info, ok := kindRegistry[e.Kind]
+	if !ok || e.Spec == nil {
+		return
+	}
+	fc := c.checker(d, e)
+	if e.Via.Provider != "" {
+		fc.errf("via.provider", "use via.identity", "an integration runs with an identity, not a provider")
+		return
+	}
+	if e.Via.Identity == "" {
+		fc.errf("via", "set via.identity", "missing via.identity: the identity that logs in to the registry")
+		return
+	}
+	b, ok := c.Identities[e.Via.Identity]
+	if !ok {
+		fc.errf("via.identity", c.nameHint(e.Via.Identity, c.IdentityOrder, "identities"), "via.identity %q does not exist", e.Via.Identity)
+		return
+	}
+	c.checkAccepts(fc, "via.identity", info, b)
+}
+
+// checkCycles reports every circular via.identity chain once.
+func (c *Config) checkCycles(d *diags) {
+	const (
+		unseen = iota
+		active
+		done
+	)
+	state := make(map[string]int, len(c.Identities))
+	reported := map[string]bool{}
+	for _, start := range c.IdentityOrder {
+		if state[start] != unseen {
+			continue
+		}
+		// Walk the single via.identity path from start (each identity has
+		// at most one parent, so the graph is a functional graph).
+		var path []string
+		cur := start
+		for {
+			st := state[cur]
+			if st == done {
+				break
+			}
+			if st == active {
+				i := indexOf(path, cur)
+				cycle := append(append([]string(nil), path[i:]...), cur)
+				key := canonicalCycle(cycle[:len(cycle)-1])
+				if !reported[key] {
+					reported[key] = true
+					e := c.Identities[cur]
+					fc := c.checker(d, e)
+					fc.errf("via.identity", "break the loop by chaining one of them from a provider",
+						"circular chain: %s", strings.Join(cycle, " → "))
+				}
+				break
+			}
+			state[cur] = active
+			path = append(path, cur)
+			next := c.Identities[cur].Via.Identity
+			if next == "" || c.Identities[next] == nil {
+				break
+			}
+			cur = next
+		}
+		for _, p := range path {
+			state[p] = done
+		}
+	}
+}
+
+func indexOf(s []string, v string) int {
+	for i, x := range s {
+		if x == v {
+			return i
+		}
+	}
+	return -1
+}
+
+func canonicalCycle(c []string) string {
+	s := append([]string(nil), c...)
+	sort.Strings(s)
+	return strings.Join(s, "\x00")
+}
+
+// Chain returns the chain of an identity from the identity itself to its
+// root: identities, then the provider (absent for standalone kinds).
+func (c *Config) Chain(identity string) ([]*Entry, error) {
+	e, ok := c.Identities[identity]
+	if !ok {
+		return nil, fmt.Errorf("identity %q does not exist (%s)", identity, c.nameHint(identity, c.IdentityOrder, "identities"))
+	}
+	var chain []*Entry
+	seen := map[string]bool{}
+	for e != nil {
+		if seen[e.Name] {
+			return nil, fmt.Errorf("identity %q: circular chain through %q", identity, e.Name)
+		}
+		seen[e.Name] = true
+		chain = append(chain, e)
+		switch {
+		case e.Via.Identity != "":
+			next, ok := c.Identities[e.Via.Identity]
+			if !ok {
+				return nil, fmt.Errorf("identity %q: via.identity %q does not exist", e.Name, e.Via.Identity)
+			}
+			e = next
+		case e.Via.Provider != "":
+			p, ok := c.Providers[e.Via.Provider]
+			if !ok {
+				return nil, fmt.Errorf("identity %q: via.provider %q does not exist", e.Name, e.Via.Provider)
+			}
+			chain = append(chain, p)
+			e = nil
+		default:
+			e = nil
+		}
+	}
+	return chain, nil
+}
+
+// ChainString renders a chain as "prod-admin ← base-admin ← company-sso".
+func ChainString(chain []*Entry) string {
+	names := make([]string, len(chain))
+	for i, e := range chain {
+		names[i] = e.Name
+	}
+	return strings.Join(names, " ← ")
+}
+
+// Defaults returns the identities marked default: true, in file order.
+func (c *Config) Defaults() []string {
+	var out []string
+	for _, n := range c.IdentityOrder {
+		if c.Identities[n].Default {
+			out = append(out, n)
+		}
+	}
+	return out
+}
