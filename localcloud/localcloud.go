@@ -163,7 +163,7 @@ func route(r *http.Request) (op string, p protocol) {
 		return "CreateToken", protoOIDC
 	case r.URL.Path == "/device" || r.URL.Path == "/device/decide":
 		return "DevicePage", protoHTML
-	case r.URL.Path == "/assignment/user" && r.Method == http.MethodGet:
+	case (r.URL.Path == "/assignment/accounts" || r.URL.Path == "/assignment/user") && r.Method == http.MethodGet:
 		return "ListAccounts", protoPortal
 	case r.URL.Path == "/assignment/roles" && r.Method == http.MethodGet:
 		return "ListAccountRoles", protoPortal
@@ -202,7 +202,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if op == "" {
-		http.NotFound(w, r)
+		writePortalError(w, http.StatusNotFound, "UnknownOperationException", "no operation at "+r.Method+" "+r.URL.Path)
 		return
 	}
 	rec := &statusRecorder{ResponseWriter: w, status: 200}
