@@ -153,7 +153,7 @@ func unquoteTcsh(w string) (string, error) {
 	return b.String(), nil
 }
 
-// unquoteElvish: '...' with '' for '; "..." with \xHH, \\, \", \$ and the
+// unquoteElvish: '...' with ” for '; "..." with \xHH, \\, \", \$ and the
 // usual letter escapes; bare words.
 func unquoteElvish(w string) (string, error) {
 	switch {

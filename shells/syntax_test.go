@@ -1,0 +1,111 @@
+package shells
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/internal/testenv"
+)
+
+// syntaxEnv is the torture set plus the golden Environment.
+func syntaxEnv(d Dialect) *engine.Environment {
+	env := fixedEnv()
+	for k, v := range torture() {
+		env.SetVar(k, v)
+	}
+	for k, v := range tortureNonUTF8() {
+		if Check(d, k, v) == nil {
+			env.SetVar(k, v)
+		}
+	}
+	return env
+}
+
+func renderToFile(t *testing.T, d Dialect, ext string) (path string, statements int) {
+	t.Helper()
+	env := syntaxEnv(d)
+	out, err := Render(d, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path = filepath.Join(t.TempDir(), "env."+ext)
+	if err := os.WriteFile(path, []byte(out), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path, len(env.Set) + len(env.Unset)
+}
+
+func run(t *testing.T, argv ...string) string {
+	t.Helper()
+	out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput()
+	if err != nil {
+		t.Errorf("%s: %v\n%s", strings.Join(argv, " "), err, trunc(string(out)))
+	}
+	return string(out)
+}
+
+// TestShellcheck lints emitted code as bash and as POSIX sh. SC2016
+// ("expressions don't expand in single quotes") and SC1003 ("want to
+// escape a single quote?" on a literal backslash) flag exactly the literal
+// bytes the quoting is meant to keep; SC1110-SC1112 warn about literal
+// typographic quotes.
+func TestShellcheck(t *testing.T) {
+	sc := testenv.RequireTool(t, "shellcheck")
+	for _, sh := range []string{"bash", "sh"} {
+		path, _ := renderToFile(t, Bash{}, "sh")
+		run(t, sc, "--shell="+sh, "--severity=style", "--exclude=SC2016,SC1003,SC1110,SC1111,SC1112", path)
+	}
+}
+
+// TestSyntaxCheck runs each shell's own no-execute parser on its output.
+func TestSyntaxCheck(t *testing.T) {
+	nu, _ := filepath.Abs(nuPath)
+	checks := map[string]func(t *testing.T, path string) []string{
+		"bash":   func(t *testing.T, p string) []string { return []string{testenv.RequireTool(t, "bash"), "-n", p} },
+		"zsh":    func(t *testing.T, p string) []string { return []string{testenv.RequireTool(t, "zsh"), "-n", p} },
+		"fish":   func(t *testing.T, p string) []string { return []string{testenv.RequireTool(t, "fish"), "--no-execute", p} },
+		"tcsh":   func(t *testing.T, p string) []string { return []string{testenv.RequireTool(t, "tcsh"), "-n", "-f", p} },
+		"elvish": func(t *testing.T, p string) []string { return []string{testenv.RequireTool(t, "elvish"), "-compileonly", p} },
+		"nu": func(t *testing.T, p string) []string {
+			return []string{testenv.RequireFile(t, nu), "--no-config-file", "-c", "nu-check " + (Nu{}).Quote(p)}
+		},
+	}
+	for _, name := range Names() {
+		if name == "pwsh" {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			path, _ := renderToFile(t, Registry[name], name)
+			out := run(t, checks[name](t, path)...)
+			if name == "nu" && !strings.Contains(out, "true") {
+				t.Errorf("nu-check: %s", out)
+			}
+		})
+	}
+}
+
+// TestPwshSyntax parses the emitted PowerShell with tree-sitter-powershell
+// (scripts/npm) and checks that every statement is a statement of its own.
+func TestPwshSyntax(t *testing.T) {
+	node := testenv.RequireTool(t, "node")
+	checker, _ := filepath.Abs("../scripts/npm/pwsh-check.mjs")
+	testenv.RequireFile(t, filepath.Join(filepath.Dir(checker), "node_modules", "tree-sitter-powershell"))
+	path, n := renderToFile(t, Pwsh{}, "ps1")
+	out := run(t, node, "--no-deprecation", checker, path)
+	if want := fmt.Sprintf("%s: ok %d", path, n); !strings.Contains(out, want) {
+		t.Errorf("pwsh-check output %q, want %q", out, want)
+	}
+	// The checker must catch a broken quote, or this test proves nothing.
+	bad := filepath.Join(t.TempDir(), "bad.ps1")
+	if err := os.WriteFile(bad, []byte("$env:A = 'it's'\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(node, "--no-deprecation", checker, bad).CombinedOutput(); err == nil {
+		t.Errorf("pwsh-check accepted broken code: %s", out)
+	}
+}
