@@ -56,7 +56,7 @@ const (
 // Errors callers can test with errors.Is.
 var (
 	ErrNotFound      = errors.New("keyring entry not found")
-	ErrUnavailable   = errors.New("keyring backend unavailable")
+	ErrUnavailable   = errors.New("unavailable")
 	ErrCorrupt       = errors.New("keyring entry is corrupt")
 	ErrWrongPassword = errors.New("wrong keyring password")
 	ErrNoPassword    = errors.New("keyring password not available")
@@ -158,6 +158,9 @@ func (e *BackendError) Error() string {
 	msg := fmt.Sprintf("keyring backend %q", e.Backend)
 	if e.Op != "" {
 		msg += " " + e.Op
+	}
+	if errors.Is(e.Err, ErrUnavailable) && !strings.HasPrefix(e.Err.Error(), ErrUnavailable.Error()) {
+		msg += " is unavailable"
 	}
 	msg += ": " + e.Err.Error()
 	if errors.Is(e.Err, ErrUnavailable) {

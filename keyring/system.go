@@ -51,18 +51,24 @@ func openSystem(o Options) (Store, error) {
 	}
 	var errs []string
 	for _, name := range order {
-		s, err := openLib(o, name)
-		if err == nil {
+		s, cause := openLib(o, name)
+		if cause == nil {
 			return s, nil
 		}
 		if len(order) == 1 {
-			return nil, err
+			return nil, &BackendError{Backend: name, Err: &unavailableError{cause.Error()}}
 		}
-		errs = append(errs, err.Error())
+		errs = append(errs, name+": "+cause.Error())
 	}
-	return nil, fmt.Errorf("%w: no system keyring is reachable (tried %s):\n  %s\nchoose another with %s=file (or auth.keyring.type: file in atmos.yaml), or narrow auth.keyring.spec.backend (e.g. keyctl)",
-		ErrUnavailable, strings.Join(order, ", "), strings.Join(errs, "\n  "), EnvType)
+	return nil, &unavailableError{fmt.Sprintf("no system keyring is reachable (tried %s):\n  %s\nchoose another with %s=file (or auth.keyring.type: file in atmos.yaml), or name one with auth.keyring.spec.backend (e.g. keyctl, which lasts until reboot)",
+		strings.Join(order, ", "), strings.Join(errs, "\n  "), EnvType)}
 }
+
+// unavailableError is an unavailable backend; errors.Is(err, ErrUnavailable).
+type unavailableError struct{ msg string }
+
+func (e *unavailableError) Error() string        { return e.msg }
+func (e *unavailableError) Is(target error) bool { return target == ErrUnavailable }
 
 func contains(list []string, s string) bool {
 	for _, v := range list {
@@ -74,14 +80,12 @@ func contains(list []string, s string) bool {
 }
 
 // openLib opens one library backend and probes it by listing its keys, all
-// within the timeout.
+// within the timeout. The error is the bare cause.
 func openLib(o Options, name string) (*store, error) {
-	unavailable := func(err error) error {
-		return &BackendError{Backend: name, Op: "open", Err: fmt.Errorf("%w: %v", ErrUnavailable, err)}
-	}
+	unavailable := func(err error) error { return err }
 	if !contains(availableLib(), name) {
 		why := "not supported on " + runtime.GOOS
-		if name == "secret-service" {
+		if name == "secret-service" || name == "kwallet" {
 			why = "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS) or not supported on " + runtime.GOOS
 		}
 		return nil, unavailable(errors.New(why))
