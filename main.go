@@ -11,6 +11,7 @@ import (
 	"github.com/alecthomas/kong"
 
 	"github.com/atmos-auth/atmos-auth/cli"
+	"github.com/atmos-auth/atmos-auth/formats"
 )
 
 var version = "dev"
@@ -35,7 +36,7 @@ func run(args []string) int {
 		kong.Name("atmos-auth"),
 		kong.Description("Cloud credentials from atmos.yaml, native to your shell."),
 		kong.UsageOnError(),
-		kong.Vars{"version": version},
+		kong.Vars{"version": version, "list_formats": strings.Join(formats.ListFormatNames(), ",")},
 		kong.Writers(root.Stdout, root.Stderr),
 		kong.Exit(func(code int) { panic(exitPanic(code)) }),
 	)

@@ -13,6 +13,10 @@ func PreparseArgs(args []string) []string {
 			out = append(out, args[i:]...)
 			return out
 		}
+		if a == "--providers" || a == "--identities" {
+			out = append(out, a+"="+AllMarker)
+			continue
+		}
 		out = append(out, a)
 		if a == "-i" || a == "--identity" {
 			if i+1 >= len(args) || strings.HasPrefix(args[i+1], "-") {

@@ -1,6 +1,53 @@
 package cli
 
-// ListCmd is `atmos-auth list`.
-type ListCmd struct{}
+import (
+	"strings"
 
-func (c *ListCmd) Run(g *Globals) error { return Configf("not built yet") }
+	"github.com/atmos-auth/atmos-auth/formats"
+)
+
+// ListCmd is `atmos-auth list`.
+type ListCmd struct {
+	Format     string `short:"f" default:"table" enum:"${list_formats}" help:"Output format: ${list_formats}."`
+	Providers  string `name:"providers" placeholder:"A,B" help:"Show providers only; =a,b shows just those."`
+	Identities string `name:"identities" placeholder:"A,B" help:"Show identities only; =a,b shows just those."`
+}
+
+// AllMarker is what a bare optional-value flag (--providers) becomes.
+const AllMarker = "\x00all"
+
+func (c *ListCmd) Run(g *Globals) error {
+	cfg, err := g.LoadValidConfig()
+	if err != nil {
+		return err
+	}
+	f := formats.Filter{}
+	parse := func(v string) ([]string, bool, error) {
+		if v == "" {
+			return nil, false, nil
+		}
+		if v == AllMarker {
+			return nil, true, nil
+		}
+		var names []string
+		for _, n := range strings.Split(v, ",") {
+			if n = strings.TrimSpace(n); n != "" {
+				names = append(names, n)
+			}
+		}
+		return names, true, nil
+	}
+	f.Providers, f.ShowProviders, _ = parse(c.Providers)
+	f.Identities, f.ShowIdentities, _ = parse(c.Identities)
+	for _, n := range f.Providers {
+		if _, ok := cfg.Providers[n]; !ok {
+			return Configf("provider %q does not exist (providers: %s)", n, listNames(cfg.ProviderOrder))
+		}
+	}
+	for _, n := range f.Identities {
+		if _, ok := cfg.Identities[n]; !ok {
+			return Configf("identity %q does not exist (identities: %s)", n, listNames(cfg.IdentityOrder))
+		}
+	}
+	return formats.RenderList(g.Stdout, c.Format, formats.BuildListView(cfg, f))
+}

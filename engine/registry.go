@@ -5,14 +5,14 @@ import "sort"
 // Credential types flowing along a chain. An identity kind accepts some as
 // its base and produces one.
 const (
-	CredAWSSSOToken = "aws/sso-token"   // IAM Identity Center access token
-	CredAWS         = "aws"             // AWS access key, secret, session token
-	CredSAML        = "saml"            // a SAML assertion
-	CredOIDC        = "oidc"            // an OIDC id token (web identity)
-	CredGCP         = "gcp"             // a GCP access token
-	CredAzure       = "azure"           // an Azure access token
-	CredAmbient     = "ambient"         // the environment, untouched
-	CredNone        = ""                // integrations produce nothing chainable
+	CredAWSSSOToken = "aws/sso-token" // IAM Identity Center access token
+	CredAWS         = "aws"           // AWS access key, secret, session token
+	CredSAML        = "saml"          // a SAML assertion
+	CredOIDC        = "oidc"          // an OIDC id token (web identity)
+	CredGCP         = "gcp"           // a GCP access token
+	CredAzure       = "azure"         // an Azure access token
+	CredAmbient     = "ambient"       // the environment, untouched
+	CredNone        = ""              // integrations produce nothing chainable
 )
 
 // KindInfo describes one provider, identity or integration kind.
