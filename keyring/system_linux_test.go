@@ -105,7 +105,7 @@ var (
 	gnupg    string
 )
 
-func setupGPG(t *testing.T) string {
+func setupGPG(t testing.TB) string {
 	testenv.RequireTool(t, "pass")
 	testenv.RequireTool(t, "gpg")
 	passOnce.Do(func() {
@@ -151,7 +151,7 @@ func cleanupPass() {
 	}
 }
 
-func newPassStore(t *testing.T) string {
+func newPassStore(t testing.TB) string {
 	fpr := setupGPG(t)
 	dir := t.TempDir()
 	cmd := exec.Command("pass", "init", fpr)
@@ -228,4 +228,46 @@ func TestSystemWithoutBusFailsFast(t *testing.T) {
 	if strings.Contains(o, "err=<nil>") {
 		t.Errorf("system opened something without a bus:\n%s", o)
 	}
+}
+
+func init() {
+	benchStores = append(benchStores,
+		struct {
+			name string
+			open func(b *testing.B) Store
+		}{"keyctl", func(b *testing.B) Store {
+			svc := uniqueService(b)
+			s := openSystemBackend(b, "keyctl", svc, os.Getenv)
+			b.Cleanup(func() {
+				emptyStore(b, s)
+				if id, err := unix.KeyctlSearch(unix.KEY_SPEC_USER_KEYRING, "keyring", svc, 0); err == nil {
+					_, _ = unix.KeyctlInt(unix.KEYCTL_UNLINK, id, unix.KEY_SPEC_USER_KEYRING, 0, 0)
+				}
+			})
+			return s
+		}},
+		struct {
+			name string
+			open func(b *testing.B) Store
+		}{"secret-service", func(b *testing.B) Store {
+			if os.Getenv(envInBus) == "" {
+				b.Skip("no private D-Bus session (dbus-run-session or gnome-keyring-daemon missing)")
+			}
+			s := openSystemBackend(b, "secret-service", DefaultServiceName, os.Getenv)
+			b.Cleanup(func() { emptyStore(b, s) })
+			return s
+		}},
+		struct {
+			name string
+			open func(b *testing.B) Store
+		}{"pass", func(b *testing.B) Store {
+			dir := newPassStore(b)
+			return openSystemBackend(b, "pass", DefaultServiceName, func(k string) string {
+				if k == "PASSWORD_STORE_DIR" {
+					return dir
+				}
+				return os.Getenv(k)
+			})
+		}},
+	)
 }
