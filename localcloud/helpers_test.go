@@ -100,3 +100,4 @@ func must[T any](t *testing.T) func(v T, err error) T {
 }
 
 var ctx = context.Background()
+var errorsAs = errors.As
