@@ -27,10 +27,12 @@ type CLI struct {
 	Version kong.VersionFlag `help:"Print the version and exit."`
 }
 
-func main() { os.Exit(run(os.Args[1:])) }
+func main() { os.Exit(run(os.Args[1:], cli.Globals{})) }
 
-func run(args []string) int {
-	var root CLI
+// run parses args and runs the command; io carries the streams and
+// environment (zero fields default to the process's own).
+func run(args []string, io cli.Globals) int {
+	root := CLI{Globals: io}
 	root.Defaults()
 	parser, err := kong.New(&root,
 		kong.Name("atmos-auth"),

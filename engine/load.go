@@ -57,11 +57,16 @@ func FindConfig(o LoadOptions) (string, []string, error) {
 	if dir == "" {
 		dir, _ = os.Getwd()
 	}
+	cwd := dir
 	for dir != "" {
 		for _, n := range configNames {
 			c := filepath.Join(dir, n)
 			searched = append(searched, c)
 			if isFile(c) {
+				// Short paths in messages, as compilers print them.
+				if rel, err := filepath.Rel(cwd, c); err == nil && !strings.HasPrefix(rel, "..") {
+					c = rel
+				}
 				return c, searched, nil
 			}
 		}
@@ -207,7 +212,7 @@ func (ld *loader) parse(file string, data []byte) (*yaml.Node, bool, error) {
 	}
 	if auth == nil {
 		// Profile files may hold the auth section's own keys at the top.
-		if strings.Contains(filepath.ToSlash(file), "/profiles/") {
+		if strings.Contains("/"+filepath.ToSlash(file), "/profiles/") {
 			for i := 0; i+1 < len(root.Content); i += 2 {
 				switch root.Content[i].Value {
 				case "providers", "identities", "integrations", "keyring", "logs":

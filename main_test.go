@@ -1,0 +1,43 @@
+package main
+
+import (
+	"os"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/atmos-auth/atmos-auth/cli"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"atmos-auth": func() { os.Exit(run(os.Args[1:], cli.Globals{})) },
+	})
+}
+
+// TestScripts runs the CLI behaviour scripts under testdata/script.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Setup: func(e *testscript.Env) error {
+			// A clean, private environment for every script.
+			e.Setenv("HOME", e.WorkDir+"/home")
+			e.Setenv("XDG_CONFIG_HOME", e.WorkDir+"/home/.config")
+			e.Setenv("XDG_DATA_HOME", e.WorkDir+"/home/.local/share")
+			e.Setenv("XDG_CACHE_HOME", e.WorkDir+"/home/.cache")
+			e.Setenv("CI", "true")
+			e.Setenv("DBUS_SESSION_BUS_ADDRESS", "disabled:")
+			e.Setenv("REFERENCE", mustAbs("testdata/reference"))
+			return nil
+		},
+		RequireExplicitExec: true,
+	})
+}
+
+func mustAbs(p string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		panic(err)
+	}
+	return wd + "/" + p
+}
