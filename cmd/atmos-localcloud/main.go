@@ -67,7 +67,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "atmos-localcloud: %v\n", err)
 		return 1
 	}
-	fmt.Fprintln(stdout, srv.URL())
 	if *urlFile != "" {
 		tmp := *urlFile + ".tmp"
 		err := os.WriteFile(tmp, []byte(srv.URL()+"\n"), 0o644)
@@ -80,6 +79,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
+	fmt.Fprintln(stdout, srv.URL())
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	<-sig
