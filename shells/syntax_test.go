@@ -66,11 +66,15 @@ func TestShellcheck(t *testing.T) {
 func TestSyntaxCheck(t *testing.T) {
 	nu, _ := filepath.Abs(nuPath)
 	checks := map[string]func(t *testing.T, path string) []string{
-		"bash":   func(t *testing.T, p string) []string { return []string{testenv.RequireTool(t, "bash"), "-n", p} },
-		"zsh":    func(t *testing.T, p string) []string { return []string{testenv.RequireTool(t, "zsh"), "-n", p} },
-		"fish":   func(t *testing.T, p string) []string { return []string{testenv.RequireTool(t, "fish"), "--no-execute", p} },
-		"tcsh":   func(t *testing.T, p string) []string { return []string{testenv.RequireTool(t, "tcsh"), "-n", "-f", p} },
-		"elvish": func(t *testing.T, p string) []string { return []string{testenv.RequireTool(t, "elvish"), "-compileonly", p} },
+		"bash": func(t *testing.T, p string) []string { return []string{testenv.RequireTool(t, "bash"), "-n", p} },
+		"zsh":  func(t *testing.T, p string) []string { return []string{testenv.RequireTool(t, "zsh"), "-n", p} },
+		"fish": func(t *testing.T, p string) []string {
+			return []string{testenv.RequireTool(t, "fish"), "--no-execute", p}
+		},
+		"tcsh": func(t *testing.T, p string) []string { return []string{testenv.RequireTool(t, "tcsh"), "-n", "-f", p} },
+		"elvish": func(t *testing.T, p string) []string {
+			return []string{testenv.RequireTool(t, "elvish"), "-compileonly", p}
+		},
 		"nu": func(t *testing.T, p string) []string {
 			return []string{testenv.RequireFile(t, nu), "--no-config-file", "-c", "nu-check " + (Nu{}).Quote(p)}
 		},

@@ -1,0 +1,71 @@
+package formats
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/atmos-auth/atmos-auth/engine"
+)
+
+// EnvFormat renders an engine.Environment for a non-shell consumer. It
+// validates everything before writing anything, and its errors never
+// contain values (they are often secrets).
+type EnvFormat interface {
+	RenderEnv(w io.Writer, env *engine.Environment) error
+}
+
+// EnvFormats lists the non-shell environment renderers by name: one line
+// to add a format.
+var EnvFormats = map[string]EnvFormat{
+	"json":   EnvJSON{},
+	"dotenv": EnvDotenv{},
+	"github": EnvGitHub{},
+}
+
+// EnvFormatNames returns the keys of EnvFormats, sorted.
+func EnvFormatNames() []string {
+	names := make([]string, 0, len(EnvFormats))
+	for n := range EnvFormats {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// ErrEnvInvalid reports a name or value a format cannot represent.
+var ErrEnvInvalid = errors.New("cannot render environment")
+
+// envCheckName accepts [A-Za-z_][A-Za-z0-9_]*.
+func envCheckName(name string) error {
+	ok := name != ""
+	for i := 0; ok && i < len(name); i++ {
+		c := name[i]
+		ok = c == '_' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || i > 0 && '0' <= c && c <= '9'
+	}
+	if !ok {
+		return fmt.Errorf("%w: invalid variable name %q: use letters, digits and underscores, not starting with a digit", ErrEnvInvalid, name)
+	}
+	return nil
+}
+
+// envCheck validates every name and, for set variables, that no value
+// holds a NUL byte.
+func envCheck(env *engine.Environment) error {
+	for _, n := range env.UnsetKeys() {
+		if err := envCheckName(n); err != nil {
+			return err
+		}
+	}
+	for _, n := range env.SetKeys() {
+		if err := envCheckName(n); err != nil {
+			return err
+		}
+		if strings.IndexByte(env.Set[n], 0) >= 0 {
+			return fmt.Errorf("%w: value of %s contains a NUL byte", ErrEnvInvalid, n)
+		}
+	}
+	return nil
+}

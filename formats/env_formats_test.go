@@ -1,0 +1,110 @@
+package formats
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/atmos-auth/atmos-auth/engine"
+)
+
+// -update may also be registered by other tests of this package.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite testdata golden files")
+	}
+}
+
+func envUpdating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// envTorture holds hard values (all valid UTF-8, no NUL).
+func envTorture() map[string]string {
+	return map[string]string{
+		"T_EMPTY": "", "T_PLAIN": "AKIAIOSFODNN7EXAMPLE", "T_SPACE": " two  words ",
+		"T_SQUOTE": "it's", "T_DQUOTE": `say "hi"`, "T_BACKSLASH": `a\b\\c\n`, "T_TRAIL_BS": `end\`,
+		"T_DOLLAR": "$HOME $(id) `id` $$", "T_BANG": "!! !$", "T_NEWLINES": "l1\nl2\n\nl4",
+		"T_TRAIL_NL": "nl\n", "T_ONLY_NL": "\n", "T_CR": "a\r\nb\r", "T_TAB": "\ttab\t",
+		"T_UTF8": "héllo 日本語 🔑", "T_GLOB": "*?[a]{b}", "T_HASH": "# x #y", "T_EQ": "=a=b",
+		"T_DASH": "-n", "T_QUOTE_NL": "it's\nmulti \"line\"\\", "T_PERCENT": "%0A %25 %",
+		"T_LONG":    strings.Repeat("0123456789abcdef", 100*1024/16),
+		"T_HEREDOC": "ghadelimiter_x\nEOF\nT_X<<EOF\n=",
+	}
+}
+
+func envFixed() *engine.Environment {
+	env := engine.NewEnvironment()
+	env.SetVar("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+	env.SetVar("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+	env.SetVar("AWS_SESSION_TOKEN", "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ==")
+	env.SetVar("AWS_REGION", "eu-west-1")
+	env.SetVar("ATMOS_IDENTITY", "prod-admin")
+	env.SetVar("EMPTY", "")
+	env.SetVar("QUOTES", `it's "quoted" \ <&>`)
+	env.SetVar("MULTILINE", "line1\nline2\n")
+	env.SetVar("GOOGLE_OAUTH_ACCESS_TOKEN", "ya29.line1\nline2")
+	env.SetVar("UNICODE", "héllo ‘curly’ 🔑")
+	env.UnsetVar("AWS_PROFILE")
+	env.UnsetVar("AWS_DEFAULT_PROFILE")
+	return env
+}
+
+func envGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if envUpdating() {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./formats -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs (run go test ./formats -update and review the diff):\n%s", path, got)
+	}
+}
+
+func TestEnvFormatsRegistry(t *testing.T) {
+	if got := strings.Join(EnvFormatNames(), " "); got != "dotenv github json" {
+		t.Errorf("EnvFormatNames() = %q", got)
+	}
+}
+
+func TestEnvFormatsReject(t *testing.T) {
+	for _, name := range EnvFormatNames() {
+		for _, bad := range []string{"", "1A", "A-B", "A B", "A=B", "A\nB"} {
+			env := engine.NewEnvironment()
+			env.SetVar(bad, "v")
+			var out bytes.Buffer
+			f := EnvFormats[name]
+			if name == "github" {
+				f = EnvGitHub{EnvFile: filepath.Join(t.TempDir(), "env")}
+			}
+			if err := f.RenderEnv(&out, env); !errors.Is(err, ErrEnvInvalid) || out.Len() > 0 {
+				t.Errorf("%s: name %q: err %v out %q", name, bad, err, out.String())
+			}
+		}
+		env := engine.NewEnvironment()
+		env.SetVar("X_TOKEN", "top\x00secret")
+		f := EnvFormats[name]
+		if name == "github" {
+			f = EnvGitHub{EnvFile: filepath.Join(t.TempDir(), "env")}
+		}
+		err := f.RenderEnv(&bytes.Buffer{}, env)
+		if !errors.Is(err, ErrEnvInvalid) || strings.Contains(err.Error(), "secret") {
+			t.Errorf("%s: NUL: %v", name, err)
+		}
+	}
+}
