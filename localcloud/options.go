@@ -100,7 +100,9 @@ func WithECR(password, proxyEndpoint string) Option {
 func WithUserName(name string) Option { return func(o *options) { o.userName = name } }
 
 // WithAccounts replaces the seed accounts (each with its permission sets).
-func WithAccounts(a ...Account) Option { return func(o *options) { o.accounts = append([]Account{}, a...) } }
+func WithAccounts(a ...Account) Option {
+	return func(o *options) { o.accounts = append([]Account{}, a...) }
+}
 
 // WithRoles replaces the seed IAM roles.
 func WithRoles(r ...Role) Option { return func(o *options) { o.roles = append([]Role{}, r...) } }
