@@ -56,6 +56,9 @@ func (p Pos) String() string {
 	if p.Line == 0 {
 		return p.File
 	}
+	if p.Col == 0 {
+		return p.File + ":" + itoa(p.Line)
+	}
 	return p.File + ":" + itoa(p.Line) + ":" + itoa(p.Col)
 }
 

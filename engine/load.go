@@ -391,9 +391,34 @@ func mappingIndex(m *yaml.Node, key string) int {
 	return -1
 }
 
+// mappingValue returns a scalar key of a mapping, following YAML merge keys
+// (<<: *anchor) when the key is not set directly.
 func mappingValue(m *yaml.Node, key string) (bool, string) {
+	return mappingValueDepth(m, key, 0)
+}
+
+func mappingValueDepth(m *yaml.Node, key string, depth int) (bool, string) {
 	if j := mappingIndex(m, key); j >= 0 {
 		return true, deref(m.Content[j+1]).Value
+	}
+	if depth > 16 {
+		return false, ""
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Tag != "!!merge" {
+			continue
+		}
+		srcs := []*yaml.Node{deref(m.Content[i+1])}
+		if srcs[0].Kind == yaml.SequenceNode {
+			srcs = srcs[0].Content
+		}
+		for _, s := range srcs {
+			if s = deref(s); s.Kind == yaml.MappingNode {
+				if ok, v := mappingValueDepth(s, key, depth+1); ok {
+					return true, v
+				}
+			}
+		}
 	}
 	return false, ""
 }
