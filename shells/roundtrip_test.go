@@ -71,7 +71,11 @@ var realShells = map[string]realShell{
 // with environ, and returns the environment the shell's children see.
 func runShell(t *testing.T, name string, env *engine.Environment, environ []string) map[string]string {
 	t.Helper()
-	rs := realShells[name]
+	return runShellWith(t, name, realShells[name], env, environ)
+}
+
+func runShellWith(t *testing.T, name string, rs realShell, env *engine.Environment, environ []string) map[string]string {
+	t.Helper()
 	d := Registry[name]
 	dir := t.TempDir()
 	rendered, err := Render(d, env)
@@ -162,5 +166,28 @@ func TestRoundTripRealShells(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTcshEval checks the eval "`...`" idiom, which joins lines with
+// spaces: every value without a newline must survive it too.
+func TestTcshEval(t *testing.T) {
+	rs := realShells["tcsh"]
+	rs.load = func(r string) string { return "eval \"`cat " + (Tcsh{}).Quote(r) + "`\"" }
+	env := engine.NewEnvironment()
+	for k, v := range torture() {
+		if !strings.Contains(v, "\n") {
+			env.SetVar(k, v)
+		}
+	}
+	env.UnsetVar("U_PRESET")
+	got := runShellWith(t, "tcsh", rs, env, []string{"U_PRESET=x"})
+	for k, v := range env.Set {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q", k, trunc(got[k]), trunc(v))
+		}
+	}
+	if _, ok := got["U_PRESET"]; ok {
+		t.Errorf("U_PRESET still set")
 	}
 }
