@@ -95,14 +95,26 @@ func (s *Server) Start(addr string) error {
 // URL is the base URL (http://host:port) once started.
 func (s *Server) URL() string { return s.url }
 
-// Close stops the server and waits for it to finish.
+// Close stops the server at once, closing open connections.
 func (s *Server) Close() error {
 	if s.http == nil {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
+	err := s.http.Close()
+	<-s.done
+	return err
+}
+
+// Shutdown stops the server gracefully: it waits for requests in flight
+// until ctx ends, then closes what is left.
+func (s *Server) Shutdown(ctx context.Context) error {
+	if s.http == nil {
+		return nil
+	}
 	err := s.http.Shutdown(ctx)
+	if err != nil {
+		_ = s.http.Close()
+	}
 	<-s.done
 	return err
 }

@@ -5,6 +5,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -62,6 +64,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *accounts > 0 {
 		opts = append(opts, localcloud.WithGeneratedOrg(*accounts, *rolesPer))
 	}
+	// Catch signals before announcing readiness, so a signal sent right
+	// after the URL is read still stops the server cleanly.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	srv := localcloud.New(opts...)
 	if err := srv.Start(*addr); err != nil {
 		fmt.Fprintf(stderr, "atmos-localcloud: %v\n", err)
@@ -80,10 +86,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	fmt.Fprintln(stdout, srv.URL())
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	<-sig
-	if err := srv.Close(); err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		fmt.Fprintf(stderr, "atmos-localcloud: shutdown: %v\n", err)
 		return 1
 	}
