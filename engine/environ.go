@@ -1,0 +1,191 @@
+package engine
+
+import (
+	"fmt"
+	"path/filepath"
+	"time"
+)
+
+// EnvContext is what computing an identity's environment needs. It holds no
+// secrets: credentials reach programs through the managed AWS config's
+// credential_process (see AWSFiles), never through the environment.
+type EnvContext struct {
+	Config *Config
+	Dirs   Dirs
+	// Chain is the identity's chain, identity first (see Config.Chain).
+	Chain []*Entry
+	// Expiration is when the identity's cached credentials expire (zero
+	// when unknown); exported as AWS_CREDENTIAL_EXPIRATION for prompts.
+	Expiration time.Time
+}
+
+// envProducer is implemented by identity kinds: it adds the kind's
+// variables to env. Kinds without it produce only ATMOS_IDENTITY.
+type envProducer interface {
+	environment(c *EnvContext, env *Environment)
+}
+
+// IdentityEnvironment returns the environment an identity produces: the
+// variables it sets and those it clears. It reads no network and no
+// keyring, so the prompt hook and `env` can call it cheaply.
+func IdentityEnvironment(c *EnvContext) (*Environment, error) {
+	if len(c.Chain) == 0 {
+		return nil, fmt.Errorf("empty chain")
+	}
+	id := c.Chain[0]
+	env := NewEnvironment()
+	if p, ok := id.Spec.(envProducer); ok {
+		p.environment(c, env)
+	}
+	env.SetVar("ATMOS_IDENTITY", id.Name)
+	return env, nil
+}
+
+// AWSCredentialVars are cleared by every isolating AWS identity so that
+// nothing ambient leaks into the managed profile.
+var AWSCredentialVars = []string{
+	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+	"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME",
+}
+
+// AWSFiles are the shared config and credentials files atmos-auth manages.
+// The config file holds one profile per identity whose credential_process
+// points back at atmos-auth, which serves cached credentials and refreshes
+// them when needed: a long-lived shell never holds stale keys. The
+// credentials file is managed too (and holds no static keys for managed
+// profiles) so that ~/.aws/credentials cannot shadow them.
+type AWSFiles struct {
+	Config      string
+	Credentials string
+}
+
+// ManagedAWSFiles returns the managed file paths under the config dir.
+func ManagedAWSFiles(d Dirs) AWSFiles {
+	dir := filepath.Join(d.Config, "aws")
+	return AWSFiles{Config: filepath.Join(dir, "config"), Credentials: filepath.Join(dir, "credentials")}
+}
+
+// AWSRegion returns the region for a chain: the nearest step that names one,
+// from the identity towards its provider.
+func AWSRegion(chain []*Entry) string {
+	for _, e := range chain {
+		if r := awsRegionOf(e); r != "" {
+			return r
+		}
+	}
+	return ""
+}
+
+func awsRegionOf(e *Entry) string {
+	switch s := e.Spec.(type) {
+	case *AWSAssumeRole:
+		return s.Principal.Region
+	case *AWSAssumeRoot:
+		return s.Principal.Region
+	case *AWSUser:
+		return s.Credentials.Region
+	case *AWSAmbient:
+		return s.Principal.Region
+	case *AWSSSOProvider:
+		return s.Region
+	case *AWSSAMLProvider:
+		return s.Region
+	case *GitHubOIDCProvider:
+		return s.Region
+	}
+	return ""
+}
+
+// awsIsolatedEnvironment is the environment of every AWS kind but the
+// ambient ones: clear ambient credentials, point the SDKs at the managed
+// files and profile, disable IMDS, export region and expiry.
+func awsIsolatedEnvironment(c *EnvContext, env *Environment) {
+	for _, v := range AWSCredentialVars {
+		env.UnsetVar(v)
+	}
+	f := ManagedAWSFiles(c.Dirs)
+	env.SetVar("AWS_CONFIG_FILE", f.Config)
+	env.SetVar("AWS_SHARED_CREDENTIALS_FILE", f.Credentials)
+	env.SetVar("AWS_PROFILE", c.Chain[0].Name)
+	env.UnsetVar("AWS_DEFAULT_PROFILE")
+	env.SetVar("AWS_EC2_METADATA_DISABLED", "true")
+	if r := AWSRegion(c.Chain); r != "" {
+		env.SetVar("AWS_REGION", r)
+		env.SetVar("AWS_DEFAULT_REGION", r)
+	}
+	if !c.Expiration.IsZero() {
+		env.SetVar("AWS_CREDENTIAL_EXPIRATION", c.Expiration.UTC().Format(time.RFC3339))
+	} else {
+		env.UnsetVar("AWS_CREDENTIAL_EXPIRATION")
+	}
+}
+
+func (s *AWSPermissionSet) environment(c *EnvContext, env *Environment) {
+	awsIsolatedEnvironment(c, env)
+}
+func (s *AWSAssumeRole) environment(c *EnvContext, env *Environment) {
+	awsIsolatedEnvironment(c, env)
+}
+func (s *AWSAssumeRoot) environment(c *EnvContext, env *Environment) {
+	awsIsolatedEnvironment(c, env)
+}
+func (s *AWSUser) environment(c *EnvContext, env *Environment) { awsIsolatedEnvironment(c, env) }
+
+// aws/ambient leaves the SDK's default chain alone: only a region override.
+func (s *AWSAmbient) environment(c *EnvContext, env *Environment) {
+	if r := s.Principal.Region; r != "" {
+		env.SetVar("AWS_REGION", r)
+		env.SetVar("AWS_DEFAULT_REGION", r)
+	}
+}
+
+func (s *GCPProject) environment(c *EnvContext, env *Environment) {
+	p := s.Principal
+	env.SetVar("GOOGLE_CLOUD_PROJECT", p.ProjectID)
+	env.SetVar("CLOUDSDK_CORE_PROJECT", p.ProjectID)
+	env.SetVar("GCLOUD_PROJECT", p.ProjectID)
+	if p.Region != "" {
+		env.SetVar("GOOGLE_CLOUD_REGION", p.Region)
+		env.SetVar("CLOUDSDK_COMPUTE_REGION", p.Region)
+	}
+	if p.Zone != "" {
+		env.SetVar("GOOGLE_CLOUD_ZONE", p.Zone)
+		env.SetVar("CLOUDSDK_COMPUTE_ZONE", p.Zone)
+	}
+}
+
+func (s *GCPServiceAccount) environment(c *EnvContext, env *Environment) {
+	if p := s.Principal.ProjectID; p != "" {
+		env.SetVar("GOOGLE_CLOUD_PROJECT", p)
+		env.SetVar("CLOUDSDK_CORE_PROJECT", p)
+	}
+	env.SetVar("CLOUDSDK_AUTH_IMPERSONATE_SERVICE_ACCOUNT", s.Principal.ServiceAccountEmail)
+}
+
+func (s *AzureSubscription) environment(c *EnvContext, env *Environment) {
+	p := s.Principal
+	env.SetVar("AZURE_SUBSCRIPTION_ID", p.SubscriptionID)
+	env.SetVar("ARM_SUBSCRIPTION_ID", p.SubscriptionID)
+	if tenant := azureTenant(c.Chain); tenant != "" {
+		env.SetVar("AZURE_TENANT_ID", tenant)
+		env.SetVar("ARM_TENANT_ID", tenant)
+	}
+	if p.Location != "" {
+		env.SetVar("AZURE_LOCATION", p.Location)
+	}
+	if p.ResourceGroup != "" {
+		env.SetVar("AZURE_RESOURCE_GROUP", p.ResourceGroup)
+	}
+}
+
+func azureTenant(chain []*Entry) string {
+	for _, e := range chain {
+		switch s := e.Spec.(type) {
+		case *AzureProvider:
+			return s.Spec.TenantID
+		case *AzureOIDCProvider:
+			return s.Spec.TenantID
+		}
+	}
+	return ""
+}
