@@ -1,0 +1,38 @@
+# atmos-auth — see README.md. Every target works on a fresh Debian machine.
+GO      ?= go
+BIN     ?= bin/atmos-auth
+PKGS    ?= ./...
+
+.PHONY: build test test-only lint bench bench-go fuzz demo clean
+
+build:
+	$(GO) build -trimpath -o $(BIN) .
+
+# Installs what the tests need (apt packages, npm tools, Go modules), then
+# runs the whole suite. Idempotent: a second run only tests.
+test:
+	scripts/install-test-deps.sh
+	scripts/test.sh $(PKGS)
+
+# The suite alone, for when dependencies are known to be there.
+test-only:
+	scripts/test.sh $(PKGS)
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	GOOS=darwin $(GO) build ./...
+	GOOS=windows $(GO) build ./...
+
+# Whole-process benchmarks (hyperfine) and Go benchmarks.
+bench: bench-go
+	scripts/bench-config.sh
+
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchmem ./engine/ ./keyring/ ./localcloud/
+
+fuzz:
+	$(GO) test ./engine -run '^$$' -fuzz FuzzLoad -fuzztime 60s
+
+clean:
+	rm -rf bin
