@@ -24,6 +24,24 @@ type CLI struct {
 	List     cli.ListCmd     `cmd:"" help:"List providers and identities."`
 	Keyring  cli.KeyringCmd  `cmd:"" help:"Show which credential store is in use and whether it is reachable."`
 
+	// Credentials (the credential engine).
+	Login             cli.LoginCmd             `cmd:"" help:"Authenticate an identity (or a provider) and cache its credentials."`
+	Whoami            cli.WhoamiCmd            `cmd:"" help:"Show the identity in use, its account, region and expiry."`
+	Logout            cli.LogoutCmd            `cmd:"" help:"Remove cached credentials, keyring entries and sessions."`
+	CredentialProcess cli.CredentialProcessCmd `cmd:"" name:"credential-process" hidden:"" help:"Print credentials as AWS credential_process JSON."`
+	User              cli.UserCmd              `cmd:"" help:"Manage aws/user identities."`
+
+	// The shell (env, exec, subshell, hook, prompt).
+	Env        cli.EnvCmd        `cmd:"" help:"Print the identity's environment for a shell or a tool."`
+	Exec       cli.ExecCmd       `cmd:"" help:"Run a command with an identity's environment."`
+	Shell      cli.ShellCmd      `cmd:"" help:"Start a subshell with an identity's environment."`
+	Hook       cli.HookCmd       `cmd:"" help:"Print the shell hook for your rc file."`
+	Allow      cli.AllowCmd      `cmd:"" help:"Trust a per-directory identity file."`
+	Deny       cli.DenyCmd       `cmd:"" help:"Revoke trust of a per-directory identity file."`
+	Status     cli.StatusCmd     `cmd:"" help:"Show the identity file in effect here and whether it is trusted."`
+	Prompt     cli.PromptCmd     `cmd:"" help:"Print a short prompt segment: identity and time left."`
+	Completion cli.CompletionCmd `cmd:"" help:"Print shell completions."`
+
 	Version kong.VersionFlag `help:"Print the version and exit."`
 }
 

@@ -1,0 +1,45 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"time"
+
+	"github.com/atmos-auth/atmos-auth/engine"
+)
+
+// IdentityEnv returns the environment identity name produces. With login it
+// first authenticates when nothing valid is cached (may prompt, open a
+// browser); without, it reads no network and no keyring. It makes sure the
+// managed AWS files exist so the exported AWS_PROFILE resolves.
+//
+// This is the one seam between the credential engine (login, caches) and
+// the shell side (env, exec, shell, hook).
+func (g *Globals) IdentityEnv(ctx context.Context, cfg *engine.Config, name string, login bool) (*engine.Environment, error) {
+	chain, err := cfg.Chain(name)
+	if err != nil {
+		return nil, ConfigErr(err)
+	}
+	dirs := engine.ResolveDirs(g.Getenv)
+	if login {
+		if err := g.ensureLogin(ctx, cfg, name); err != nil {
+			return nil, err
+		}
+	}
+	if err := g.ensureManagedFiles(cfg, dirs); err != nil {
+		return nil, err
+	}
+	exp := g.cachedExpiration(cfg, dirs, chain)
+	return engine.IdentityEnvironment(&engine.EnvContext{Config: cfg, Dirs: dirs, Chain: chain, Expiration: exp})
+}
+
+// executable is the path the managed AWS profile's credential_process runs.
+func executable() string {
+	p, err := os.Executable()
+	if err != nil {
+		return "atmos-auth"
+	}
+	return p
+}
+
+var _ = time.Time{}
