@@ -51,6 +51,8 @@ func trickyConfig(t *testing.T) *engine.Config {
       principal: {assume_role: "arn:aws:iam::123456789012:role/R"}
     'ünïcødé 🔑':
       kind: ambient
+    'back\slash\ "q"':
+      kind: ambient
 `
 	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
