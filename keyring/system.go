@@ -118,6 +118,11 @@ func openLib(o Options, name string) (*store, error) {
 		if err != nil {
 			return err
 		}
+		if name == "secret-service" {
+			if err := secretServiceReady(secretServiceCollection); err != nil {
+				return err
+			}
+		}
 		_, err = kr.Keys()
 		return err
 	})
