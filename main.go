@@ -41,6 +41,8 @@ type CLI struct {
 	Status     cli.StatusCmd     `cmd:"" help:"Show the identity file in effect here and whether it is trusted."`
 	Prompt     cli.PromptCmd     `cmd:"" help:"Print a short prompt segment: identity and time left."`
 	Completion cli.CompletionCmd `cmd:"" help:"Print shell completions."`
+	HookApply  cli.HookApplyCmd  `cmd:"" name:"__hook" hidden:"" help:"The prompt hook's entry point."`
+	Complete   cli.CompleteCmd   `cmd:"" name:"__complete" hidden:"" help:"List names for completion scripts."`
 
 	Version kong.VersionFlag `help:"Print the version and exit."`
 }

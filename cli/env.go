@@ -1,7 +1,100 @@
 package cli
 
-// EnvCmd: Print the identity's environment for a shell or a tool.
-// (Not built yet.)
-type EnvCmd struct{}
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
 
-func (c *EnvCmd) Run(g *Globals) error { return Configf("not built yet") }
+	"github.com/atmos-auth/atmos-auth/formats"
+	"github.com/atmos-auth/atmos-auth/shells"
+)
+
+// EnvCmd prints the identity's environment for a shell or a tool.
+type EnvCmd struct {
+	Format     string `short:"f" default:"bash" placeholder:"FORMAT" help:"Output format: bash, zsh, fish, pwsh, tcsh, elvish, nu, json, dotenv, github (appends to $GITHUB_ENV)."`
+	OutputFile string `short:"o" name:"output-file" type:"path" placeholder:"FILE" help:"Write to FILE (mode 0600, atomically) instead of stdout; for github, the file to append to instead of $GITHUB_ENV."`
+	Login      bool   `help:"Authenticate first when nothing valid is cached (may prompt or open a browser)."`
+}
+
+// EnvFormatNames lists every --format value: shell dialects, then formats.
+func EnvFormatNames() []string {
+	names := append(shells.Names(), formats.EnvFormatNames()...)
+	sort.Strings(names)
+	return names
+}
+
+func (c *EnvCmd) Run(g *Globals) error {
+	_, isShell := shells.Registry[c.Format]
+	_, isFormat := formats.EnvFormats[c.Format]
+	if !isShell && !isFormat {
+		return Configf("unknown format %q: choose one of %s", c.Format, strings.Join(EnvFormatNames(), ", "))
+	}
+	cfg, err := g.LoadValidConfig()
+	if err != nil {
+		return err
+	}
+	name, err := g.ResolveIdentity(cfg)
+	if errors.Is(err, ErrDisabled) {
+		return nil // disabled: nothing to change
+	}
+	if err != nil {
+		return err
+	}
+	env, err := g.IdentityEnv(context.Background(), cfg, name, c.Login)
+	if err != nil {
+		return err
+	}
+	var out bytes.Buffer
+	switch {
+	case isShell:
+		s, err := shells.Render(shells.Registry[c.Format], env)
+		if err != nil {
+			return err
+		}
+		out.WriteString(s)
+	case c.Format == "github":
+		if err := (formats.EnvGitHub{EnvFile: c.OutputFile}).RenderEnv(g.Stdout, env); err != nil {
+			return err
+		}
+		return nil
+	default:
+		if err := formats.EnvFormats[c.Format].RenderEnv(&out, env); err != nil {
+			return err
+		}
+	}
+	if c.OutputFile != "" {
+		return writeFileAtomic(c.OutputFile, out.Bytes())
+	}
+	_, err = g.Stdout.Write(out.Bytes())
+	return err
+}
+
+// writeFileAtomic writes data to path (mode 0600) through a temp file in
+// the same directory and a rename.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	_, werr := f.Write(data)
+	if werr == nil {
+		werr = f.Chmod(0o600)
+	}
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp, path)
+	}
+	if werr != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, werr)
+	}
+	return nil
+}

@@ -1,7 +1,104 @@
 package cli
 
-// ExecCmd: Run a command with an identity's environment.
-// (Not built yet.)
-type ExecCmd struct{}
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 
-func (c *ExecCmd) Run(g *Globals) error { return Configf("not built yet") }
+	"github.com/atmos-auth/atmos-auth/hooks"
+)
+
+// ExecCmd runs a command with an identity's environment. On Unix atmos-auth
+// replaces itself with the command (execve): no extra process, signals
+// reach the command natively and its exit status is the exit status.
+type ExecCmd struct {
+	Login   bool     `help:"Authenticate first when nothing valid is cached (may prompt or open a browser)."`
+	Command []string `arg:"" passthrough:"" placeholder:"-- CMD ARGS" help:"The command and its arguments (after --)."`
+}
+
+func (c *ExecCmd) Run(g *Globals) error {
+	argv := c.Command
+	if len(argv) > 0 && argv[0] == "--" {
+		argv = argv[1:]
+	}
+	if len(argv) == 0 {
+		return Configf("no command given: atmos-auth exec [-i IDENTITY] -- COMMAND [ARGS...]")
+	}
+	environ, err := g.identityEnviron(c.Login)
+	if err != nil {
+		return err
+	}
+	path, err := lookPath(argv[0], hooks.EnvironMap(environ)["PATH"])
+	if err != nil {
+		return err
+	}
+	return execve(g, path, argv, environ)
+}
+
+// identityEnviron returns the process environment with the identity's
+// applied, or unchanged when atmos-auth is disabled.
+func (g *Globals) identityEnviron(login bool) ([]string, error) {
+	environ := os.Environ()
+	cfg, err := g.LoadValidConfig()
+	if err != nil {
+		return nil, err
+	}
+	name, err := g.ResolveIdentity(cfg)
+	if errors.Is(err, ErrDisabled) {
+		return environ, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	env, err := g.IdentityEnv(context.Background(), cfg, name, login)
+	if err != nil {
+		return nil, err
+	}
+	return env.Apply(environ), nil
+}
+
+// lookPath finds name like a shell does, in pathVar: exit 127 when it does
+// not exist, 126 when it exists but cannot be executed.
+func lookPath(name, pathVar string) (string, error) {
+	check := func(p string) (bool, error) {
+		st, err := os.Stat(p)
+		if err != nil {
+			return false, nil
+		}
+		if st.IsDir() || st.Mode()&0o111 == 0 {
+			return true, &ExitError{Code: 126, Err: fmt.Errorf("%s: permission denied (not an executable file)", p)}
+		}
+		return true, nil
+	}
+	if strings.Contains(name, "/") {
+		found, err := check(name)
+		if !found {
+			return "", &ExitError{Code: ExitNotFound, Err: fmt.Errorf("%s: no such file", name)}
+		}
+		return name, err
+	}
+	var denied error
+	for _, dir := range filepath.SplitList(pathVar) {
+		if dir == "" {
+			dir = "."
+		}
+		p := filepath.Join(dir, name)
+		found, err := check(p)
+		if found && err == nil {
+			return p, nil
+		}
+		if found && denied == nil {
+			denied = err
+		}
+	}
+	if denied != nil {
+		return "", denied
+	}
+	return "", &ExitError{Code: ExitNotFound, Err: fmt.Errorf("%s: command not found", name)}
+}
+
+var _ = fs.ErrNotExist

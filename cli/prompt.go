@@ -1,7 +1,104 @@
 package cli
 
-// PromptCmd: Print a short prompt segment with the identity and time left.
-// (Not built yet.)
-type PromptCmd struct{}
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
 
-func (c *PromptCmd) Run(g *Globals) error { return Configf("not built yet") }
+// PromptCmd prints a short prompt segment from the environment only (no
+// config, no keyring, no network): the identity, the account or cloud
+// target, and the time left, e.g. "prod-admin (42m)". Nothing is printed
+// when no identity is active.
+type PromptCmd struct {
+	Format string `short:"f" default:"text" enum:"text,json,long" help:"text: \"prod-admin (42m)\"; long: adds the cloud target; json: every field."`
+
+	now func() time.Time
+}
+
+type promptInfo struct {
+	Identity   string `json:"identity"`
+	Stack      string `json:"stack,omitempty"`
+	Cloud      string `json:"cloud,omitempty"`
+	Target     string `json:"target,omitempty"`
+	Region     string `json:"region,omitempty"`
+	Expiration string `json:"expiration,omitempty"`
+	Remaining  *int64 `json:"remaining_seconds,omitempty"`
+	Left       string `json:"left,omitempty"`
+}
+
+func (c *PromptCmd) Run(g *Globals) error {
+	now := time.Now
+	if c.now != nil {
+		now = c.now
+	}
+	env := g.Getenv
+	p := promptInfo{Identity: env("ATMOS_IDENTITY"), Stack: env("ATMOS_SHELL_STACK")}
+	if p.Identity == "" || Disabled(p.Identity) {
+		if c.Format == "json" {
+			fmt.Fprintln(g.Stdout, "{}")
+		}
+		return nil
+	}
+	switch {
+	case env("AWS_PROFILE") != "":
+		p.Cloud, p.Target, p.Region = "aws", env("AWS_PROFILE"), env("AWS_REGION")
+	case env("GOOGLE_CLOUD_PROJECT") != "":
+		p.Cloud, p.Target, p.Region = "gcp", env("GOOGLE_CLOUD_PROJECT"), env("GOOGLE_CLOUD_REGION")
+	case env("AZURE_SUBSCRIPTION_ID") != "":
+		p.Cloud, p.Target, p.Region = "azure", env("AZURE_SUBSCRIPTION_ID"), env("AZURE_LOCATION")
+	case env("AWS_REGION") != "":
+		p.Cloud, p.Region = "aws", env("AWS_REGION")
+	}
+	if e := env("AWS_CREDENTIAL_EXPIRATION"); e != "" {
+		if t, err := time.Parse(time.RFC3339, e); err == nil {
+			p.Expiration = t.UTC().Format(time.RFC3339)
+			left := t.Sub(now()).Truncate(time.Second)
+			secs := int64(left / time.Second)
+			p.Remaining = &secs
+			p.Left = shortDuration(left)
+		}
+	}
+	switch c.Format {
+	case "json":
+		b, _ := json.Marshal(p)
+		fmt.Fprintln(g.Stdout, string(b))
+	case "long":
+		s := p.Identity
+		if p.Cloud != "" {
+			s += " " + p.Cloud
+			if p.Target != "" && p.Target != p.Identity {
+				s += ":" + p.Target
+			}
+			if p.Region != "" {
+				s += "@" + p.Region
+			}
+		}
+		if p.Left != "" {
+			s += " (" + p.Left + ")"
+		}
+		fmt.Fprintln(g.Stdout, s)
+	default:
+		s := p.Identity
+		if p.Left != "" {
+			s += " (" + p.Left + ")"
+		}
+		fmt.Fprintln(g.Stdout, s)
+	}
+	return nil
+}
+
+// shortDuration renders time left: "expired", "<1m", "42m", "3h05m", "2d4h".
+func shortDuration(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "expired"
+	case d < time.Minute:
+		return "<1m"
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d/time.Minute))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
+	}
+	return fmt.Sprintf("%dd%dh", int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
+}

@@ -1,0 +1,19 @@
+//go:build unix
+
+package cli
+
+import (
+	"fmt"
+	"syscall"
+)
+
+// execve replaces atmos-auth with the command: signals and the exit status
+// are the command's own, and nothing is left to clean up.
+func execve(g *Globals, path string, argv, environ []string) error {
+	err := syscall.Exec(path, argv, environ)
+	code := 126
+	if err == syscall.ENOENT {
+		code = ExitNotFound
+	}
+	return &ExitError{Code: code, Err: fmt.Errorf("exec %s: %w", argv[0], err)}
+}

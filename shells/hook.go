@@ -1,0 +1,34 @@
+package shells
+
+// Hooker is implemented by dialects that have a prompt hook: the code a
+// user evals in their rc file and the statements the hook process prints
+// to update the shell's own (not exported) hook variables.
+//
+// The protocol, the same in every shell:
+//
+//   - on each prompt, the shell compares $PWD with the directory of the last
+//     prompt; when it moved, it walks from $PWD up to / with builtins looking
+//     for the identity file (fileName) and compares the nearest one with the
+//     one the last hook run saw (the identity file "in effect", trusted or not);
+//   - when a file is in effect, it also compares the file and the trust
+//     database's allow directory with stamp files whose mtimes mirror theirs
+//     (test -nt / -ot, builtins);
+//   - only when something differs it runs `exe __hook SHELL SID` with the
+//     saved state in _ATMOS_AUTH_STATE (that process's environment only) and
+//     evaluates its output, which applies the diff and sets the variables
+//     below.
+type Hooker interface {
+	// Hook returns the rc-file code installing the hook; exe is the
+	// atmos-auth executable, fileName the per-directory identity file name.
+	Hook(exe, fileName string) string
+	// HookVars returns statements setting the hook's shell variables.
+	HookVars(v HookVars) string
+}
+
+// HookVars are the shell-side variables one hook run leaves behind.
+type HookVars struct {
+	State    string // encoded hooks.State ([A-Za-z0-9_-]*)
+	File     string // the nearest identity file, "" when none
+	StampDir string // directory holding the stamps f (file) and t (trust)
+	TrustDir string // the trust database's allow directory
+}
