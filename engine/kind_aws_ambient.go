@@ -1,5 +1,13 @@
 package engine
 
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+)
+
 var awsAmbientKind = &KindInfo{Name: "aws/ambient", Role: RoleIdentity, Cloud: "aws",
 	Produces: CredAWS, Standalone: true, New: func() any { return &AWSAmbient{} }}
 
@@ -14,3 +22,37 @@ type AWSAmbient struct {
 }
 
 func (s *AWSAmbient) validate(c *fieldChecker) { c.region("principal.region", s.Principal.Region) }
+
+func (s *AWSAmbient) uncached() {}
+
+// authenticate resolves the SDK's default credential chain (env, shared
+// files, web identity/IRSA, ECS, IMDS). The result is never written to disk.
+func (s *AWSAmbient) authenticate(ctx context.Context, st *step, _ *Credentials) (*Credentials, error) {
+	var opts []func(*config.LoadOptions) error
+	if r := s.Principal.Region; r != "" {
+		opts = append(opts, config.WithRegion(r))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("load the AWS SDK default configuration: %w", err)
+	}
+	if cfg.Credentials == nil {
+		return nil, fmt.Errorf("no ambient AWS credentials found (env, shared files, web identity, ECS, IMDS)")
+	}
+	v, err := cfg.Credentials.Retrieve(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("no ambient AWS credentials: %w", err)
+	}
+	c := &Credentials{Type: CredAWS, AccessKeyID: v.AccessKeyID, SecretAccessKey: v.SecretAccessKey, SessionToken: v.SessionToken, Region: cfg.Region, AccountID: v.AccountID, Role: "ambient (" + v.Source + ")"}
+	if v.CanExpire {
+		c.Expiration = v.Expires.UTC()
+	} else {
+		// Static ambient keys do not expire; treat them as good for an hour
+		// so chained steps are cached on their own terms.
+		c.Expiration = st.a.now().Add(time.Hour).UTC()
+	}
+	if c.Region == "" {
+		c.Region = st.region()
+	}
+	return c, nil
+}

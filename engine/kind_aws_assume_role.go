@@ -1,6 +1,14 @@
 package engine
 
-import "time"
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+)
 
 var awsAssumeRoleKind = &KindInfo{Name: "aws/assume-role", Role: RoleIdentity, Cloud: "aws",
 	Produces: CredAWS, Accepts: []string{CredAWS, CredSAML, CredOIDC}, New: func() any { return &AWSAssumeRole{} }}
@@ -31,4 +39,84 @@ func (s *AWSAssumeRole) validate(c *fieldChecker) {
 	c.durationRange("principal.duration", p.Duration, 15*time.Minute, 12*time.Hour)
 	c.region("principal.region", p.Region)
 	s.Spec.check(c, "spec")
+}
+
+// SessionName returns the role session name: principal.session_name, else
+// "atmos-auth-<identity>" sanitised to STS's [\w+=,.@-]{2,64}.
+func (s *AWSAssumeRole) SessionName(identity string) string {
+	if s.Principal.SessionName != "" {
+		return s.Principal.SessionName
+	}
+	return sanitizeSessionName("atmos-auth-" + identity)
+}
+
+func sanitizeSessionName(n string) string {
+	b := []byte(n)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_+=,.@-", c) >= 0) {
+			b[i] = '-'
+		}
+	}
+	if len(b) > 64 {
+		b = b[:64]
+	}
+	for len(b) < 2 {
+		b = append(b, '-')
+	}
+	return string(b)
+}
+
+// authenticate assumes the role: AssumeRole from AWS credentials,
+// AssumeRoleWithWebIdentity from an OIDC token.
+func (s *AWSAssumeRole) authenticate(ctx context.Context, st *step, base *Credentials) (*Credentials, error) {
+	if base == nil {
+		return nil, fmt.Errorf("aws/assume-role needs base credentials")
+	}
+	p := s.Principal
+	region := st.region()
+	var dur *int32
+	if p.Duration.IsSet() {
+		dur = aws.Int32(int32(p.Duration.Duration / time.Second))
+	}
+	name := s.SessionName(st.name())
+	var c *Credentials
+	switch base.Type {
+	case CredAWS:
+		cl := sts.NewFromConfig(st.a.awsConfig(region, st.endpoint(svcSTS), base))
+		in := &sts.AssumeRoleInput{RoleArn: aws.String(p.AssumeRole), RoleSessionName: aws.String(name), DurationSeconds: dur}
+		if p.ExternalID != "" {
+			in.ExternalId = aws.String(p.ExternalID)
+		}
+		out, err := cl.AssumeRole(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		cr := out.Credentials
+		c = awsCreds(cr.AccessKeyId, cr.SecretAccessKey, cr.SessionToken, cr.Expiration)
+		if out.AssumedRoleUser != nil {
+			c.ARN = aws.ToString(out.AssumedRoleUser.Arn)
+		}
+	case CredOIDC:
+		cl := sts.NewFromConfig(st.a.awsConfig(region, st.endpoint(svcSTS), nil))
+		out, err := cl.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{
+			RoleArn: aws.String(p.AssumeRole), RoleSessionName: aws.String(name),
+			WebIdentityToken: aws.String(base.Token), DurationSeconds: dur,
+		})
+		if err != nil {
+			return nil, err
+		}
+		cr := out.Credentials
+		c = awsCreds(cr.AccessKeyId, cr.SecretAccessKey, cr.SessionToken, cr.Expiration)
+		if out.AssumedRoleUser != nil {
+			c.ARN = aws.ToString(out.AssumedRoleUser.Arn)
+		}
+	case CredSAML:
+		return nil, fmt.Errorf("AssumeRoleWithSAML is not supported yet")
+	default:
+		return nil, fmt.Errorf("aws/assume-role cannot use %s credentials", base.Type)
+	}
+	c.AccountID = arnAccount(p.AssumeRole)
+	c.Region = region
+	c.Role = p.AssumeRole[strings.LastIndexByte(p.AssumeRole, '/')+1:]
+	return c, nil
 }

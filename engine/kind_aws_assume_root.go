@@ -1,8 +1,14 @@
 package engine
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 )
 
 var awsAssumeRootKind = &KindInfo{Name: "aws/assume-root", Role: RoleIdentity, Cloud: "aws",
@@ -67,4 +73,31 @@ func validRootTaskPolicy(arn string) bool {
 		}
 	}
 	return false
+}
+
+// authenticate calls sts:AssumeRoot (at most 15 minutes).
+func (s *AWSAssumeRoot) authenticate(ctx context.Context, st *step, base *Credentials) (*Credentials, error) {
+	if base == nil || base.Type != CredAWS {
+		return nil, fmt.Errorf("aws/assume-root needs AWS credentials")
+	}
+	p := s.Principal
+	d := AssumeRootMax
+	if p.Duration.IsSet() && p.Duration.Duration < d {
+		d = p.Duration.Duration
+	}
+	cl := sts.NewFromConfig(st.a.awsConfig(st.region(), st.endpoint(svcSTS), base))
+	out, err := cl.AssumeRoot(ctx, &sts.AssumeRootInput{
+		TargetPrincipal: aws.String(p.TargetPrincipal),
+		TaskPolicyArn:   &ststypes.PolicyDescriptorType{Arn: aws.String(p.TaskPolicyARN)},
+		DurationSeconds: aws.Int32(int32(d / time.Second)),
+	})
+	if err != nil {
+		return nil, err
+	}
+	cr := out.Credentials
+	c := awsCreds(cr.AccessKeyId, cr.SecretAccessKey, cr.SessionToken, cr.Expiration)
+	c.AccountID, c.Region = p.TargetPrincipal, st.region()
+	c.ARN = "arn:aws:iam::" + p.TargetPrincipal + ":root"
+	c.Role = "root (" + p.TaskPolicyARN[strings.LastIndexByte(p.TaskPolicyARN, '/')+1:] + ")"
+	return c, nil
 }

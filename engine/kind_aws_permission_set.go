@@ -1,5 +1,14 @@
 package engine
 
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sso"
+)
+
 var awsPermissionSetKind = &KindInfo{Name: "aws/permission-set", Role: RoleIdentity, Cloud: "aws",
 	Produces: CredAWS, Accepts: []string{CredAWSSSOToken}, New: func() any { return &AWSPermissionSet{} }}
 
@@ -28,4 +37,49 @@ func (s *AWSPermissionSet) validate(c *fieldChecker) {
 	}
 	c.accountID("principal.account.id", a.ID)
 	s.Spec.check(c, "spec")
+}
+
+// authenticate exchanges the SSO access token for the permission set's role
+// credentials (GetRoleCredentials); an account name is resolved to its id
+// through the paginated ListAccounts.
+func (s *AWSPermissionSet) authenticate(ctx context.Context, st *step, base *Credentials) (*Credentials, error) {
+	if base == nil || base.Type != CredAWSSSOToken {
+		return nil, fmt.Errorf("aws/permission-set needs an IAM Identity Center session")
+	}
+	region := base.Region
+	if region == "" {
+		region = st.region()
+	}
+	cl := sso.NewFromConfig(st.a.awsConfig(region, st.endpoint(svcSSO), nil))
+	acct := s.Principal.Account.ID
+	if acct == "" {
+		name := s.Principal.Account.Name
+		pg := sso.NewListAccountsPaginator(cl, &sso.ListAccountsInput{AccessToken: aws.String(base.Token)})
+		for acct == "" && pg.HasMorePages() {
+			out, err := pg.NextPage(ctx)
+			if err != nil {
+				return nil, err
+			}
+			for _, a := range out.AccountList {
+				if aws.ToString(a.AccountName) == name {
+					acct = aws.ToString(a.AccountId)
+					break
+				}
+			}
+		}
+		if acct == "" {
+			return nil, fmt.Errorf("account %q is not assigned to you in IAM Identity Center (check principal.account.name)", name)
+		}
+	}
+	out, err := cl.GetRoleCredentials(ctx, &sso.GetRoleCredentialsInput{
+		AccessToken: aws.String(base.Token), AccountId: aws.String(acct), RoleName: aws.String(s.Principal.Name),
+	})
+	if err != nil {
+		return nil, err
+	}
+	rc := out.RoleCredentials
+	exp := time.UnixMilli(rc.Expiration).UTC()
+	c := awsCreds(rc.AccessKeyId, rc.SecretAccessKey, rc.SessionToken, &exp)
+	c.AccountID, c.Region, c.Role = acct, st.regionAfter(region), s.Principal.Name
+	return c, nil
 }

@@ -1,6 +1,17 @@
 package engine
 
-import "time"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/atmos-auth/atmos-auth/keyring"
+)
 
 var awsUserKind = &KindInfo{Name: "aws/user", Role: RoleIdentity, Cloud: "aws",
 	Produces: CredAWS, Standalone: true, New: func() any { return &AWSUser{} }}
@@ -31,4 +42,63 @@ func (s *AWSUser) validate(c *fieldChecker) {
 	c.match("credentials.mfa_arn", cr.MFAARN, reMFAARN, "MFA device ARN", "arn:aws:iam::123456789012:mfa/username")
 	c.durationRange("session.duration", s.Session.Duration, 15*time.Minute, 36*time.Hour)
 	s.Spec.check(c, "spec")
+}
+
+// KeyringUserKind is the keyring envelope kind of IAM user keys stored by
+// `atmos-auth user configure`.
+const KeyringUserKind = "aws/user-keys"
+
+// UserKeysKey is the keyring key of an aws/user identity's keys.
+func UserKeysKey(identity string) string { return keyring.Key(KeyringUserKind, identity) }
+
+// authenticate turns the user's long-lived keys (config, usually !env, or
+// the keyring) into session credentials with GetSessionToken, with an MFA
+// code when mfa_arn is set. The long-lived keys never reach a program.
+func (s *AWSUser) authenticate(ctx context.Context, st *step, _ *Credentials) (*Credentials, error) {
+	cr := s.Credentials
+	akid, secret, mfa := cr.AccessKeyID, cr.SecretAccessKey, cr.MFAARN
+	switch {
+	case akid == "" && secret == "":
+		ks, err := st.a.keyring()
+		if err != nil {
+			return nil, fmt.Errorf("no keys in the configuration and the keyring is unavailable: %w", err)
+		}
+		e, err := ks.Get(UserKeysKey(st.name()))
+		if errors.Is(err, keyring.ErrNotFound) {
+			return nil, fmt.Errorf("no keys stored: run `atmos-auth user configure -i %s`, or set credentials.access_key_id and secret_access_key", st.name())
+		}
+		if err != nil {
+			return nil, err
+		}
+		akid, secret = e.Data["access_key_id"], e.Data["secret_access_key"]
+		if mfa == "" {
+			mfa = e.Data["mfa_arn"]
+		}
+	case akid == "" || secret == "":
+		return nil, fmt.Errorf("credentials.access_key_id or secret_access_key is empty (is its !env variable set?)")
+	}
+	in := &sts.GetSessionTokenInput{}
+	if s.Session.Duration.IsSet() {
+		in.DurationSeconds = aws.Int32(int32(s.Session.Duration.Duration / time.Second))
+	}
+	if mfa != "" {
+		code, err := st.a.ui().MFACode(st.name(), mfa)
+		if err != nil {
+			return nil, err
+		}
+		in.SerialNumber, in.TokenCode = aws.String(mfa), aws.String(strings.TrimSpace(code))
+	}
+	cl := sts.NewFromConfig(st.a.awsConfig(st.region(), st.endpoint(svcSTS), &Credentials{AccessKeyID: akid, SecretAccessKey: secret}))
+	out, err := cl.GetSessionToken(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	c := awsCreds(out.Credentials.AccessKeyId, out.Credentials.SecretAccessKey, out.Credentials.SessionToken, out.Credentials.Expiration)
+	c.Region = st.region()
+	c.Role = "IAM user"
+	if mfa != "" {
+		c.AccountID = arnAccount(mfa)
+		c.ARN = strings.Replace(mfa, ":mfa/", ":user/", 1)
+	}
+	return c, nil
 }

@@ -1,0 +1,135 @@
+package engine
+
+import (
+	"context"
+	"path/filepath"
+	"sort"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sso"
+)
+
+// Auto-provisioned identities (auto_provision_identities: true): after a
+// login the provider lists its accounts and, concurrently with a bound,
+// each account's roles; every pair becomes an aws/permission-set identity
+// named "<account name>/<role>". The list (no secrets) is cached in
+// <cache>/aws/provisioned/<provider>.json; MergeProvisioned adds it to a
+// Config, where the user's own identities of the same name win.
+
+// ProvisionedIdentity is one discovered account/role pair.
+type ProvisionedIdentity struct {
+	Name        string `json:"name"`
+	AccountID   string `json:"account_id"`
+	AccountName string `json:"account_name"`
+	Role        string `json:"role"`
+}
+
+type provisionedRecord struct {
+	V          int                   `json:"v"`
+	Provider   string                `json:"provider"`
+	Identities []ProvisionedIdentity `json:"identities"`
+}
+
+func provisionedPath(d Dirs, provider string) string {
+	return filepath.Join(d.awsCache("provisioned"), fileName(provider)+".json")
+}
+
+func (a *Authenticator) provision(ctx context.Context, s *step, tok *Credentials) ([]ProvisionedIdentity, error) {
+	p := s.entry().Spec.(*AWSSSOProvider)
+	cl := sso.NewFromConfig(a.awsConfig(p.Region, s.endpoint(svcSSO), nil))
+	var accounts []struct{ id, name string }
+	pg := sso.NewListAccountsPaginator(cl, &sso.ListAccountsInput{AccessToken: aws.String(tok.Token)})
+	for pg.HasMorePages() {
+		out, err := pg.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, acc := range out.AccountList {
+			accounts = append(accounts, struct{ id, name string }{aws.ToString(acc.AccountId), aws.ToString(acc.AccountName)})
+		}
+	}
+	bound := a.ProvisionConcurrency
+	if bound <= 0 {
+		bound = 16
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sem := make(chan struct{}, bound)
+	var mu sync.Mutex
+	var firstErr error
+	var out []ProvisionedIdentity
+	var wg sync.WaitGroup
+	for _, acc := range accounts {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			rp := sso.NewListAccountRolesPaginator(cl, &sso.ListAccountRolesInput{AccessToken: aws.String(tok.Token), AccountId: aws.String(acc.id)})
+			var mine []ProvisionedIdentity
+			for rp.HasMorePages() {
+				page, err := rp.NextPage(ctx)
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+						cancel()
+					}
+					mu.Unlock()
+					return
+				}
+				for _, r := range page.RoleList {
+					role := aws.ToString(r.RoleName)
+					mine = append(mine, ProvisionedIdentity{Name: acc.name + "/" + role, AccountID: acc.id, AccountName: acc.name, Role: role})
+				}
+			}
+			mu.Lock()
+			out = append(out, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	if err := writeJSONAtomic(provisionedPath(a.Dirs, s.name()), provisionedRecord{V: 1, Provider: s.name(), Identities: out}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// MergeProvisioned adds the cached auto-provisioned identities of every
+// provider with auto_provision_identities to c. Identities the
+// configuration defines keep their definition. It reads small cache files
+// only.
+func (c *Config) MergeProvisioned(d Dirs) {
+	for _, pn := range c.ProviderOrder {
+		pe := c.Providers[pn]
+		p, ok := pe.Spec.(*AWSSSOProvider)
+		if !ok || !p.AutoProvisionIdentities {
+			continue
+		}
+		var r provisionedRecord
+		if readJSON(provisionedPath(d, pn), &r) != nil || r.V != 1 {
+			continue
+		}
+		for _, pi := range r.Identities {
+			if _, exists := c.Identities[pi.Name]; exists {
+				continue
+			}
+			spec := &AWSPermissionSet{}
+			spec.Kind = "aws/permission-set"
+			spec.Via = &Via{Provider: pn}
+			spec.Principal.Name = pi.Role
+			spec.Principal.Account.ID = pi.AccountID
+			e := &Entry{Name: pi.Name, Role: RoleIdentity, Kind: "aws/permission-set", Via: Via{Provider: pn}, Spec: spec, Pos: Pos{File: provisionedPath(d, pn)}}
+			if c.Identities == nil {
+				c.Identities = map[string]*Entry{}
+			}
+			c.Identities[pi.Name] = e
+			c.IdentityOrder = append(c.IdentityOrder, pi.Name)
+		}
+	}
+}

@@ -1,0 +1,279 @@
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sso"
+	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
+	"github.com/aws/aws-sdk-go-v2/service/ssooidc/types"
+
+	"github.com/atmos-auth/atmos-auth/keyring"
+)
+
+// IAM Identity Center sessions. Providers with the same start URL and region
+// share one session: one token file, one keyring entry, one lock.
+//
+//	cache:   <cache>/aws/sso/<session>.json  access token + expiry + client id (0600)
+//	keyring: atmos-auth:aws/sso-session:<session>  client id/secret + refresh token
+//	lock:    <cache>/aws/locks/sso-<session>.lock  (one login at a time)
+
+const (
+	ssoScope          = "sso:account:access"
+	ssoClientName     = "atmos-auth"
+	grantDeviceCode   = "urn:ietf:params:oauth:grant-type:device_code"
+	grantRefreshToken = "refresh_token"
+	keyringSSOKind    = "aws/sso-session"
+)
+
+// SSOSessionID names the session of a start URL and region.
+func SSOSessionID(startURL, region string) string {
+	h := sha256.Sum256([]byte(startURL + "\x00" + region))
+	return hex.EncodeToString(h[:])[:20]
+}
+
+func (p *AWSSSOProvider) sessionID() string { return SSOSessionID(p.StartURL, p.Region) }
+
+func ssoTokenPath(d Dirs, sid string) string {
+	return filepath.Join(d.awsCache("sso"), sid+".json")
+}
+
+// ssoTokenRecord is the cached access token (short-lived, like the aws CLI's
+// ~/.aws/sso/cache) and non-secret metadata.
+type ssoTokenRecord struct {
+	V           int       `json:"v"`
+	StartURL    string    `json:"start_url"`
+	Region      string    `json:"region"`
+	AccessToken string    `json:"access_token"`
+	ExpiresAt   time.Time `json:"expires_at"`
+	ClientID    string    `json:"client_id,omitempty"`
+	Written     time.Time `json:"written"`
+}
+
+func (p *AWSSSOProvider) cachedStep(s *step) (*Credentials, bool) {
+	var r ssoTokenRecord
+	if err := readJSON(ssoTokenPath(s.a.Dirs, p.sessionID()), &r); err != nil || r.V != 1 || r.AccessToken == "" {
+		return nil, false
+	}
+	c := &Credentials{Type: CredAWSSSOToken, Token: r.AccessToken, Expiration: r.ExpiresAt, Region: p.Region}
+	if !c.ValidFor(s.a.now(), s.a.margin()) {
+		return nil, false
+	}
+	return c, true
+}
+
+func (p *AWSSSOProvider) lockName(s *step) string { return "sso-" + p.sessionID() }
+
+func (p *AWSSSOProvider) dropCache(s *step) {
+	_, _ = removeFile(ssoTokenPath(s.a.Dirs, p.sessionID()))
+}
+
+func (p *AWSSSOProvider) oidcClient(s *step) *ssooidc.Client {
+	return ssooidc.NewFromConfig(s.a.awsConfig(p.Region, s.endpoint(svcSSOOIDC), nil))
+}
+
+// authenticate renews the session silently with the refresh token when it
+// can, else runs the device authorization flow. Called under the session
+// lock, after the token cache was found invalid.
+func (p *AWSSSOProvider) authenticate(ctx context.Context, s *step, _ *Credentials) (*Credentials, error) {
+	a := s.a
+	sid := p.sessionID()
+	key := keyring.Key(keyringSSOKind, sid)
+	ks, ksErr := a.keyring()
+	var saved keyring.Envelope
+	if ksErr == nil {
+		e, err := ks.Get(key)
+		switch {
+		case err == nil:
+			saved = e
+		case errors.Is(err, keyring.ErrNotFound):
+		default:
+			a.log().Warn("keyring read failed; the SSO session cannot be renewed silently", "provider", s.name(), "error", err)
+		}
+	} else {
+		a.log().Warn("keyring unavailable; the SSO session cannot be renewed silently", "provider", s.name(), "error", ksErr)
+	}
+	client := p.oidcClient(s)
+	clientID, clientSecret := saved.Data["client_id"], saved.Data["client_secret"]
+	clientValid := clientID != "" && clientSecret != "" && !saved.Expired(a.now().Add(a.margin()))
+	if clientValid && saved.Data["refresh_token"] != "" {
+		a.ui().Progress(fmt.Sprintf("renewing the %s session", s.name()))
+		out, err := client.CreateToken(ctx, &ssooidc.CreateTokenInput{
+			ClientId: aws.String(clientID), ClientSecret: aws.String(clientSecret),
+			GrantType: aws.String(grantRefreshToken), RefreshToken: aws.String(saved.Data["refresh_token"]),
+		})
+		if err == nil {
+			return p.saveToken(s, ks, key, clientID, clientSecret, saved.Expires, out)
+		}
+		if code := apiCode(err); code == "InvalidGrantException" || code == "ExpiredTokenException" || code == "UnauthorizedClientException" || code == "InvalidClientException" || code == "AccessDeniedException" {
+			a.log().Info("refresh token rejected; falling back to the device flow", "provider", s.name(), "code", code)
+			if code == "InvalidClientException" || code == "UnauthorizedClientException" {
+				clientValid = false
+			}
+		} else {
+			return nil, err
+		}
+	}
+	if !a.AllowDeviceFlow {
+		hint := a.NoDeviceFlowHint
+		if hint == "" {
+			hint = fmt.Sprintf("run `atmos-auth login --provider %s` in a terminal", s.name())
+		}
+		return nil, fmt.Errorf("provider %s needs a browser sign-in (%w): %s", s.name(), ErrDeviceFlowNeeded, hint)
+	}
+	var secretExpires time.Time
+	if !clientValid {
+		reg, err := client.RegisterClient(ctx, &ssooidc.RegisterClientInput{
+			ClientName: aws.String(ssoClientName), ClientType: aws.String("public"),
+			Scopes:     []string{ssoScope},
+			GrantTypes: []string{grantDeviceCode, grantRefreshToken},
+		})
+		if err != nil {
+			return nil, err
+		}
+		clientID, clientSecret = aws.ToString(reg.ClientId), aws.ToString(reg.ClientSecret)
+		if reg.ClientSecretExpiresAt > 0 {
+			secretExpires = time.Unix(reg.ClientSecretExpiresAt, 0).UTC()
+		}
+	} else {
+		secretExpires = saved.Expires
+	}
+	dev, err := client.StartDeviceAuthorization(ctx, &ssooidc.StartDeviceAuthorizationInput{
+		ClientId: aws.String(clientID), ClientSecret: aws.String(clientSecret), StartUrl: aws.String(p.StartURL),
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.ui().DeviceAuthorization(s.name(), aws.ToString(dev.VerificationUri), aws.ToString(dev.VerificationUriComplete), aws.ToString(dev.UserCode))
+	out, err := p.poll(ctx, s, client, clientID, clientSecret, dev)
+	if err != nil {
+		return nil, err
+	}
+	return p.saveToken(s, ks, key, clientID, clientSecret, secretExpires, out)
+}
+
+// poll redeems the device code, honouring AuthorizationPending (wait the
+// interval), SlowDown (add 5s) and the code's expiry.
+func (p *AWSSSOProvider) poll(ctx context.Context, s *step, client *ssooidc.Client, id, secret string, dev *ssooidc.StartDeviceAuthorizationOutput) (*ssooidc.CreateTokenOutput, error) {
+	interval := time.Duration(dev.Interval) * time.Second
+	if interval <= 0 {
+		interval = 5 * time.Second
+	}
+	if s.a.PollInterval > 0 {
+		interval = s.a.PollInterval
+	}
+	// The device code's own lifetime bounds the wait (wall time: this is
+	// a real wait, not an expiry decision about cached data).
+	deadline := time.Now().Add(time.Duration(dev.ExpiresIn) * time.Second)
+	if dev.ExpiresIn <= 0 {
+		deadline = time.Now().Add(10 * time.Minute)
+	}
+	for {
+		out, err := client.CreateToken(ctx, &ssooidc.CreateTokenInput{
+			ClientId: aws.String(id), ClientSecret: aws.String(secret),
+			GrantType: aws.String(grantDeviceCode), DeviceCode: dev.DeviceCode,
+		})
+		if err == nil {
+			return out, nil
+		}
+		var pending *types.AuthorizationPendingException
+		var slow *types.SlowDownException
+		var expired *types.ExpiredTokenException
+		var denied *types.AccessDeniedException
+		switch {
+		case errors.As(err, &pending):
+		case errors.As(err, &slow):
+			interval += 5 * time.Second
+			if s.a.PollInterval > 0 {
+				interval += s.a.PollInterval
+			}
+		case errors.As(err, &expired):
+			return nil, fmt.Errorf("the device authorization expired before it was approved: run the login again")
+		case errors.As(err, &denied):
+			return nil, fmt.Errorf("the device authorization was denied")
+		default:
+			return nil, err
+		}
+		if time.Now().Add(interval).After(deadline) {
+			return nil, fmt.Errorf("the device authorization expired before it was approved: run the login again")
+		}
+		t := time.NewTimer(interval)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+func (p *AWSSSOProvider) saveToken(s *step, ks keyring.Store, key, clientID, clientSecret string, secretExpires time.Time, out *ssooidc.CreateTokenOutput) (*Credentials, error) {
+	a := s.a
+	now := a.now()
+	exp := now.Add(time.Duration(out.ExpiresIn) * time.Second).UTC()
+	if ks != nil {
+		env := keyring.Envelope{Kind: keyringSSOKind, Expires: secretExpires, Data: map[string]string{
+			"client_id": clientID, "client_secret": clientSecret, "start_url": p.StartURL, "region": p.Region,
+		}}
+		if rt := aws.ToString(out.RefreshToken); rt != "" {
+			env.Data["refresh_token"] = rt
+		}
+		if err := ks.Set(key, env); err != nil {
+			a.log().Warn("could not store the SSO refresh token in the keyring; the next renewal needs a browser sign-in", "provider", s.name(), "error", err)
+		}
+	}
+	rec := ssoTokenRecord{V: 1, StartURL: p.StartURL, Region: p.Region, AccessToken: aws.ToString(out.AccessToken),
+		ExpiresAt: exp, ClientID: clientID, Written: now.UTC()}
+	if err := writeJSONAtomic(ssoTokenPath(a.Dirs, p.sessionID()), rec); err != nil {
+		return nil, fmt.Errorf("write SSO token cache: %w", err)
+	}
+	c := &Credentials{Type: CredAWSSSOToken, Token: rec.AccessToken, Expiration: exp, Region: p.Region}
+	if p.AutoProvisionIdentities {
+		if _, err := a.provision(context.Background(), s, c); err != nil {
+			a.log().Warn("auto-provisioning identities failed", "provider", s.name(), "error", describeErr(err))
+			a.ui().Progress(fmt.Sprintf("warning: auto-provisioning identities of %s failed: %s", s.name(), describeErr(err)))
+		}
+	}
+	return c, nil
+}
+
+// logout ends the session: SSO Logout API (best effort), token cache and
+// keyring entry. It reports what it removed.
+func (p *AWSSSOProvider) logout(ctx context.Context, a *Authenticator, chain []*Entry) ([]string, error) {
+	var done []string
+	s := &step{a: a, chain: chain}
+	sid := p.sessionID()
+	path := ssoTokenPath(a.Dirs, sid)
+	var r ssoTokenRecord
+	if readJSON(path, &r) == nil && r.AccessToken != "" && r.ExpiresAt.After(a.now()) {
+		cl := sso.NewFromConfig(a.awsConfig(p.Region, s.endpoint(svcSSO), nil))
+		if _, err := cl.Logout(ctx, &sso.LogoutInput{AccessToken: aws.String(r.AccessToken)}); err != nil {
+			a.log().Warn("SSO Logout API failed", "provider", chain[0].Name, "error", describeErr(err))
+		} else {
+			done = append(done, "signed out of the "+chain[0].Name+" session")
+		}
+	}
+	if ok, err := removeFile(path); err != nil {
+		return done, err
+	} else if ok {
+		done = append(done, "removed the "+chain[0].Name+" token cache")
+	}
+	if ks, err := a.keyring(); err == nil {
+		key := keyring.Key(keyringSSOKind, sid)
+		if _, gerr := ks.Get(key); gerr == nil || !errors.Is(gerr, keyring.ErrNotFound) {
+			if err := ks.Remove(key); err != nil {
+				return done, err
+			}
+			done = append(done, "removed the "+chain[0].Name+" refresh token from the keyring")
+		}
+	} else {
+		a.log().Warn("keyring unavailable; the refresh token (if any) stays", "error", err)
+	}
+	return done, nil
+}

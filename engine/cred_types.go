@@ -1,0 +1,113 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Clock is the injected time source for every expiry decision.
+type Clock func() time.Time
+
+// DefaultMargin is how long a cached credential must still be valid to be
+// reused: anything expiring sooner is renewed.
+const DefaultMargin = 5 * time.Minute
+
+// Credentials are what one chain step produces. Type is one of the Cred*
+// constants. They hold secrets: never log or print them (String and LogValue
+// redact).
+type Credentials struct {
+	Type            string    `json:"type"`
+	AccessKeyID     string    `json:"access_key_id,omitempty"`
+	SecretAccessKey string    `json:"secret_access_key,omitempty"`
+	SessionToken    string    `json:"session_token,omitempty"`
+	Token           string    `json:"token,omitempty"` // SSO access token or OIDC id token
+	Expiration      time.Time `json:"expiration"`
+	Region          string    `json:"region,omitempty"`
+	AccountID       string    `json:"account_id,omitempty"`
+	ARN             string    `json:"arn,omitempty"`
+	// Role is a human label of what was obtained (permission set name, role
+	// name), for whoami.
+	Role string `json:"role,omitempty"`
+}
+
+// String never shows a secret.
+func (c Credentials) String() string {
+	return fmt.Sprintf("Credentials{type=%s account=%s arn=%s expires=%s}", c.Type, c.AccountID, c.ARN, c.Expiration.Format(time.RFC3339))
+}
+
+// GoString never shows a secret.
+func (c Credentials) GoString() string { return c.String() }
+
+// LogValue never shows a secret.
+func (c Credentials) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("type", c.Type), slog.String("account", c.AccountID),
+		slog.Time("expires", c.Expiration))
+}
+
+// ValidFor reports whether the credentials are still valid for longer than
+// margin at now. A zero expiration never expires (ambient).
+func (c *Credentials) ValidFor(now time.Time, margin time.Duration) bool {
+	if c == nil {
+		return false
+	}
+	if c.Expiration.IsZero() {
+		return c.Type == CredAmbient
+	}
+	return c.Expiration.Sub(now) > margin
+}
+
+// UI is how the engine talks to the user. Everything goes to stderr; the
+// engine never reads the terminal itself.
+type UI interface {
+	// DeviceAuthorization shows the verification URL and user code (and
+	// may open a browser).
+	DeviceAuthorization(provider, verificationURI, verificationURIComplete, userCode string)
+	// Progress reports a step ("renewing company-sso session").
+	Progress(msg string)
+	// MFACode asks for an MFA code for the device serial.
+	MFACode(identity, serial string) (string, error)
+}
+
+// ErrDeviceFlowNeeded is wrapped by errors when a device authorization is
+// needed but not allowed here (no terminal, CI, credential-process).
+var ErrDeviceFlowNeeded = errors.New("an interactive device authorization is needed")
+
+// ErrNotLoggedIn is returned by cache-only lookups when nothing valid is cached.
+var ErrNotLoggedIn = errors.New("not logged in")
+
+// StepError is a failure of one chain step; Error names the chain from the
+// failing step to its root: "prod-admin ← base-admin ← company-sso: AssumeRole AccessDenied: …".
+type StepError struct {
+	Chain []*Entry
+	Err   error
+}
+
+func (e *StepError) Error() string { return ChainString(e.Chain) + ": " + describeErr(e.Err) }
+func (e *StepError) Unwrap() error { return e.Err }
+
+type nopUI struct{}
+
+func (nopUI) DeviceAuthorization(string, string, string, string) {}
+func (nopUI) Progress(string)                                    {}
+func (nopUI) MFACode(identity, serial string) (string, error) {
+	return "", fmt.Errorf("identity %q needs an MFA code (%s) and no terminal is available: run `atmos-auth login -i %s` in a terminal", identity, serial, identity)
+}
+
+// stepKind is implemented by every kind that can authenticate a chain step.
+// base is the previous step's output (nil for a root).
+type stepKind interface {
+	authenticate(ctx context.Context, s *step, base *Credentials) (*Credentials, error)
+}
+
+// uncached is implemented by kinds whose output is never written to disk
+// (ambient credentials, short OIDC tokens).
+type uncached interface{ uncached() }
+
+// customCache is implemented by kinds with their own cache (the SSO session).
+type customCache interface {
+	cachedStep(s *step) (*Credentials, bool)
+	lockName(s *step) string
+}
