@@ -1,0 +1,350 @@
+package hooks_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+
+	"github.com/atmos-auth/atmos-auth/internal/testenv"
+)
+
+// buildBinary builds atmos-auth once per test binary.
+var buildOnce sync.Once
+var binPath, buildErr = "", error(nil)
+
+func atmosAuth(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "atmos-auth-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "atmos-auth")
+		out, err := exec.Command("go", "build", "-o", binPath, "github.com/atmos-auth/atmos-auth").CombinedOutput()
+		if err != nil {
+			buildErr = err
+			t.Logf("%s", out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("build atmos-auth: %v", buildErr)
+	}
+	return binPath
+}
+
+const testConfig = `auth:
+  providers:
+    gcp-adc:
+      kind: gcp/adc
+      project_id: my-gcp-project
+    azure-cli:
+      kind: azure/cli
+      spec: {tenant_id: "12345678-1234-1234-1234-123456789012"}
+  identities:
+    plain: {kind: ambient, default: true}
+    base: {kind: aws/ambient}
+    gcp-prod:
+      kind: gcp/project
+      via: {provider: gcp-adc}
+      principal: {project_id: production-project, region: us-central1}
+    role:
+      kind: aws/assume-role
+      via: {identity: base}
+      principal: {assume_role: "arn:aws:iam::999999999999:role/X", region: eu-west-1}
+    az:
+      kind: azure/subscription
+      via: {provider: azure-cli}
+      principal: {subscription_id: "11111111-1111-1111-1111-111111111111", location: eastus}
+`
+
+// torture values the identities overwrite or clear: they must come back
+// byte for byte when the shell leaves the identity's tree.
+var tortureOrig = map[string]string{
+	"AWS_PROFILE":       "mine 'quoted' \"dq\" $HOME `x` \\ !\n second line\ttab é",
+	"AWS_ACCESS_KEY_ID": "AKIA'ORIG\n\\",
+	"AWS_REGION":        "",
+}
+
+type ptyShell struct {
+	name   string
+	argv   func(t *testing.T, home string) []string
+	rc     func(hook string) (file, body string)
+	prompt string // what the prompt shows for identity X: strings.ReplaceAll(prompt, "X", id)
+}
+
+var ptyShells = []ptyShell{
+	{
+		name: "bash",
+		argv: func(t *testing.T, home string) []string {
+			return []string{testenv.RequireTool(t, "bash"), "--noprofile", "--rcfile", filepath.Join(home, ".bashrc"), "-i"}
+		},
+		rc: func(hook string) (string, string) {
+			return ".bashrc", "PS1='P[${ATMOS_IDENTITY-}]> '\nPROMPT_COMMAND='_user_pc=1'\n" + hook
+		},
+	},
+	{
+		name: "zsh",
+		argv: func(t *testing.T, home string) []string { return []string{testenv.RequireTool(t, "zsh"), "-i"} },
+		rc: func(hook string) (string, string) {
+			return ".zshrc", "setopt PROMPT_SUBST\nPS1='P[${ATMOS_IDENTITY-}]> '\nunsetopt zle\nprecmd_functions=(_user_precmd)\n_user_precmd() { :; }\n" + hook
+		},
+	},
+	{
+		name: "fish",
+		argv: func(t *testing.T, home string) []string {
+			return []string{testenv.RequireTool(t, "fish"), "-i"}
+		},
+		rc: func(hook string) (string, string) {
+			return ".config/fish/config.fish", "function fish_prompt; printf 'P[%s]> ' \"$ATMOS_IDENTITY\"; end\nfunction fish_greeting; end\n" + hook
+		},
+	},
+}
+
+type term struct {
+	t    *testing.T
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	ptmx *os.File
+}
+
+func (p *term) output() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.buf.String()
+}
+
+func (p *term) send(s string) {
+	p.t.Helper()
+	if _, err := p.ptmx.WriteString(s + "\r"); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// waitFile waits until path exists and returns its content.
+func (p *term) waitFile(path string) []byte {
+	p.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(path); err == nil {
+			return b
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	p.t.Fatalf("timed out waiting for %s; terminal:\n%s", path, p.output())
+	return nil
+}
+
+func parseEnv0(b []byte) map[string]string {
+	m := map[string]string{}
+	for _, kv := range strings.Split(string(b), "\x00") {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+// TestHookPTY runs the real hook in each interactive shell on a PTY, cds
+// between identity trees, and reads the environment and prompt back.
+func TestHookPTY(t *testing.T) {
+	for _, sh := range ptyShells {
+		t.Run(sh.name, func(t *testing.T) {
+			t.Parallel()
+			runHookPTY(t, sh)
+		})
+	}
+}
+
+func runHookPTY(t *testing.T, sh ptyShell) {
+	argv := sh.argv(t, "")
+	bin := atmosAuth(t)
+	root := t.TempDir()
+	home := filepath.Join(root, "home")
+	w := filepath.Join(root, "w")
+	for _, d := range []string{home, w + "/aws/sub/gcp", w + "/az", w + "/pending", home + "/.config/fish", root + "/out"} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write := func(p, s string) {
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(root+"/atmos.yaml", testConfig)
+	write(w+"/aws/.atmos-identity", "identity: role\n")
+	write(w+"/aws/sub/gcp/.atmos-identity", "# gcp\nidentity: gcp-prod\n")
+	write(w+"/az/.atmos-identity", "identity: az\n")
+	write(w+"/pending/.atmos-identity", "identity: plain\n")
+
+	// A wrapper counts hook processes.
+	counter := root + "/count"
+	wrapper := root + "/atmos-auth-counting"
+	write(wrapper, "#!/bin/sh\necho x >> "+counter+"\nexec "+bin+" \"$@\"\n")
+	os.Chmod(wrapper, 0o755)
+	count := func() int {
+		b, _ := os.ReadFile(counter)
+		return strings.Count(string(b), "x")
+	}
+
+	baseEnv := []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "TERM=dumb", "LANG=C.UTF-8",
+		"ATMOS_CLI_CONFIG_PATH=" + root + "/atmos.yaml", "XDG_CONFIG_HOME=" + home + "/.config",
+		"XDG_DATA_HOME=" + home + "/.local/share", "XDG_CACHE_HOME=" + home + "/.cache", "DBUS_SESSION_BUS_ADDRESS=disabled:"}
+	for _, d := range []string{"aws", "aws/sub/gcp", "az"} {
+		cmd := exec.Command(bin, "allow", w+"/"+d)
+		cmd.Env = baseEnv
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("allow: %v\n%s", err, out)
+		}
+	}
+	hookCmd := exec.Command(bin, "hook", sh.name)
+	hookCmd.Env = baseEnv
+	hook, err := hookCmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hookText := strings.ReplaceAll(string(hook), bin, wrapper)
+	rcName, rcBody := sh.rc(hookText)
+	// Installing twice must be harmless (idempotent).
+	write(filepath.Join(home, rcName), rcBody+hookText)
+
+	environ := append([]string{}, baseEnv...)
+	for k, v := range tortureOrig {
+		environ = append(environ, k+"="+v)
+	}
+	argv = sh.argv(t, home)
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = environ
+	cmd.Dir = w
+	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &term{t: t, ptmx: ptmx}
+	go func() {
+		b := make([]byte, 4096)
+		for {
+			n, err := ptmx.Read(b)
+			p.mu.Lock()
+			p.buf.Write(b[:n])
+			p.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	defer func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		ptmx.Close()
+	}()
+
+	step := 0
+	// at runs a command line, then dumps the environment the next command
+	// sees (after the prompt hook) and returns it.
+	at := func(line string) map[string]string {
+		t.Helper()
+		step++
+		out := filepath.Join(root, "out", strings.Repeat("s", step))
+		if line != "" {
+			p.send(line)
+		}
+		p.send("env -0 > " + out + ".tmp && mv " + out + ".tmp " + out)
+		return parseEnv0(p.waitFile(out))
+	}
+	same := func(what string, got map[string]string, want map[string]string, keys ...string) {
+		t.Helper()
+		for _, k := range keys {
+			g, gok := got[k]
+			wv, wok := want[k]
+			if g != wv || gok != wok {
+				t.Errorf("%s: %s = %q (set %v), want %q (set %v)", what, k, g, gok, wv, wok)
+			}
+		}
+	}
+	orig := map[string]string{}
+	for k, v := range tortureOrig {
+		orig[k] = v
+	}
+
+	start := at("")
+	same("start", start, orig, "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_REGION", "ATMOS_IDENTITY")
+	if n := count(); n != 0 {
+		t.Errorf("a hook process ran %d times outside any identity tree", n)
+	}
+
+	e := at("cd aws")
+	same("aws", e, map[string]string{"ATMOS_IDENTITY": "role", "AWS_PROFILE": "role", "AWS_REGION": "eu-west-1"},
+		"ATMOS_IDENTITY", "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_REGION")
+	if !strings.Contains(p.output(), "P[role]> ") {
+		t.Errorf("prompt does not show the identity; terminal:\n%s", p.output())
+	}
+	n := count()
+	if n != 1 {
+		t.Errorf("entering a tree started %d hook processes, want 1", n)
+	}
+	at("true")
+	e = at("cd sub")
+	same("aws/sub", e, map[string]string{"ATMOS_IDENTITY": "role"}, "ATMOS_IDENTITY")
+	if c := count(); c != n {
+		t.Errorf("prompts without change or cd within the tree started %d hook processes", c-n)
+	}
+
+	e = at("cd gcp")
+	same("gcp", e, map[string]string{"ATMOS_IDENTITY": "gcp-prod", "GOOGLE_CLOUD_PROJECT": "production-project"},
+		"ATMOS_IDENTITY", "GOOGLE_CLOUD_PROJECT")
+	same("gcp restores aws", e, orig, "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_REGION")
+
+	e = at("cd " + w + "/az")
+	same("az", e, map[string]string{"ATMOS_IDENTITY": "az", "AZURE_SUBSCRIPTION_ID": "11111111-1111-1111-1111-111111111111"},
+		"ATMOS_IDENTITY", "AZURE_SUBSCRIPTION_ID", "GOOGLE_CLOUD_PROJECT")
+
+	e = at("cd ../pending")
+	same("pending", e, orig, "ATMOS_IDENTITY", "AZURE_SUBSCRIPTION_ID", "AWS_PROFILE")
+	n = count()
+	at("true")
+	if c := count(); c != n {
+		t.Errorf("a pending file started a hook process on every prompt")
+	}
+	if k := strings.Count(p.output(), "is not allowed yet"); k != 1 {
+		t.Errorf("pending message shown %d times, want once", k)
+	}
+	e = at(bin + " allow")
+	same("allowed", e, map[string]string{"ATMOS_IDENTITY": "plain"}, "ATMOS_IDENTITY")
+
+	// Any content change revokes the approval.
+	e = at("echo 'identity: az' > .atmos-identity")
+	same("changed", e, orig, "ATMOS_IDENTITY", "AZURE_SUBSCRIPTION_ID")
+	if k := strings.Count(p.output(), "is not allowed yet"); k != 2 {
+		t.Errorf("pending message shown %d times after a change, want 2", k)
+	}
+
+	// The user's own changes survive leaving a tree.
+	e = at("cd ../aws")
+	same("aws again", e, map[string]string{"ATMOS_IDENTITY": "role"}, "ATMOS_IDENTITY")
+	e = at("cd " + w)
+	for k, v := range start {
+		if k == "PWD" || k == "OLDPWD" || k == "_" || k == "SHLVL" {
+			continue
+		}
+		if e[k] != v {
+			t.Errorf("after leaving every tree, %s = %q, want %q", k, e[k], v)
+		}
+	}
+	for k := range e {
+		if _, ok := start[k]; !ok && k != "OLDPWD" && k != "_" {
+			t.Errorf("after leaving every tree, %s is still set", k)
+		}
+	}
+	if strings.Contains(p.output(), "command not found") || strings.Contains(p.output(), "Unknown command") {
+		t.Errorf("shell errors:\n%s", p.output())
+	}
+}
