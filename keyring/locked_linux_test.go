@@ -39,7 +39,7 @@ func TestSecretServiceLockedFailsFast(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	if d := time.Since(start); d > 10*time.Second {
+	if d := time.Since(start); d > 20*time.Second { // generous: a loaded CI machine
 		t.Errorf("took %s", d)
 	}
 	o := out.String()

@@ -216,7 +216,7 @@ func TestSystemWithoutBusFailsFast(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	if d := time.Since(start); d > 5*time.Second {
+	if d := time.Since(start); d > 15*time.Second { // generous: a loaded CI machine
 		t.Errorf("took %s", d)
 	}
 	o := out.String()
