@@ -142,6 +142,20 @@ func (p *term) waitFile(path string) []byte {
 	return nil
 }
 
+// countOutput waits (briefly) until s shows up want times in the terminal
+// output, which may lag behind the files the shell writes, and returns the
+// count.
+func (p *term) countOutput(s string, want int) int {
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		n := strings.Count(p.output(), s)
+		if n >= want || time.Now().After(deadline) {
+			return n
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 func parseEnv0(b []byte) map[string]string {
 	m := map[string]string{}
 	for _, kv := range strings.Split(string(b), "\x00") {
@@ -284,7 +298,7 @@ func runHookPTY(t *testing.T, sh ptyShell) {
 	e := at("cd aws")
 	same("aws", e, map[string]string{"ATMOS_IDENTITY": "role", "AWS_PROFILE": "role", "AWS_REGION": "eu-west-1"},
 		"ATMOS_IDENTITY", "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_REGION")
-	if !strings.Contains(p.output(), "P[role]> ") {
+	if p.countOutput("P[role]> ", 1) == 0 {
 		t.Errorf("prompt does not show the identity; terminal:\n%s", p.output())
 	}
 	n := count()
@@ -314,7 +328,7 @@ func runHookPTY(t *testing.T, sh ptyShell) {
 	if c := count(); c != n {
 		t.Errorf("a pending file started a hook process on every prompt")
 	}
-	if k := strings.Count(p.output(), "is not allowed yet"); k != 1 {
+	if k := p.countOutput("is not allowed yet", 1); k != 1 {
 		t.Errorf("pending message shown %d times, want once", k)
 	}
 	e = at(bin + " allow")
@@ -323,7 +337,7 @@ func runHookPTY(t *testing.T, sh ptyShell) {
 	// Any content change revokes the approval.
 	e = at("echo 'identity: az' > .atmos-identity")
 	same("changed", e, orig, "ATMOS_IDENTITY", "AZURE_SUBSCRIPTION_ID")
-	if k := strings.Count(p.output(), "is not allowed yet"); k != 2 {
+	if k := p.countOutput("is not allowed yet", 2); k != 2 {
 		t.Errorf("pending message shown %d times after a change, want 2", k)
 	}
 
