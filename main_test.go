@@ -31,6 +31,7 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		RequireExplicitExec: true,
+		Cmds:                localcloudCmds,
 	})
 }
 

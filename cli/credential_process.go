@@ -1,7 +1,65 @@
 package cli
 
-// CredentialProcessCmd: Print credentials as AWS credential_process JSON (used by the managed AWS profile).
-// (Not built yet.)
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/atmos-auth/atmos-auth/engine"
+)
+
+// CredentialProcessCmd prints an identity's credentials as AWS
+// credential_process JSON; the managed AWS profiles run it. It serves the
+// cache (no keyring, no network) while it is valid for longer than the
+// margin, and otherwise renews the invalid steps silently (refresh token,
+// STS). If only a device sign-in can help it does not hang the calling
+// tool: it starts one only when stderr is a terminal outside CI (the Go SDK
+// shows our stderr; botocore captures it, so the aws CLI gets the message),
+// else it exits 1 with "run `atmos-auth login -i X`".
 type CredentialProcessCmd struct{}
 
-func (c *CredentialProcessCmd) Run(g *Globals) error { return Configf("not built yet") }
+type credentialProcessOutput struct {
+	Version         int    `json:"Version"`
+	AccessKeyID     string `json:"AccessKeyId"`
+	SecretAccessKey string `json:"SecretAccessKey"`
+	SessionToken    string `json:"SessionToken,omitempty"`
+	Expiration      string `json:"Expiration,omitempty"`
+}
+
+func (c *CredentialProcessCmd) Run(g *Globals) error {
+	cfg, dirs, err := g.loadAuthConfig()
+	if err != nil {
+		return err
+	}
+	name, err := g.ResolveIdentity(cfg)
+	if err != nil {
+		return err
+	}
+	chain, err := cfg.Chain(name)
+	if err != nil {
+		return ConfigErr(err)
+	}
+	if !engine.ManagedProfile(chain[0]) {
+		return Configf("identity %q (%s) does not produce AWS credentials", name, chain[0].Kind)
+	}
+	g.Identity = name
+	a := g.authenticator(cfg, dirs, authOpts{credentialProcess: true})
+	creds, valid, err := a.Cached(name)
+	if err != nil || !valid {
+		res, lerr := a.Login(context.Background(), name)
+		if lerr != nil {
+			if errors.Is(lerr, engine.ErrDeviceFlowNeeded) {
+				return &ExitError{Code: ExitFailure, Err: fmt.Errorf("credentials of %s need a new sign-in: run `atmos-auth login -i %s`", name, name)}
+			}
+			return authErr(lerr)
+		}
+		creds = res.Credentials
+	}
+	out := credentialProcessOutput{Version: 1, AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, SessionToken: creds.SessionToken}
+	if !creds.Expiration.IsZero() {
+		out.Expiration = creds.Expiration.UTC().Format(time.RFC3339)
+	}
+	return json.NewEncoder(g.Stdout).Encode(out)
+}

@@ -1,25 +1,290 @@
 package cli
 
 import (
+	"bufio"
 	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
 	"time"
 
 	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/keyring"
 )
 
-// The credential engine's side of IdentityEnv. (Stubs until it lands.)
+// The credential engine's side of IdentityEnv, and what login, whoami,
+// logout and credential-process share.
+//
+// Device flows: a needed IAM Identity Center device authorization runs when
+// the session is interactive (terminals on stdin and stderr, not CI), or
+// when explicitly allowed without one (--device-flow or
+// ATMOS_AUTH_DEVICE_FLOW=non-interactive: the code is printed on stderr and
+// the command waits for the approval; tests and the demo use this with the
+// local cloud's auto-approve). Otherwise it fails fast naming the provider.
+
+// EnvDeviceFlow allows device flows without a terminal when "non-interactive".
+const EnvDeviceFlow = "ATMOS_AUTH_DEVICE_FLOW"
+
+// EnvNoBrowser disables opening a browser ("1" or "true").
+const EnvNoBrowser = "ATMOS_AUTH_NO_BROWSER"
+
+// EnvMargin overrides the 5-minute renewal margin (a Go duration).
+const EnvMargin = "ATMOS_AUTH_REFRESH_MARGIN"
+
+type authOpts struct {
+	deviceFlow bool // --device-flow
+	noBrowser  bool
+	// credentialProcess: interactive means a terminal on stderr only (the
+	// SDK runs us with stdout captured).
+	credentialProcess bool
+}
+
+// loadAuthConfig loads and validates the configuration and adds the cached
+// auto-provisioned identities.
+func (g *Globals) loadAuthConfig() (*engine.Config, engine.Dirs, error) {
+	cfg, err := g.LoadValidConfig()
+	if err != nil {
+		return nil, engine.Dirs{}, err
+	}
+	dirs := engine.ResolveDirs(g.Getenv)
+	cfg.MergeProvisioned(dirs)
+	return cfg, dirs, nil
+}
+
+func (g *Globals) authenticator(cfg *engine.Config, dirs engine.Dirs, o authOpts) *engine.Authenticator {
+	a := &engine.Authenticator{
+		Config: cfg, Dirs: dirs, Getenv: g.Getenv, Clock: time.Now,
+		Logger: g.logger(cfg),
+		OpenKeyring: func() (keyring.Store, error) {
+			return keyring.Open(keyringOptions(g, cfg.Keyring.Type, cfg.Keyring.Spec))
+		},
+	}
+	if v := g.Getenv(EnvMargin); v != "" {
+		if d, err := time.ParseDuration(v); err == nil && d >= 0 {
+			a.Margin = d
+		}
+	}
+	ui := &cliUI{g: g, noBrowser: o.noBrowser || truthy(g.Getenv(EnvNoBrowser)) || g.inCI()}
+	interactive := g.interactive()
+	if o.credentialProcess {
+		errf, ok := g.Stderr.(*os.File)
+		interactive = ok && isTTY(errf) && !g.inCI()
+		ui.noMFA = !interactive
+	}
+	explicit := o.deviceFlow || strings.EqualFold(g.Getenv(EnvDeviceFlow), "non-interactive")
+	a.AllowDeviceFlow = interactive || explicit
+	if !interactive {
+		ui.noBrowser = ui.noBrowser || !explicit
+	}
+	switch {
+	case o.credentialProcess:
+		a.NoDeviceFlowHint = "run `atmos-auth login -i " + g.Identity + "` in a terminal, then retry"
+	case g.inCI():
+		a.NoDeviceFlowHint = "CI has no browser: sign in on a workstation, or use a github/oidc provider or an aws/ambient identity in CI (set " + EnvDeviceFlow + "=non-interactive to print the code and wait anyway)"
+	default:
+		a.NoDeviceFlowHint = "run the login in a terminal, or pass --device-flow (" + EnvDeviceFlow + "=non-interactive) to print the code and wait for its approval"
+	}
+	a.UI = ui
+	return a
+}
+
+func truthy(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
+}
+
+// logger logs to auth.logs.file or stderr at --log-level / auth.logs.level
+// (default Warn). Nothing secret is ever passed to it.
+func (g *Globals) logger(cfg *engine.Config) *slog.Logger {
+	lvl := g.LogLevel
+	if lvl == "" {
+		lvl = cfg.Logs.Level
+	}
+	var level slog.Level
+	switch strings.ToLower(lvl) {
+	case "debug", "trace":
+		level = slog.LevelDebug
+	case "info":
+		level = slog.LevelInfo
+	case "error":
+		level = slog.LevelError
+	default:
+		level = slog.LevelWarn
+	}
+	var w io.Writer = g.Stderr
+	if cfg.Logs.File != "" {
+		if f, err := os.OpenFile(cfg.Logs.File, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600); err == nil {
+			w = f
+		}
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// cliUI prints device codes and progress on stderr, opens the browser when
+// allowed and reads MFA codes from stdin.
+type cliUI struct {
+	g         *Globals
+	noBrowser bool
+	noMFA     bool
+	in        *bufio.Reader
+}
+
+func (u *cliUI) DeviceAuthorization(provider, uri, complete, code string) {
+	fmt.Fprintf(u.g.Stderr, "atmos-auth: sign in to %s: open %s and confirm the code %s\n", provider, complete, code)
+	if !u.noBrowser {
+		if err := openBrowser(complete); err != nil {
+			fmt.Fprintf(u.g.Stderr, "atmos-auth: could not open a browser (%v); open the URL above\n", err)
+		}
+	}
+	fmt.Fprintf(u.g.Stderr, "atmos-auth: waiting for the approval…\n")
+}
+
+func (u *cliUI) Progress(msg string) { fmt.Fprintf(u.g.Stderr, "atmos-auth: %s\n", msg) }
+
+func (u *cliUI) MFACode(identity, serial string) (string, error) {
+	if u.noMFA {
+		return "", fmt.Errorf("identity %s needs an MFA code (%s): run `atmos-auth login -i %s` in a terminal", identity, serial, identity)
+	}
+	if u.in == nil {
+		u.in = bufio.NewReader(u.g.Stdin)
+	}
+	fmt.Fprintf(u.g.Stderr, "MFA code for %s (%s): ", identity, serial)
+	line, err := u.in.ReadString('\n')
+	line = strings.TrimSpace(line)
+	if line == "" {
+		if err == nil {
+			err = errors.New("empty")
+		}
+		return "", fmt.Errorf("no MFA code read for %s: %v", identity, err)
+	}
+	return line, nil
+}
+
+func openBrowser(url string) error {
+	var cmd *exec.Cmd
+	switch runtime.GOOS {
+	case "darwin":
+		cmd = exec.Command("open", url)
+	case "windows":
+		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
+	default:
+		cmd = exec.Command("xdg-open", url)
+	}
+	cmd.Stdout, cmd.Stderr = nil, nil
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	go func() { _ = cmd.Wait() }()
+	return nil
+}
+
+// authErr maps engine errors to exit codes: configuration problems exit 2,
+// everything else 1.
+func authErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		return err
+	}
+	return &ExitError{Code: ExitFailure, Err: err}
+}
 
 // ensureLogin authenticates identity name unless valid credentials are cached.
 func (g *Globals) ensureLogin(ctx context.Context, cfg *engine.Config, name string) error {
-	return Configf("login is not built yet")
+	dirs := engine.ResolveDirs(g.Getenv)
+	cfg.MergeProvisioned(dirs)
+	a := g.authenticator(cfg, dirs, authOpts{})
+	if _, valid, err := a.Cached(name); err == nil && valid {
+		return nil
+	}
+	_, err := a.Login(ctx, name)
+	return authErr(err)
 }
 
 // ensureManagedFiles writes the managed AWS config/credentials files when
-// they are missing or stale.
-func (g *Globals) ensureManagedFiles(cfg *engine.Config, dirs engine.Dirs) error { return nil }
+// they are missing or stale (a hash on their first line makes the check one
+// small read).
+func (g *Globals) ensureManagedFiles(cfg *engine.Config, dirs engine.Dirs) error {
+	skipped, err := engine.EnsureManagedAWSFiles(cfg, dirs, g.managedExecutable())
+	if err != nil {
+		return err
+	}
+	for _, s := range skipped {
+		if s == g.Identity {
+			return Configf("identity %q cannot be an AWS profile name (use letters, digits and . _ / @ + = : , -)", s)
+		}
+	}
+	return nil
+}
 
 // cachedExpiration returns when the identity's cached credentials expire,
-// zero when nothing is cached. It must not touch network or keyring.
+// zero when nothing is cached. It touches neither network nor keyring.
 func (g *Globals) cachedExpiration(cfg *engine.Config, dirs engine.Dirs, chain []*engine.Entry) time.Time {
-	return time.Time{}
+	a := &engine.Authenticator{Config: cfg, Dirs: dirs}
+	c, _, err := a.Cached(chain[0].Name)
+	if err != nil || c == nil {
+		return time.Time{}
+	}
+	return c.Expiration
+}
+
+// describeExpiry renders "2025-06-01T13:00:00Z (in 59m)".
+func describeExpiry(t, now time.Time) string {
+	if t.IsZero() {
+		return "never (ambient)"
+	}
+	d := t.Sub(now).Round(time.Minute)
+	if d < 0 {
+		return t.UTC().Format(time.RFC3339) + " (expired " + shortDur(-d) + " ago)"
+	}
+	return t.UTC().Format(time.RFC3339) + " (in " + shortDur(d) + ")"
+}
+
+// shortDur renders 1h, 1h5m, 59m, 0m.
+func shortDur(d time.Duration) string {
+	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case h > 0 && m > 0:
+		return fmt.Sprintf("%dh%dm", h, m)
+	case h > 0:
+		return fmt.Sprintf("%dh", h)
+	}
+	return fmt.Sprintf("%dm", m)
+}
+
+// EnvExecutable overrides the path the managed profiles' credential_process
+// runs.
+const EnvExecutable = "ATMOS_AUTH_EXECUTABLE"
+
+// managedExecutable is the command credential_process runs: the override,
+// else the name we were started as, found on PATH without resolving
+// symlinks (a package manager's stable link survives upgrades, and a
+// multi-call binary keeps its name), else os.Executable.
+func (g *Globals) managedExecutable() string {
+	if v := g.Getenv(EnvExecutable); v != "" {
+		return v
+	}
+	if a0 := os.Args[0]; a0 != "" {
+		if strings.ContainsRune(a0, os.PathSeparator) {
+			if abs, err := filepath.Abs(a0); err == nil {
+				return abs
+			}
+		} else if p, err := exec.LookPath(a0); err == nil {
+			if abs, err := filepath.Abs(p); err == nil {
+				return abs
+			}
+		}
+	}
+	return executable()
 }

@@ -1,7 +1,142 @@
 package cli
 
-// LoginCmd: Authenticate an identity (or a provider) and cache its credentials.
-// (Not built yet.)
-type LoginCmd struct{}
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
 
-func (c *LoginCmd) Run(g *Globals) error { return Configf("not built yet") }
+	"github.com/atmos-auth/atmos-auth/engine"
+)
+
+// LoginCmd authenticates an identity (or a provider's session) and caches
+// its credentials. stdout: identity, account, region, expiry; everything
+// else (progress, device codes) goes to stderr.
+type LoginCmd struct {
+	Provider   string `name:"provider" placeholder:"NAME" help:"Sign in to a provider only (its session), not an identity."`
+	Output     string `short:"o" name:"output" enum:"text,json" default:"text" help:"Output format: text or json."`
+	NoBrowser  bool   `name:"no-browser" help:"Do not open a browser for a device sign-in (also ATMOS_AUTH_NO_BROWSER=1)."`
+	DeviceFlow bool   `name:"device-flow" help:"Allow a device sign-in without a terminal: print the code on stderr and wait (also ATMOS_AUTH_DEVICE_FLOW=non-interactive)."`
+}
+
+// loginView is what login and whoami print; it never holds a secret.
+type loginView struct {
+	Identity   string    `json:"identity,omitempty"`
+	Provider   string    `json:"provider,omitempty"`
+	Chain      []string  `json:"chain"`
+	Kind       string    `json:"kind"`
+	Account    string    `json:"account,omitempty"`
+	Role       string    `json:"role,omitempty"`
+	ARN        string    `json:"arn,omitempty"`
+	Region     string    `json:"region,omitempty"`
+	Expiration time.Time `json:"expiration,omitzero"`
+	Status     string    `json:"status"`
+	Reused     []string  `json:"reused,omitempty"`
+	Renewed    []string  `json:"renewed,omitempty"`
+	Verified   *verified `json:"verified,omitempty"`
+}
+
+type verified struct {
+	ARN     string `json:"arn"`
+	Account string `json:"account"`
+}
+
+func newView(chain []*engine.Entry, c *engine.Credentials, status string) loginView {
+	v := loginView{Kind: chain[0].Kind, Status: status}
+	if chain[0].Role == engine.RoleProvider {
+		v.Provider = chain[0].Name
+	} else {
+		v.Identity = chain[0].Name
+	}
+	for _, e := range chain {
+		v.Chain = append(v.Chain, e.Name)
+	}
+	if c != nil {
+		v.Account, v.Role, v.ARN, v.Region, v.Expiration = c.AccountID, c.Role, c.ARN, c.Region, c.Expiration
+	}
+	if v.Region == "" {
+		v.Region = engine.AWSRegion(chain)
+	}
+	return v
+}
+
+func (v loginView) write(w io.Writer, format string, now time.Time) error {
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	}
+	if v.Identity != "" {
+		fmt.Fprintf(w, "identity: %s\n", v.Identity)
+	} else {
+		fmt.Fprintf(w, "provider: %s\n", v.Provider)
+	}
+	fmt.Fprintf(w, "chain: %s\n", strings.Join(v.Chain, " ← "))
+	if v.Account != "" {
+		fmt.Fprintf(w, "account: %s\n", v.Account)
+	}
+	if v.Role != "" {
+		fmt.Fprintf(w, "role: %s\n", v.Role)
+	}
+	if v.ARN != "" {
+		fmt.Fprintf(w, "arn: %s\n", v.ARN)
+	}
+	if v.Region != "" {
+		fmt.Fprintf(w, "region: %s\n", v.Region)
+	}
+	if v.Status != "not logged in" {
+		fmt.Fprintf(w, "expires: %s\n", describeExpiry(v.Expiration, now))
+	}
+	fmt.Fprintf(w, "status: %s\n", v.Status)
+	if v.Verified != nil {
+		fmt.Fprintf(w, "verified arn: %s\nverified account: %s\n", v.Verified.ARN, v.Verified.Account)
+	}
+	return nil
+}
+
+func (c *LoginCmd) Run(g *Globals) error {
+	cfg, dirs, err := g.loadAuthConfig()
+	if err != nil {
+		return err
+	}
+	a := g.authenticator(cfg, dirs, authOpts{deviceFlow: c.DeviceFlow, noBrowser: c.NoBrowser})
+	ctx := context.Background()
+	var res *engine.Result
+	if c.Provider != "" {
+		if _, ok := cfg.Providers[c.Provider]; !ok {
+			return Configf("provider %q does not exist", c.Provider)
+		}
+		res, err = a.LoginProvider(ctx, c.Provider)
+	} else {
+		var name string
+		name, err = g.ResolveIdentity(cfg)
+		if err != nil {
+			return err
+		}
+		res, err = a.Login(ctx, name)
+	}
+	if err != nil {
+		return authErr(err)
+	}
+	if c.Provider == "" {
+		// Make AWS_PROFILE=<identity> resolve at once (profiles of newly
+		// provisioned identities included).
+		cfg.MergeProvisioned(dirs)
+		if err := g.ensureManagedFiles(cfg, dirs); err != nil {
+			return err
+		}
+	}
+	switch {
+	case len(res.Renewed) == 0:
+		fmt.Fprintf(g.Stderr, "atmos-auth: using cached credentials (%s)\n", strings.Join(res.Reused, ", "))
+	case len(res.Reused) > 0:
+		fmt.Fprintf(g.Stderr, "atmos-auth: reused %s; renewed %s\n", strings.Join(res.Reused, ", "), strings.Join(res.Renewed, ", "))
+	default:
+		fmt.Fprintf(g.Stderr, "atmos-auth: authenticated %s\n", strings.Join(res.Renewed, ", "))
+	}
+	v := newView(res.Chain, res.Credentials, "valid")
+	v.Reused, v.Renewed = res.Reused, res.Renewed
+	return v.write(g.Stdout, c.Output, time.Now())
+}

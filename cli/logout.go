@@ -1,7 +1,51 @@
 package cli
 
-// LogoutCmd: Remove cached credentials, keyring entries and sessions.
-// (Not built yet.)
-type LogoutCmd struct{}
+import (
+	"context"
+	"fmt"
+)
 
-func (c *LogoutCmd) Run(g *Globals) error { return Configf("not built yet") }
+// LogoutCmd removes cached credentials, token caches and keyring entries,
+// and ends SSO sessions (the SSO Logout API).
+type LogoutCmd struct {
+	IdentityArg string `arg:"" optional:"" name:"identity" help:"Identity to log out (default: -i / the default identity)."`
+	Provider    string `name:"provider" placeholder:"NAME" help:"End a provider's session and forget every identity chained from it."`
+	All         bool   `name:"all" help:"Log out of every provider and identity."`
+}
+
+func (c *LogoutCmd) Run(g *Globals) error {
+	cfg, dirs, err := g.loadAuthConfig()
+	if err != nil {
+		return err
+	}
+	a := g.authenticator(cfg, dirs, authOpts{})
+	ctx := context.Background()
+	var done []string
+	switch {
+	case c.All:
+		done, err = a.LogoutAll(ctx)
+	case c.Provider != "":
+		if _, ok := cfg.Providers[c.Provider]; !ok {
+			return Configf("provider %q does not exist", c.Provider)
+		}
+		done, err = a.LogoutProvider(ctx, c.Provider)
+	default:
+		name := c.IdentityArg
+		if name == "" {
+			if name, err = g.ResolveIdentity(cfg); err != nil {
+				return err
+			}
+		} else if _, ok := cfg.Identities[name]; !ok {
+			_, cerr := cfg.Chain(name)
+			return ConfigErr(cerr)
+		}
+		done, err = a.LogoutIdentity(name)
+	}
+	for _, d := range done {
+		fmt.Fprintln(g.Stdout, d)
+	}
+	if len(done) == 0 && err == nil {
+		fmt.Fprintln(g.Stdout, "nothing to remove")
+	}
+	return authErr(err)
+}

@@ -1,7 +1,105 @@
 package cli
 
-// UserCmd: Manage aws/user identities (configure stores keys in the keyring).
-// (Not built yet.)
-type UserCmd struct{}
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strings"
 
-func (c *UserCmd) Run(g *Globals) error { return Configf("not built yet") }
+	"golang.org/x/term"
+
+	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/keyring"
+)
+
+// UserCmd manages aws/user identities.
+type UserCmd struct {
+	Configure UserConfigureCmd `cmd:"" help:"Store an aws/user identity's access keys in the keyring (read from the terminal or stdin)."`
+	Remove    UserRemoveCmd    `cmd:"" help:"Remove an aws/user identity's keys from the keyring."`
+}
+
+// UserConfigureCmd reads the access key id, the secret (hidden on a
+// terminal) and an optional MFA ARN, one per line, and stores them.
+type UserConfigureCmd struct{}
+
+// UserRemoveCmd removes stored keys.
+type UserRemoveCmd struct{}
+
+func (g *Globals) awsUser() (*engine.Config, string, error) {
+	cfg, _, err := g.loadAuthConfig()
+	if err != nil {
+		return nil, "", err
+	}
+	name, err := g.ResolveIdentity(cfg)
+	if err != nil {
+		return nil, "", err
+	}
+	if k := cfg.Identities[name].Kind; k != "aws/user" {
+		return nil, "", Configf("identity %q is %s, not aws/user", name, k)
+	}
+	return cfg, name, nil
+}
+
+func (c *UserConfigureCmd) Run(g *Globals) error {
+	cfg, name, err := g.awsUser()
+	if err != nil {
+		return err
+	}
+	in := bufio.NewReader(g.Stdin)
+	f, tty := g.Stdin.(*os.File)
+	tty = tty && term.IsTerminal(int(f.Fd()))
+	read := func(prompt string, secret bool) (string, error) {
+		fmt.Fprint(g.Stderr, prompt)
+		if secret && tty {
+			b, err := term.ReadPassword(int(f.Fd()))
+			fmt.Fprintln(g.Stderr)
+			return strings.TrimSpace(string(b)), err
+		}
+		line, err := in.ReadString('\n')
+		if !tty {
+			fmt.Fprintln(g.Stderr)
+		}
+		if line != "" {
+			err = nil
+		}
+		return strings.TrimSpace(line), err
+	}
+	akid, err := read("AWS access key id: ", false)
+	if err != nil || akid == "" {
+		return Configf("no access key id given")
+	}
+	secret, err := read("AWS secret access key: ", true)
+	if err != nil || secret == "" {
+		return Configf("no secret access key given")
+	}
+	mfa, _ := read("MFA device ARN (optional): ", false)
+	ks, err := keyring.Open(keyringOptions(g, cfg.Keyring.Type, cfg.Keyring.Spec))
+	if err != nil {
+		return authErr(err)
+	}
+	data := map[string]string{"access_key_id": akid, "secret_access_key": secret}
+	if mfa != "" {
+		data["mfa_arn"] = mfa
+	}
+	if err := ks.Set(engine.UserKeysKey(name), keyring.Envelope{Kind: engine.KeyringUserKind, Data: data}); err != nil {
+		return authErr(err)
+	}
+	fmt.Fprintf(g.Stdout, "stored the keys of %s in the %s keyring\n", name, ks.Backend())
+	return nil
+}
+
+func (c *UserRemoveCmd) Run(g *Globals) error {
+	cfg, name, err := g.awsUser()
+	if err != nil {
+		return err
+	}
+	ks, err := keyring.Open(keyringOptions(g, cfg.Keyring.Type, cfg.Keyring.Spec))
+	if err != nil {
+		return authErr(err)
+	}
+	if err := ks.Remove(engine.UserKeysKey(name)); err != nil {
+		return authErr(err)
+	}
+	fmt.Fprintf(g.Stdout, "removed the keys of %s\n", name)
+	return nil
+}

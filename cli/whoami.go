@@ -1,7 +1,67 @@
 package cli
 
-// WhoamiCmd: Show the identity in use, its account, region and expiry.
-// (Not built yet.)
-type WhoamiCmd struct{}
+import (
+	"context"
+	"errors"
+	"time"
 
-func (c *WhoamiCmd) Run(g *Globals) error { return Configf("not built yet") }
+	"github.com/atmos-auth/atmos-auth/engine"
+)
+
+// WhoamiCmd shows the identity in use, its account, region and expiry,
+// from the cache only (no network, no keyring). --verify asks STS
+// (GetCallerIdentity) with the cached credentials.
+type WhoamiCmd struct {
+	Output string `short:"o" name:"output" enum:"text,json" default:"text" help:"Output format: text or json."`
+	Verify bool   `name:"verify" help:"Call sts:GetCallerIdentity with the cached credentials and show what AWS answers."`
+}
+
+func (c *WhoamiCmd) Run(g *Globals) error {
+	cfg, dirs, err := g.loadAuthConfig()
+	if err != nil {
+		return err
+	}
+	name, err := g.ResolveIdentity(cfg)
+	if err != nil {
+		return err
+	}
+	chain, err := cfg.Chain(name)
+	if err != nil {
+		return ConfigErr(err)
+	}
+	a := &engine.Authenticator{Config: cfg, Dirs: dirs, Getenv: g.Getenv, Clock: time.Now}
+	now := time.Now()
+	creds, valid, err := a.Cached(name)
+	var v loginView
+	switch {
+	case errors.Is(err, engine.ErrNotLoggedIn):
+		v = newView(chain, nil, "not logged in")
+	case err != nil:
+		return authErr(err)
+	case valid:
+		v = newView(chain, creds, "valid")
+	case creds.Expiration.After(now):
+		v = newView(chain, creds, "expiring (renewed on next use)")
+	default:
+		v = newView(chain, creds, "expired")
+	}
+	if c.Verify {
+		if creds == nil || !creds.Expiration.After(now) {
+			_ = v.write(g.Stdout, c.Output, now)
+			return &ExitError{Code: ExitFailure, Err: errors.New("no valid cached credentials to verify: run `atmos-auth login -i " + name + "`")}
+		}
+		a.Logger = g.logger(cfg)
+		arn, acct, err := a.CallerIdentity(context.Background(), name, creds)
+		if err != nil {
+			return authErr(err)
+		}
+		v.Verified = &verified{ARN: arn, Account: acct}
+	}
+	if err := v.write(g.Stdout, c.Output, now); err != nil {
+		return err
+	}
+	if v.Status == "not logged in" || v.Status == "expired" {
+		return &ExitError{Code: ExitFailure}
+	}
+	return nil
+}

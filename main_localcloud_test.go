@@ -1,0 +1,93 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/atmos-auth/atmos-auth/localcloud"
+)
+
+// localcloudCmds are testscript commands that run a local cloud inside the
+// test process for the script's CLI calls:
+//
+//	localcloud start [auto-approve-delay]  start one; exports $LOCALCLOUD
+//	localcloud calls OP N                  assert OP was served N times
+//	localcloud stats                       print the call counters (stdout)
+//	localcloud expire-tokens | revoke-refresh | expire-credentials
+var localcloudCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
+	"localcloud": cmdLocalcloud,
+}
+
+var (
+	clouds   = map[*testscript.TestScript]*localcloud.Server{}
+	cloudsMu sync.Mutex
+)
+
+func cmdLocalcloud(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) == 0 {
+		ts.Fatalf("usage: localcloud start|calls|stats|expire-tokens|revoke-refresh|expire-credentials")
+	}
+	cloudsMu.Lock()
+	srv := clouds[ts]
+	cloudsMu.Unlock()
+	if args[0] != "start" && srv == nil {
+		ts.Fatalf("localcloud: not started")
+	}
+	switch args[0] {
+	case "start":
+		delay := time.Duration(0)
+		if len(args) > 1 {
+			d, err := time.ParseDuration(args[1])
+			ts.Check(err)
+			delay = d
+		}
+		srv = localcloud.New(localcloud.WithAutoApprove(delay))
+		ts.Check(srv.Start("127.0.0.1:0"))
+		cloudsMu.Lock()
+		clouds[ts] = srv
+		cloudsMu.Unlock()
+		ts.Defer(func() {
+			_ = srv.Close()
+			cloudsMu.Lock()
+			delete(clouds, ts)
+			cloudsMu.Unlock()
+		})
+		ts.Setenv("LOCALCLOUD", srv.URL())
+	case "calls":
+		if len(args) != 3 {
+			ts.Fatalf("usage: localcloud calls OP N")
+		}
+		n, err := strconv.Atoi(args[2])
+		ts.Check(err)
+		got := srv.Calls(args[1])
+		if (got == n) == neg {
+			ts.Fatalf("localcloud: %s served %d times, want %s%d", args[1], got, map[bool]string{true: "not ", false: ""}[neg], n)
+		}
+	case "stats":
+		st := srv.Stats()
+		var ops []string
+		for op := range st.Calls {
+			ops = append(ops, op)
+		}
+		sort.Strings(ops)
+		var b strings.Builder
+		for _, op := range ops {
+			fmt.Fprintf(&b, "%s %d\n", op, st.Calls[op])
+		}
+		ts.Stdout().Write([]byte(b.String()))
+	case "expire-tokens":
+		srv.ExpireTokens()
+	case "revoke-refresh":
+		srv.RevokeRefreshTokens()
+	case "expire-credentials":
+		srv.ExpireCredentials()
+	default:
+		ts.Fatalf("localcloud: unknown subcommand %q", args[0])
+	}
+}
