@@ -6,7 +6,7 @@ import "strings"
 // It is prepended to PROMPT_COMMAND (string or array) once, and preserves
 // $? for later PROMPT_COMMAND entries and PS1.
 const bashHook = `_atmos_auth_hook() {
-  local _atmos_auth_s=$? _atmos_auth_d _atmos_auth_f= _atmos_auth_run=
+  local _atmos_auth_s=$? _atmos_auth_d _atmos_auth_f='' _atmos_auth_run=''
   if [[ $PWD != "$_atmos_auth_pwd" ]]; then
     _atmos_auth_pwd=$PWD
     _atmos_auth_d=$PWD
@@ -34,6 +34,7 @@ if [[ ";${PROMPT_COMMAND[*]:-};" != *";_atmos_auth_hook;"* ]]; then
   if [[ "$(declare -p PROMPT_COMMAND 2>&1)" == "declare -a"* ]]; then
     PROMPT_COMMAND=(_atmos_auth_hook "${PROMPT_COMMAND[@]}")
   else
+    # shellcheck disable=SC2178,SC2128 # PROMPT_COMMAND is a string here
     PROMPT_COMMAND="_atmos_auth_hook${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
   fi
 fi

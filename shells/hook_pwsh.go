@@ -5,8 +5,8 @@ import "strings"
 // pwshHook wraps the prompt function once. PowerShell cannot be run here,
 // so it only checks $PWD in-shell (a process runs on every directory
 // change) and is syntax-checked with tree-sitter-powershell.
-const pwshHook = `if (-not (Test-Path Function:\__atmos_auth_orig_prompt)) {
-  $function:global:__atmos_auth_orig_prompt = $function:prompt
+const pwshHook = `if (-not $global:__atmos_auth_orig_prompt) {
+  $global:__atmos_auth_orig_prompt = $function:prompt
   if (-not $global:__atmos_auth_sid) { $global:__atmos_auth_sid = "$PID." + (Get-Random) }
   function global:prompt {
     $ok = $?
@@ -23,7 +23,7 @@ const pwshHook = `if (-not (Test-Path Function:\__atmos_auth_orig_prompt)) {
       $global:LASTEXITCODE = $code
     }
     if (-not $ok) { Write-Error '' -ErrorAction Ignore }
-    & $function:__atmos_auth_orig_prompt
+    & $global:__atmos_auth_orig_prompt
   }
 }
 `

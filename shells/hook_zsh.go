@@ -6,7 +6,7 @@ import "strings"
 // precmd functions do not change $? for the prompt.
 const zshHook = `_atmos_auth_hook() {
   emulate -L zsh
-  local _atmos_auth_d _atmos_auth_f= _atmos_auth_run=
+  local _atmos_auth_d _atmos_auth_f='' _atmos_auth_run=''
   if [[ $PWD != "$_atmos_auth_pwd" ]]; then
     _atmos_auth_pwd=$PWD
     _atmos_auth_d=$PWD
