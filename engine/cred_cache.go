@@ -104,6 +104,14 @@ func writeFileAtomic(path string, data []byte) error {
 		return err
 	}
 	ok = true
+	// Temporary files of writers killed midway are never read; sweep old ones.
+	if old, _ := filepath.Glob(filepath.Join(dir, "."+filepath.Base(path)+".*.tmp")); len(old) > 0 {
+		for _, o := range old {
+			if st, err := os.Stat(o); err == nil && time.Since(st.ModTime()) > time.Minute {
+				_ = os.Remove(o)
+			}
+		}
+	}
 	return nil
 }
 

@@ -1,0 +1,165 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/atmos-auth/atmos-auth/keyring"
+	"github.com/atmos-auth/atmos-auth/localcloud"
+)
+
+// Child processes: the test binary re-executed with ENGINE_TEST_CHILD set.
+const childEnv = "ENGINE_TEST_CHILD"
+
+func TestMain(m *testing.M) {
+	switch os.Getenv(childEnv) {
+	case "":
+		os.Exit(m.Run())
+	case "login":
+		os.Exit(childLogin())
+	case "write-loop":
+		os.Exit(childWriteLoop())
+	}
+}
+
+// childLogin logs in to $CHILD_IDENTITY with the config $CHILD_CONFIG and the
+// cache $CHILD_CACHE; each process has its own (memory) keyring, so only
+// the shared cache and lock coordinate them.
+func childLogin() int {
+	cfg, err := Load(LoadOptions{ConfigPath: os.Getenv("CHILD_CONFIG"), Getenv: func(string) string { return "" }})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	a := &Authenticator{Config: cfg, Dirs: Dirs{Cache: os.Getenv("CHILD_CACHE")}, AllowDeviceFlow: true,
+		PollInterval: 5 * time.Millisecond, OpenKeyring: func() (keyring.Store, error) { return keyring.Open(keyring.Options{Type: keyring.TypeMemory}) }}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	res, err := a.Login(ctx, os.Getenv("CHILD_IDENTITY"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Println(res.Credentials.AccountID)
+	return 0
+}
+
+// childWriteLoop rewrites one cache file under its lock until killed.
+func childWriteLoop() int {
+	d := Dirs{Cache: os.Getenv("CHILD_CACHE")}
+	chain := []*Entry{{Name: "victim", Kind: "aws/assume-role", Spec: &AWSAssumeRole{}}}
+	big := strings.Repeat("x", 1<<20)
+	fmt.Println("ready")
+	for i := 0; ; i++ {
+		unlock, err := lockFile(context.Background(), d, "step-victim")
+		if err != nil {
+			return 1
+		}
+		_ = writeCreds(d, chain, &Credentials{Type: CredAWS, AccessKeyID: fmt.Sprint(i), SessionToken: big, Expiration: time.Now().Add(time.Hour)}, time.Now())
+		unlock()
+	}
+}
+
+func childCmd(t testing.TB, mode string, env ...string) *exec.Cmd {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), append([]string{childEnv + "=" + mode}, env...)...)
+	return cmd
+}
+
+// concurrentLogins runs n processes logging in at once against an expired
+// session and returns how many device authorizations the cloud saw.
+func concurrentLogins(t testing.TB, n int) int {
+	srv := localcloud.StartTest(t, localcloud.WithAutoApprove(50*time.Millisecond), localcloud.WithPollInterval(0))
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "atmos.yaml")
+	if err := os.WriteFile(cfgPath, []byte(strings.ReplaceAll(chainYAML, "{{URL}}", srv.URL())), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cache := filepath.Join(dir, "cache")
+	// An expired session in the cache.
+	_ = writeJSONAtomic(ssoTokenPath(Dirs{Cache: cache}, SSOSessionID("https://company.awsapps.com/start", "us-east-1")),
+		ssoTokenRecord{V: 1, StartURL: "https://company.awsapps.com/start", Region: "us-east-1", AccessToken: "expired", ExpiresAt: time.Now().Add(-time.Hour)})
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cmd := childCmd(t, "login", "CHILD_CONFIG="+cfgPath, "CHILD_CACHE="+cache, "CHILD_IDENTITY=prod-admin")
+			out, err := cmd.CombinedOutput()
+			if err != nil || strings.TrimSpace(string(out)) != "999999999999" {
+				errs <- fmt.Errorf("child: %v: %s", err, out)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	return srv.Calls("StartDeviceAuthorization")
+}
+
+func TestConcurrentLoginsOneDeviceAuthorization(t *testing.T) {
+	if n := concurrentLogins(t, 20); n != 1 {
+		t.Fatalf("StartDeviceAuthorization = %d, want 1", n)
+	}
+}
+
+func BenchmarkConcurrentLogins20(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		if n := concurrentLogins(b, 20); n != 1 {
+			b.Fatalf("StartDeviceAuthorization = %d, want 1", n)
+		}
+	}
+}
+
+func TestKilledWriterLeavesNoCorruptCacheNorLock(t *testing.T) {
+	cache := t.TempDir()
+	d := Dirs{Cache: cache}
+	chain := []*Entry{{Name: "victim", Kind: "aws/assume-role", Spec: &AWSAssumeRole{}}}
+	for round := 0; round < 5; round++ {
+		cmd := childCmd(t, "write-loop", "CHILD_CACHE="+cache)
+		out, _ := cmd.StdoutPipe()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, 6)
+		_, _ = out.Read(buf)
+		time.Sleep(time.Duration(20+round*17) * time.Millisecond)
+		_ = cmd.Process.Signal(syscall.SIGKILL)
+		_ = cmd.Wait()
+		// The lock is free at once (the kernel released it).
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		unlock, err := lockFile(ctx, d, "step-victim")
+		cancel()
+		if err != nil {
+			t.Fatalf("round %d: lock still held after kill: %v", round, err)
+		}
+		unlock()
+		// The file is absent or whole.
+		b, err := os.ReadFile(credsPath(d, "victim"))
+		if err == nil {
+			var r credsRecord
+			if err := json.Unmarshal(b, &r); err != nil {
+				t.Fatalf("round %d: corrupt cache file: %v", round, err)
+			}
+			if _, ok := readCreds(d, chain); !ok {
+				t.Fatalf("round %d: cache file not readable", round)
+			}
+		}
+	}
+}
