@@ -17,7 +17,7 @@ import (
 // reach the command natively and its exit status is the exit status.
 type ExecCmd struct {
 	Login   bool     `help:"Authenticate first when nothing valid is cached (may prompt or open a browser)."`
-	Command []string `arg:"" passthrough:"" placeholder:"-- CMD ARGS" help:"The command and its arguments (after --)."`
+	Command []string `arg:"" passthrough:"" help:"The command and its arguments (after --)."`
 }
 
 func (c *ExecCmd) Run(g *Globals) error {
