@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/creack/pty"
 	"golang.org/x/term"
@@ -224,6 +225,9 @@ func runPTY(g *Globals, in *os.File, cmd *exec.Cmd) error {
 	go func() { _, _ = io.Copy(g.Stdout, ptmx); close(outDone) }()
 	werr := cmd.Wait()
 	close(done)
-	<-outDone
+	select { // a background job may hold the terminal open: don't wait for it
+	case <-outDone:
+	case <-time.After(time.Second):
+	}
 	return exitStatus(werr)
 }

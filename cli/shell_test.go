@@ -1,0 +1,225 @@
+package cli_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+
+	"github.com/atmos-auth/atmos-auth/internal/testenv"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+func atmosAuth(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "atmos-auth-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "atmos-auth")
+		if out, err := exec.Command("go", "build", "-o", binPath, "github.com/atmos-auth/atmos-auth").CombinedOutput(); err != nil {
+			buildErr = &buildError{err, out}
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+type buildError struct {
+	err error
+	out []byte
+}
+
+func (e *buildError) Error() string { return "build atmos-auth: " + e.err.Error() + "\n" + string(e.out) }
+
+const shellConfig = `auth:
+  providers:
+    gcp-adc: {kind: gcp/adc, project_id: my-gcp-project}
+  identities:
+    base: {kind: aws/ambient}
+    role:
+      kind: aws/assume-role
+      via: {identity: base}
+      principal: {assume_role: "arn:aws:iam::999999999999:role/X", region: eu-west-1}
+    gcp:
+      kind: gcp/project
+      via: {provider: gcp-adc}
+      principal: {project_id: production-project}
+`
+
+func testEnv(t *testing.T) (dir string, env []string) {
+	dir = t.TempDir()
+	home := filepath.Join(dir, "home")
+	os.MkdirAll(home, 0o755)
+	os.WriteFile(filepath.Join(dir, "atmos.yaml"), []byte(shellConfig), 0o644)
+	return dir, []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "TERM=dumb", "LANG=C.UTF-8",
+		"ATMOS_CLI_CONFIG_PATH=" + filepath.Join(dir, "atmos.yaml"), "XDG_CONFIG_HOME=" + home + "/.config",
+		"XDG_DATA_HOME=" + home + "/.local/share", "XDG_CACHE_HOME=" + home + "/.cache", "DBUS_SESSION_BUS_ADDRESS=disabled:"}
+}
+
+type ptyOut struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (p *ptyOut) String() string { p.mu.Lock(); defer p.mu.Unlock(); return p.buf.String() }
+
+// wait waits for s to appear after byte offset from of the output and
+// returns the offset just past it.
+func (p *ptyOut) wait(t *testing.T, s string, from int) int {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		out := p.String()
+		if i := strings.Index(out[min(from, len(out)):], s); i >= 0 {
+			return from + i + len(s)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %q; terminal:\n%s", s, p.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestShellPTY starts `atmos-auth shell` on a terminal, nests a second one,
+// and checks the prompt stack, ATMOS_SHLVL, the environment and that exit
+// codes pass through at both levels.
+func TestShellPTY(t *testing.T) {
+	bash := testenv.RequireTool(t, "bash")
+	bin := atmosAuth(t)
+	dir, env := testEnv(t)
+	os.WriteFile(filepath.Join(dir, "home", ".bashrc"), []byte("PS1='S> '\n"), 0o644)
+	cmd := exec.Command(bin, "shell", "-i", "role", "--shell", bash)
+	cmd.Env = append(env, "AWS_PROFILE=mine")
+	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ptmx.Close()
+	out := &ptyOut{}
+	go func() {
+		b := make([]byte, 4096)
+		for {
+			n, err := ptmx.Read(b)
+			out.mu.Lock()
+			out.buf.Write(b[:n])
+			out.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	send := func(s string) { ptmx.WriteString(s + "\r") }
+	at := out.wait(t, "[role] S> ", 0)
+	send(`echo "lvl=$ATMOS_SHLVL p=$AWS_PROFILE"`)
+	at = out.wait(t, "lvl=1 p=role", at)
+	send(bin + " shell -i gcp --shell " + bash)
+	at = out.wait(t, "[role > gcp] S> ", at)
+	send(`echo "lvl=$ATMOS_SHLVL g=$GOOGLE_CLOUD_PROJECT"`)
+	at = out.wait(t, "lvl=2 g=production-project", at)
+	send("exit 3")
+	at = out.wait(t, "exit", at)
+	at = out.wait(t, "[role] S> ", at)
+	send(`echo "inner=$?"`)
+	out.wait(t, "inner=3", at)
+	send("exit 5")
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err = <-done:
+	case <-time.After(15 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("shell did not exit; terminal:\n%s", out.String())
+	}
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 5 {
+		t.Errorf("exit: %v, want status 5", err)
+	}
+}
+
+// TestShellNoTTY runs the shell plainly when stdin is not a terminal.
+func TestShellNoTTY(t *testing.T) {
+	bash := testenv.RequireTool(t, "bash")
+	bin := atmosAuth(t)
+	_, env := testEnv(t)
+	cmd := exec.Command(bin, "shell", "-i", "role", "--shell", bash)
+	cmd.Env = env
+	cmd.Stdin = strings.NewReader(`echo "p=$AWS_PROFILE s=$ATMOS_SHELL_STACK"; exit 4` + "\n")
+	out, err := cmd.Output()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 4 {
+		t.Errorf("exit: %v, want 4", err)
+	}
+	if string(out) != "p=role s=role\n" {
+		t.Errorf("output %q", out)
+	}
+}
+
+// TestBashCompletion loads the completion in a real bash and completes an
+// identity name after -i, a command, and --identity=.
+func TestBashCompletion(t *testing.T) {
+	bash := testenv.RequireTool(t, "bash")
+	bin := atmosAuth(t)
+	_, env := testEnv(t)
+	binDir := filepath.Dir(bin)
+	script := `source <(atmos-auth completion bash)
+complete_words() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=(); _atmos_auth_complete; printf '%s ' "${COMPREPLY[@]}"; echo; }
+complete_words atmos-auth exec -i r
+complete_words atmos-auth en
+complete_words atmos-auth env --identity=g
+complete_words atmos-auth env -f js
+`
+	cmd := exec.Command(bash, "--norc", "--noprofile", "-c", script)
+	cmd.Env = append(env, "PATH="+binDir+":"+os.Getenv("PATH"))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	want := "role \nenv \n--identity=gcp \njson \n"
+	if string(out) != want {
+		t.Errorf("got %q, want %q", out, want)
+	}
+}
+
+// TestCompletionSyntax checks the zsh, fish and PowerShell scripts parse.
+func TestCompletionSyntax(t *testing.T) {
+	bin := atmosAuth(t)
+	_, env := testEnv(t)
+	gen := func(sh string) string {
+		cmd := exec.Command(bin, "completion", sh)
+		cmd.Env = env
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(t.TempDir(), "c."+sh)
+		os.WriteFile(p, out, 0o600)
+		return p
+	}
+	check := func(argv ...string) {
+		if out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput(); err != nil {
+			t.Errorf("%s: %v\n%s", strings.Join(argv, " "), err, out)
+		}
+	}
+	check(testenv.RequireTool(t, "bash"), "-n", gen("bash"))
+	check(testenv.RequireTool(t, "shellcheck"), "--shell=bash", gen("bash"))
+	check(testenv.RequireTool(t, "zsh"), "-n", gen("zsh"))
+	check(testenv.RequireTool(t, "fish"), "--no-execute", gen("fish"))
+	node := testenv.RequireTool(t, "node")
+	checker, _ := filepath.Abs("../scripts/npm/pwsh-check.mjs")
+	testenv.RequireFile(t, filepath.Join(filepath.Dir(checker), "node_modules", "tree-sitter-powershell"))
+	check(node, "--no-deprecation", checker, gen("pwsh"))
+}
