@@ -45,7 +45,9 @@ type buildError struct {
 	out []byte
 }
 
-func (e *buildError) Error() string { return "build atmos-auth: " + e.err.Error() + "\n" + string(e.out) }
+func (e *buildError) Error() string {
+	return "build atmos-auth: " + e.err.Error() + "\n" + string(e.out)
+}
 
 const shellConfig = `auth:
   providers:
