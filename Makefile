@@ -34,5 +34,11 @@ bench-go:
 fuzz:
 	$(GO) test ./engine -run '^$$' -fuzz FuzzLoad -fuzztime 60s
 
+# The main job on the local default: a local cloud, a device-flow login, a
+# three-step chain, whoami, cached reuse, the aws CLI through the managed
+# profile. No AWS account.
+demo:
+	scripts/demo.sh
+
 clean:
 	rm -rf bin
