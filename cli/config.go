@@ -23,8 +23,9 @@ func (g *Globals) LoadConfig() (*engine.Config, error) {
 	return cfg, nil
 }
 
-// LoadValidConfig loads the configuration and fails (exit 2) with every
-// problem when it is not valid.
+// LoadValidConfig loads the configuration, fails (exit 2) with every
+// problem when it is not valid, and adds the identities auto-provisioned at
+// the last login (cached; the user's own config wins).
 func (g *Globals) LoadValidConfig() (*engine.Config, error) {
 	cfg, err := g.LoadConfig()
 	if err != nil {
@@ -33,6 +34,7 @@ func (g *Globals) LoadValidConfig() (*engine.Config, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, wrapConfigErr(fmt.Errorf("invalid configuration (run `atmos-auth validate` for details):\n%w", err))
 	}
+	cfg.MergeProvisioned(engine.ResolveDirs(g.Getenv))
 	return cfg, nil
 }
 

@@ -45,16 +45,14 @@ type authOpts struct {
 	credentialProcess bool
 }
 
-// loadAuthConfig loads and validates the configuration and adds the cached
-// auto-provisioned identities.
+// loadAuthConfig loads and validates the configuration (with the cached
+// auto-provisioned identities, see LoadValidConfig) and resolves the dirs.
 func (g *Globals) loadAuthConfig() (*engine.Config, engine.Dirs, error) {
 	cfg, err := g.LoadValidConfig()
 	if err != nil {
 		return nil, engine.Dirs{}, err
 	}
-	dirs := engine.ResolveDirs(g.Getenv)
-	cfg.MergeProvisioned(dirs)
-	return cfg, dirs, nil
+	return cfg, engine.ResolveDirs(g.Getenv), nil
 }
 
 func (g *Globals) authenticator(cfg *engine.Config, dirs engine.Dirs, o authOpts) *engine.Authenticator {
