@@ -147,9 +147,6 @@ func promptMarked(path, stack, tmp string, environ []string, env map[string]stri
 	return argv, environ, nil
 }
 
-// forwarded are the signals passed on to the child.
-var forwarded = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2}
-
 // runChild runs cmd on our stdio, forwarding signals, and passes its exit
 // status through (128+n when a signal n killed it).
 func runChild(g *Globals, cmd *exec.Cmd) error {
@@ -199,7 +196,7 @@ func runPTY(g *Globals, in *os.File, cmd *exec.Cmd) error {
 	}
 	defer ptmx.Close()
 	sigs := make(chan os.Signal, 8)
-	signal.Notify(sigs, append([]os.Signal{syscall.SIGWINCH}, forwarded...)...)
+	signal.Notify(sigs, append([]os.Signal{sigwinch}, forwarded...)...)
 	defer signal.Stop(sigs)
 	_ = pty.InheritSize(in, ptmx)
 	if old, err := term.MakeRaw(int(in.Fd())); err == nil {
@@ -210,7 +207,7 @@ func runPTY(g *Globals, in *os.File, cmd *exec.Cmd) error {
 		for {
 			select {
 			case s := <-sigs:
-				if s == syscall.SIGWINCH {
+				if s == sigwinch {
 					_ = pty.InheritSize(in, ptmx)
 				} else {
 					_ = cmd.Process.Signal(s)
