@@ -60,12 +60,13 @@ start=$(date +%s%N)
 run atmos-auth login -i prod-readonly
 echo "${dim}took $(( ($(date +%s%N) - start) / 1000000 )) ms; local cloud calls: $(stats)${off}"
 
+say "run a command with the identity: exec sets the environment (no keys in it)"
+run atmos-auth exec -i prod-readonly -- sh -c 'env | grep -E "^(ATMOS_IDENTITY|AWS_PROFILE|AWS_REGION|AWS_CREDENTIAL_EXPIRATION)=" | sort'
+
 if command -v aws >/dev/null; then
-	say "any AWS tool, through the managed profile's credential_process"
-	eval "$(printf 'export AWS_CONFIG_FILE=%q AWS_SHARED_CREDENTIALS_FILE=%q AWS_PROFILE=prod-readonly' "$XDG_CONFIG_HOME/atmos/aws/config" "$XDG_CONFIG_HOME/atmos/aws/credentials")"
-	run grep credential_process "$AWS_CONFIG_FILE"
-	run aws --endpoint-url "$LOCALCLOUD_URL" sts get-caller-identity --output table
-	unset AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_PROFILE
+	say "any AWS tool gets its credentials through the managed profile's credential_process"
+	run grep credential_process "$XDG_CONFIG_HOME/atmos/aws/config"
+	run atmos-auth exec -i prod-readonly -- aws --endpoint-url "$LOCALCLOUD_URL" sts get-caller-identity --output table
 fi
 
 say "logout: SSO Logout, token cache, keyring entry, cached credentials"
