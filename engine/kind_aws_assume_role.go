@@ -32,7 +32,12 @@ func (s *AWSAssumeRole) validate(c *fieldChecker) {
 	if c.required("principal.assume_role", p.AssumeRole) {
 		c.match("principal.assume_role", p.AssumeRole, reRoleARN, "IAM role ARN", "arn:aws:iam::123456789012:role/Name")
 	}
-	c.match("principal.session_name", p.SessionName, reSession, "role session name (2-64 of [A-Za-z0-9_+=,.@-])", "")
+	if n := len(p.SessionName); n > 0 && (n < 2 || n > 64 || !reSession.MatchString(p.SessionName)) {
+		c.errf("principal.session_name", "", "principal.session_name: %q is not a valid role session name (2-64 of [A-Za-z0-9_+=,.@-])", p.SessionName)
+	}
+	if n := len(p.AssumeRole); n > 2048 {
+		c.errf("principal.assume_role", "", "principal.assume_role is longer than 2048 characters")
+	}
 	if p.ExternalID != "" && (len(p.ExternalID) < 2 || len(p.ExternalID) > 1224) {
 		c.errf("principal.external_id", "", "principal.external_id must be 2 to 1224 characters")
 	}
