@@ -463,3 +463,26 @@ func (m *memory) keys() ([]string, error) {
 	}
 	return out, nil
 }
+
+// Unlock checks, for a file store, that its password is available (from the
+// variable, else the prompt) and, when the keyring already exists, that it
+// is right; it derives the key once, so later calls do not ask again. Other
+// stores need no password: nil. Nothing is written.
+func Unlock(s Store) error {
+	w, ok := s.(*store)
+	if !ok {
+		return nil
+	}
+	f, ok := w.b.(*fileBackend)
+	if !ok {
+		return nil
+	}
+	_, err := f.unlock(false)
+	if errors.Is(err, ErrNotFound) { // no keyring yet: the password is still needed to create it
+		_, err = f.password()
+	}
+	if err != nil {
+		return &BackendError{Backend: TypeFile, Op: "unlock", Err: err}
+	}
+	return nil
+}
