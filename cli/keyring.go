@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -26,6 +27,7 @@ type KeyringCmd struct {
 // keyringReport is the diagnostics payload; it holds no secret.
 type keyringReport struct {
 	Type      string `json:"type"`
+	Source    string `json:"source"`
 	Backend   string `json:"backend"`
 	Location  string `json:"location,omitempty"`
 	Reachable bool   `json:"reachable"`
@@ -35,24 +37,49 @@ type keyringReport struct {
 }
 
 func (c *KeyringCmd) Run(g *Globals) error {
-	// The loaded configuration's auth.keyring will be passed here once
-	// commands load it; for now flags and ATMOS_KEYRING_TYPE decide.
-	o := keyringOptions(g, "", engine.KeyringSpec{Path: c.Path, Backend: c.Backend})
-	if c.Type != "" { // an explicit flag beats ATMOS_KEYRING_TYPE
-		o.Type = c.Type
+	cfg, err := g.keyringConfig()
+	if err != nil {
+		return err
 	}
+	var kc engine.KeyringConfig
+	source := "default"
+	if cfg != nil {
+		kc = cfg.Keyring
+		if kc.Type != "" {
+			source = "auth.keyring.type in " + cfg.Path
+		}
+	}
+	if c.Path != "" {
+		kc.Spec.Path = c.Path
+	}
+	if c.Backend != "" {
+		kc.Spec.Backend = c.Backend
+	}
+	o := keyringOptions(g, kc.Type, kc.Spec)
+	if g.Getenv != nil && g.Getenv(keyring.EnvType) != "" {
+		source = keyring.EnvType
+	}
+	if c.Type != "" { // an explicit flag beats ATMOS_KEYRING_TYPE
+		o.Type, source = c.Type, "--type"
+	}
+	canPrompt := o.Prompt != nil
 	o.Prompt = nil // diagnostics never prompt
-	r := keyringReport{Type: o.Type, Backend: "none"}
+	r := keyringReport{Type: o.Type, Source: source, Backend: "none"}
+	pwSet := true
 	if o.Type == keyring.TypeFile {
 		r.Backend = keyring.TypeFile
 		pwEnv := o.PasswordEnv
 		if pwEnv == "" {
 			pwEnv = keyring.DefaultPasswordEnv
 		}
-		if o.Getenv(pwEnv) != "" {
+		switch {
+		case o.Getenv(pwEnv) != "":
 			r.Password = "set in " + pwEnv
-		} else {
-			r.Password = "not set (" + pwEnv + "); it will be asked on a terminal"
+		case canPrompt:
+			pwSet = false
+			r.Password = "not set (" + pwEnv + "); it will be asked on this terminal"
+		default:
+			r.Password = "not set (" + pwEnv + ") and no terminal to ask on"
 		}
 	}
 	s, err := keyring.Open(o)
@@ -62,11 +89,17 @@ func (c *KeyringCmd) Run(g *Globals) error {
 		var ks []string
 		ks, err = s.List(keyring.KeyPrefix)
 		r.Entries = len(ks)
+		if err == nil {
+			r.Reachable = true
+			// The file keyring: is its password there, and right? (Never
+			// asked here: with a terminal it is checked when used.)
+			if pwSet {
+				err = keyring.Unlock(s)
+			}
+		}
 	}
 	if err != nil {
 		r.Error = err.Error()
-	} else {
-		r.Reachable = true
 	}
 	if c.Format == "json" {
 		enc := json.NewEncoder(g.Stdout)
@@ -77,7 +110,7 @@ func (c *KeyringCmd) Run(g *Globals) error {
 	} else {
 		writeKeyringReport(g.Stdout, r)
 	}
-	if !r.Reachable {
+	if r.Error != "" {
 		if c.Format == "json" {
 			fmt.Fprintf(g.Stderr, "atmos-auth: %s\n", r.Error)
 		}
@@ -86,8 +119,46 @@ func (c *KeyringCmd) Run(g *Globals) error {
 	return nil
 }
 
+// keyringConfig loads the configuration for the keyring command: none found
+// is fine (then flags and the environment decide); a broken file, or a
+// problem in auth.keyring, is a configuration error (exit 2). Problems
+// elsewhere in the file do not stop a keyring diagnosis.
+func (g *Globals) keyringConfig() (*engine.Config, error) {
+	cfg, err := g.LoadConfig()
+	if err != nil {
+		if errors.Is(err, engine.ErrNoConfig) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var ds []engine.Diag
+	for _, d := range cfg.DecodeProblems() {
+		if d.Subject == "auth.keyring" {
+			ds = append(ds, d)
+		}
+	}
+	if len(ds) > 0 {
+		return nil, ConfigErr(&engine.ConfigError{Diags: ds})
+	}
+	return cfg, nil
+}
+
+// OpenKeyring opens the credential store that cfg's auth.keyring selects,
+// with ATMOS_KEYRING_TYPE over auth.keyring.type over system; cfg may be nil
+// (the environment and defaults decide). The file keyring's password comes
+// from its variable, else is asked on a terminal outside CI. Opening checks
+// that the store answers (within keyring.DefaultTimeout) and fails with an
+// error naming the backend and how to choose another; it never falls back.
+func (g *Globals) OpenKeyring(cfg *engine.Config) (keyring.Store, error) {
+	var kc engine.KeyringConfig
+	if cfg != nil {
+		kc = cfg.Keyring
+	}
+	return keyring.Open(keyringOptions(g, kc.Type, kc.Spec))
+}
+
 func writeKeyringReport(w io.Writer, r keyringReport) {
-	fmt.Fprintf(w, "type: %s\nbackend: %s\n", r.Type, r.Backend)
+	fmt.Fprintf(w, "type: %s (from %s)\nbackend: %s\n", r.Type, r.Source, r.Backend)
 	if r.Location != "" {
 		fmt.Fprintf(w, "location: %s\n", r.Location)
 	}
@@ -101,7 +172,8 @@ func writeKeyringReport(w io.Writer, r keyringReport) {
 	fmt.Fprintf(w, "reachable: %s\n", yes)
 	if r.Reachable {
 		fmt.Fprintf(w, "entries: %d\n", r.Entries)
-	} else {
+	}
+	if r.Error != "" {
 		fmt.Fprintf(w, "error: %s\n", r.Error)
 	}
 }
