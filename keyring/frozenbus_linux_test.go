@@ -76,6 +76,10 @@ func runChild(t *testing.T, run, busAddr string, limit time.Duration, env ...str
 	cmd.Env = append(os.Environ(), append(env, envInBus+"=1", "DBUS_SESSION_BUS_ADDRESS="+busAddr)...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
+	// A daemon the session started (gnome-keyring-daemon, when a prompt
+	// for the locked collection leaves it stuck) may outlive the bus and
+	// keep the pipe open: stop waiting for it once the child has exited.
+	cmd.WaitDelay = 5 * time.Second
 	start := time.Now()
 	err = cmd.Run()
 	d := time.Since(start)

@@ -35,6 +35,10 @@ func TestSecretServiceLockedFailsFast(t *testing.T) {
 	cmd.Env = append(os.Environ(), "ATMOS_KEYRING_TEST_LOCKED=1", envInBus+"=1", "HOME="+home, "XDG_RUNTIME_DIR="+home)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
+	// A daemon the session started (gnome-keyring-daemon, when a prompt
+	// for the locked collection leaves it stuck) may outlive the bus and
+	// keep the pipe open: stop waiting for it once the child has exited.
+	cmd.WaitDelay = 5 * time.Second
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
