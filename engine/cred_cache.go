@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"github.com/atmos-auth/atmos-auth/internal/fsutil"
 )
 
 // Cache layout under Dirs.Cache (every directory 0700, every file 0600):
@@ -66,53 +68,12 @@ func ensureDir(dir string) error {
 	return nil
 }
 
-// writeFileAtomic writes data to path with mode 0600 through a temporary file
-// in the same directory and a rename: a reader (or a process killed midway)
-// never sees a partial file.
+// writeFileAtomic writes a 0600 file in a 0700 directory atomically.
 func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := ensureDir(dir); err != nil {
+	if err := ensureDir(filepath.Dir(path)); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			_ = os.Remove(tmp)
-		}
-	}()
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	ok = true
-	// Temporary files of writers killed midway are never read; sweep old ones.
-	if old, _ := filepath.Glob(filepath.Join(dir, "."+filepath.Base(path)+".*.tmp")); len(old) > 0 {
-		for _, o := range old {
-			if st, err := os.Stat(o); err == nil && time.Since(st.ModTime()) > time.Minute {
-				_ = os.Remove(o)
-			}
-		}
-	}
-	return nil
+	return fsutil.WriteFileAtomic(path, data)
 }
 
 func writeJSONAtomic(path string, v any) error {

@@ -33,6 +33,8 @@ import (
 
 	"github.com/gofrs/flock"
 	"golang.org/x/crypto/argon2"
+
+	"github.com/atmos-auth/atmos-auth/internal/fsutil"
 )
 
 const (
@@ -282,37 +284,7 @@ func newAEAD(key []byte) (cipher.AEAD, error) {
 
 // writeAtomic writes data to a 0600 temp file in the same directory, syncs
 // it and renames it over path.
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			_ = tmp.Close()
-			_ = os.Remove(name)
-		}
-	}()
-	if err := tmp.Chmod(0o600); err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(name, path); err != nil {
-		return err
-	}
-	ok = true
-	return nil
-}
+func writeAtomic(path string, data []byte) error { return fsutil.WriteFileAtomic(path, data) }
 
 func (f *fileBackend) get(key string) ([]byte, error) {
 	raw, err := os.ReadFile(f.entryPath(key))
