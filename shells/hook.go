@@ -32,3 +32,27 @@ type HookVars struct {
 	StampDir string // directory holding the stamps f (file) and t (trust)
 	TrustDir string // the trust database's allow directory
 }
+
+// bashZshHookCheck is the per-prompt check bash and zsh share word for word
+// (both have [[ ]], -nt/-ot and ${var%/*}); @SHELL@ names the dialect.
+const bashZshHookCheck = `  if [[ $PWD != "$_atmos_auth_pwd" ]]; then
+    _atmos_auth_pwd=$PWD
+    _atmos_auth_d=$PWD
+    [[ $_atmos_auth_d == / ]] && _atmos_auth_d=
+    while :; do
+      if [[ -f $_atmos_auth_d/@FILE@ ]]; then _atmos_auth_f=$_atmos_auth_d/@FILE@; break; fi
+      [[ -n $_atmos_auth_d ]] || break
+      _atmos_auth_d=${_atmos_auth_d%/*}
+    done
+    [[ $_atmos_auth_f == "$_atmos_auth_file" ]] || _atmos_auth_run=1
+  fi
+  if [[ -n $_atmos_auth_file && -z $_atmos_auth_run ]]; then
+    if [[ $_atmos_auth_file -nt $_atmos_auth_sd/f || $_atmos_auth_file -ot $_atmos_auth_sd/f ||
+      $_atmos_auth_tdb -nt $_atmos_auth_sd/t || $_atmos_auth_tdb -ot $_atmos_auth_sd/t ]]; then
+      _atmos_auth_run=1
+    fi
+  fi
+  if [[ -n $_atmos_auth_run ]]; then
+    eval "$(_ATMOS_AUTH_STATE=$_atmos_auth_state @EXE@ __hook @SHELL@ "$_atmos_auth_sid")"
+  fi
+`
