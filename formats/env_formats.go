@@ -4,7 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/atmos-auth/atmos-auth/engine"
@@ -27,12 +28,7 @@ var EnvFormats = map[string]EnvFormat{
 
 // EnvFormatNames returns the keys of EnvFormats, sorted.
 func EnvFormatNames() []string {
-	names := make([]string, 0, len(EnvFormats))
-	for n := range EnvFormats {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(EnvFormats))
 }
 
 // ErrEnvInvalid reports a name or value a format cannot represent.

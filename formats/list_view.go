@@ -6,7 +6,8 @@ package formats
 import (
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/atmos-auth/atmos-auth/engine"
@@ -185,12 +186,7 @@ var ListFormats = map[string]ListRenderer{
 
 // ListFormatNames returns the sorted list format names.
 func ListFormatNames() []string {
-	names := make([]string, 0, len(ListFormats))
-	for n := range ListFormats {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(ListFormats))
 }
 
 // RenderList renders v in the named format.

@@ -8,7 +8,8 @@ package shells
 import (
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -63,12 +64,7 @@ var ErrInvalidValue = errors.New("invalid environment variable value")
 // Names returns the registered dialect names, sorted (for enums and
 // completions).
 func Names() []string {
-	names := make([]string, 0, len(Registry))
-	for n := range Registry {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(Registry))
 }
 
 // Lookup returns the dialect registered under name.
