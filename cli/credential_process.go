@@ -29,18 +29,11 @@ type credentialProcessOutput struct {
 }
 
 func (c *CredentialProcessCmd) Run(g *Globals) error {
-	cfg, dirs, err := g.loadAuthConfig()
+	cfg, dirs, chain, err := g.identityChain()
 	if err != nil {
 		return err
 	}
-	name, err := g.ResolveIdentity(cfg)
-	if err != nil {
-		return err
-	}
-	chain, err := cfg.Chain(name)
-	if err != nil {
-		return ConfigErr(err)
-	}
+	name := chain[0].Name
 	if !engine.ManagedProfile(chain[0]) {
 		return Configf("identity %q (%s) does not produce AWS credentials", name, chain[0].Kind)
 	}

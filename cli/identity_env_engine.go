@@ -55,6 +55,24 @@ func (g *Globals) loadAuthConfig() (*engine.Config, engine.Dirs, error) {
 	return cfg, engine.ResolveDirs(g.Getenv), nil
 }
 
+// identityChain loads the configuration, picks the identity (see
+// ResolveIdentity) and resolves its chain, identity first.
+func (g *Globals) identityChain() (*engine.Config, engine.Dirs, []*engine.Entry, error) {
+	cfg, dirs, err := g.loadAuthConfig()
+	if err != nil {
+		return nil, dirs, nil, err
+	}
+	name, err := g.ResolveIdentity(cfg)
+	if err != nil {
+		return nil, dirs, nil, err
+	}
+	chain, err := cfg.Chain(name)
+	if err != nil {
+		return nil, dirs, nil, ConfigErr(err)
+	}
+	return cfg, dirs, chain, nil
+}
+
 func (g *Globals) authenticator(cfg *engine.Config, dirs engine.Dirs, o authOpts) *engine.Authenticator {
 	a := &engine.Authenticator{
 		Config: cfg, Dirs: dirs, Getenv: g.Getenv, Clock: time.Now,

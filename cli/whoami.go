@@ -17,18 +17,11 @@ type WhoamiCmd struct {
 }
 
 func (c *WhoamiCmd) Run(g *Globals) error {
-	cfg, dirs, err := g.loadAuthConfig()
+	cfg, dirs, chain, err := g.identityChain()
 	if err != nil {
 		return err
 	}
-	name, err := g.ResolveIdentity(cfg)
-	if err != nil {
-		return err
-	}
-	chain, err := cfg.Chain(name)
-	if err != nil {
-		return ConfigErr(err)
-	}
+	name := chain[0].Name
 	a := &engine.Authenticator{Config: cfg, Dirs: dirs, Getenv: g.Getenv, Clock: time.Now}
 	now := time.Now()
 	creds, valid, err := a.Cached(name)
