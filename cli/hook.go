@@ -35,7 +35,7 @@ func (c *HookCmd) Run(g *Globals) error {
 	if !ok {
 		return Configf("no prompt hook for %s yet (hooks exist for %s); use `atmos-auth env --format %s` or `atmos-auth shell`", d.Name(), strings.Join(hookShells(), ", "), d.Name())
 	}
-	_, err := fmt.Fprint(g.Stdout, h.Hook(executable(), hooks.FileName))
+	_, err := fmt.Fprint(g.Stdout, h.Hook(g.managedExecutable(), hooks.FileName))
 	return err
 }
 

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"os"
-	"time"
 
 	"github.com/atmos-auth/atmos-auth/engine"
 )
@@ -32,14 +30,3 @@ func (g *Globals) IdentityEnv(ctx context.Context, cfg *engine.Config, name stri
 	exp := g.cachedExpiration(cfg, dirs, chain)
 	return engine.IdentityEnvironment(&engine.EnvContext{Config: cfg, Dirs: dirs, Chain: chain, Expiration: exp})
 }
-
-// executable is the path the managed AWS profile's credential_process runs.
-func executable() string {
-	p, err := os.Executable()
-	if err != nil {
-		return "atmos-auth"
-	}
-	return p
-}
-
-var _ = time.Time{}

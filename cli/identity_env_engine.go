@@ -302,5 +302,8 @@ func (g *Globals) managedExecutable() string {
 			}
 		}
 	}
-	return executable()
+	if p, err := os.Executable(); err == nil {
+		return p
+	}
+	return "atmos-auth"
 }
