@@ -137,6 +137,9 @@ func firstLine(s string) string {
 // flags kong folded in from the current one. It never logs in.
 func (g *Globals) hookResolver(ctx context.Context) hooks.Resolver {
 	return func(f *hooks.IdentityFile, base func(string) string) (*engine.Environment, error) {
+		if Disabled(base("ATMOS_IDENTITY")) {
+			return nil, hooks.ErrDisabled
+		}
 		h := *g
 		h.Getenv = base
 		h.Stdin = strings.NewReader("") // never a selector

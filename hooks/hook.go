@@ -14,6 +14,11 @@ import (
 // the network or the keyring, nor prompt.
 type Resolver func(f *IdentityFile, base func(string) string) (*engine.Environment, error)
 
+// ErrDisabled is what a Resolver returns when the user turned atmos-auth
+// off (ATMOS_IDENTITY=false|0|no|off in the base environment): the file is
+// then left unapplied, silently, and the previous identity is restored.
+var ErrDisabled = errors.New("atmos-auth is disabled by ATMOS_IDENTITY")
+
 // Input is what one prompt's hook run sees.
 type Input struct {
 	Environ map[string]string // the shell's current environment
@@ -83,6 +88,9 @@ func resolveFile(in Input, path string, base map[string]string) (map[string]stri
 	}
 	getenv := func(k string) string { return base[k] }
 	env, err := in.Resolve(f, getenv)
+	if errors.Is(err, ErrDisabled) {
+		return nil, nil, "disabled", ""
+	}
 	if err != nil {
 		return nil, nil, "error", fmt.Sprintf("atmos-auth: %s: %s (identity variables removed)", path, firstLine(err.Error()))
 	}

@@ -146,3 +146,34 @@ func TestRunFailureRestores(t *testing.T) {
 		t.Errorf("%+v", r)
 	}
 }
+
+// TestRunDisabled: with ATMOS_IDENTITY=off the file is not applied, nothing
+// is said, and a previous identity is restored.
+func TestRunDisabled(t *testing.T) {
+	dir := t.TempDir()
+	content := []byte("identity: prod\n")
+	os.WriteFile(filepath.Join(dir, FileName), content, 0o644)
+	trust := NewTrust(t.TempDir())
+	if err := trust.Allow(filepath.Join(dir, FileName), content); err != nil {
+		t.Fatal(err)
+	}
+	resolve := func(f *IdentityFile, base func(string) string) (*engine.Environment, error) {
+		if base("ATMOS_IDENTITY") == "off" {
+			return nil, ErrDisabled
+		}
+		env := engine.NewEnvironment()
+		env.SetVar("ATMOS_IDENTITY", f.Identity)
+		env.SetVar("AWS_PROFILE", f.Identity)
+		return env, nil
+	}
+	on := Run(Input{Environ: map[string]string{"AWS_PROFILE": "mine"}, PWD: dir, Trust: trust, Resolve: resolve})
+	if on.Status != "applied" || on.Diff.Set["AWS_PROFILE"] != "prod" {
+		t.Fatalf("applied: %+v", on)
+	}
+	// The user turns atmos-auth off inside the tree; the next run restores.
+	env := map[string]string{"AWS_PROFILE": "prod", "ATMOS_IDENTITY": "off"}
+	off := Run(Input{Environ: env, State: on.State.Encode(), PWD: dir, Trust: trust, Resolve: resolve})
+	if off.Status != "disabled" || off.Message != "" || off.Diff.Set["AWS_PROFILE"] != "mine" {
+		t.Fatalf("disabled: %+v diff %+v", off, off.Diff)
+	}
+}
