@@ -22,8 +22,12 @@ fi
 
 # npm tools: nushell (a real shell), tree-sitter + PowerShell grammar (syntax
 # checks; PowerShell itself cannot be installed here), mermaid parser.
+# `npm install` with the committed lock, not `npm ci`: nushell lists
+# optional per-platform packages that the registry reachable here does not
+# serve (darwin, windows…), and `npm ci` rejects the lock for that. The lock
+# is not rewritten (checked by a fresh-clone run of .ci/run).
 if [ -f scripts/npm/package.json ] && command -v npm >/dev/null; then
-  (cd scripts/npm && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; })
+  (cd scripts/npm && { [ -d node_modules/mermaid ] || npm install --no-audit --no-fund --loglevel=error; })
 fi
 
 go mod download
