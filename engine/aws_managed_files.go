@@ -45,11 +45,11 @@ const managedHeader = "# atmos-auth managed file, do not edit: "
 // missing or stale. exe is the absolute path of atmos-auth. Identities whose
 // names cannot be profile names are skipped and returned.
 func EnsureManagedAWSFiles(c *Config, d Dirs, exe string) (skipped []string, err error) {
-	f := ManagedAWSFiles(d)
+	f := ManagedAWSFiles(c, d)
 	var body strings.Builder
 	var global []string
-	if c.Path != "" {
-		global = append(global, "--config", shQuote(c.Path))
+	if c.AbsPath != "" {
+		global = append(global, "--config", shQuote(c.AbsPath))
 	}
 	if len(c.Profiles) > 0 {
 		global = append(global, "--profile", shQuote(strings.Join(c.Profiles, ",")))

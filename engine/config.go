@@ -6,6 +6,9 @@ type Config struct {
 	// Path is the base atmos.yaml the configuration was loaded from ("" when
 	// none was found and the embedded default is in use).
 	Path string
+	// AbsPath is Path made absolute: what is written into files other
+	// processes read later (the managed AWS profile's credential_process).
+	AbsPath string
 	// Files lists every file merged, base first, then profile files in order.
 	Files []string
 	// Profiles are the active profile names, in merge order.

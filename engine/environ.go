@@ -1,8 +1,11 @@
 package engine
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -59,10 +62,32 @@ type AWSFiles struct {
 	Credentials string
 }
 
-// ManagedAWSFiles returns the managed file paths under the config dir.
-func ManagedAWSFiles(d Dirs) AWSFiles {
-	dir := filepath.Join(d.Config, "aws")
+// ManagedAWSFiles returns the managed file paths for one configuration:
+// <config dir>/aws/<name>-<hash>/ where the hash covers the absolute
+// atmos.yaml path and the active profiles. Each project (and profile set)
+// has its own pair, so a shell in one project never reads profiles another
+// project wrote under the same identity names.
+func ManagedAWSFiles(c *Config, d Dirs) AWSFiles {
+	dir := filepath.Join(d.Config, "aws", managedKey(c))
 	return AWSFiles{Config: filepath.Join(dir, "config"), Credentials: filepath.Join(dir, "credentials")}
+}
+
+func managedKey(c *Config) string {
+	if c == nil || c.AbsPath == "" {
+		return "default"
+	}
+	h := sha256.Sum256([]byte(c.AbsPath + "\x00" + strings.Join(c.Profiles, ",")))
+	name := filepath.Base(filepath.Dir(c.AbsPath))
+	clean := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-' {
+			return r
+		}
+		return '_'
+	}, name)
+	if len(clean) > 32 {
+		clean = clean[:32]
+	}
+	return clean + "-" + hex.EncodeToString(h[:5])
 }
 
 // AWSRegion returns the region for a chain: the nearest step that names one,
@@ -103,7 +128,7 @@ func awsIsolatedEnvironment(c *EnvContext, env *Environment) {
 	for _, v := range AWSCredentialVars {
 		env.UnsetVar(v)
 	}
-	f := ManagedAWSFiles(c.Dirs)
+	f := ManagedAWSFiles(c.Config, c.Dirs)
 	env.SetVar("AWS_CONFIG_FILE", f.Config)
 	env.SetVar("AWS_SHARED_CREDENTIALS_FILE", f.Credentials)
 	env.SetVar("AWS_PROFILE", c.Chain[0].Name)

@@ -128,7 +128,10 @@ func LoadFile(path string, o LoadOptions) (*Config, error) {
 	if err != nil {
 		return nil, &ConfigError{Diags: []Diag{{Pos: Pos{File: path}, Msg: "cannot read: " + errText(err)}}}
 	}
-	cfg := &Config{Path: path, Files: []string{path}}
+	cfg := &Config{Path: path, AbsPath: path, Files: []string{path}}
+	if abs, err := filepath.Abs(path); err == nil {
+		cfg.AbsPath = abs
+	}
 	auth, found, err := ld.parse(path, data)
 	if err != nil {
 		return nil, err

@@ -65,7 +65,7 @@ run atmos-auth exec -i prod-readonly -- sh -c 'env | grep -E "^(ATMOS_IDENTITY|A
 
 if command -v aws >/dev/null; then
 	say "any AWS tool gets its credentials through the managed profile's credential_process"
-	run grep credential_process "$XDG_CONFIG_HOME/atmos/aws/config"
+	run atmos-auth exec -i prod-readonly -- sh -c 'grep credential_process "$AWS_CONFIG_FILE"' 
 	run atmos-auth exec -i prod-readonly -- aws --endpoint-url "$LOCALCLOUD_URL" sts get-caller-identity --output table
 fi
 
