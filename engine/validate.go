@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Validate checks everything and returns every problem at once (decode
@@ -77,6 +78,22 @@ func (c *Config) checkVia(d *diags, e *Entry) {
 	}
 	if b != e { // self-reference is reported as a cycle
 		c.checkAccepts(fc, "via.identity", info, b)
+		checkRoleChaining(fc, e, b)
+	}
+}
+
+// checkRoleChaining: AssumeRole with credentials that are themselves a role
+// session (role chaining) is limited by AWS to one hour, whatever the role's
+// maximum; asking for more fails at login, so say it here.
+func checkRoleChaining(fc *fieldChecker, e, base *Entry) {
+	ar, ok := e.Spec.(*AWSAssumeRole)
+	if !ok || !ar.Principal.Duration.IsSet() || ar.Principal.Duration.Duration <= time.Hour {
+		return
+	}
+	switch base.Kind {
+	case "aws/permission-set", "aws/assume-role":
+		fc.errf("principal.duration", "use 1h or less, or chain it from an aws/user or a provider",
+			"principal.duration: %s is longer than the 1h AWS allows when chaining from a role session (%s %q)", ar.Principal.Duration.Raw, base.Kind, base.Name)
 	}
 }
 
