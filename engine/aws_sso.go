@@ -189,10 +189,11 @@ func (p *AWSSSOProvider) poll(ctx context.Context, s *step, client *ssooidc.Clie
 		switch {
 		case errors.As(err, &pending):
 		case errors.As(err, &slow):
-			interval += 5 * time.Second
-			if s.a.PollInterval > 0 {
-				interval += s.a.PollInterval
+			step := 5 * time.Second
+			if s.a.SlowDownStep > 0 {
+				step = s.a.SlowDownStep
 			}
+			interval += step
 		case errors.As(err, &expired):
 			return nil, fmt.Errorf("the device authorization expired before it was approved: run the login again")
 		case errors.As(err, &denied):

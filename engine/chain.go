@@ -41,6 +41,9 @@ type Authenticator struct {
 	Logger *slog.Logger
 	// PollInterval overrides the device flow's polling interval (tests).
 	PollInterval time.Duration
+	// SlowDownStep is what a SlowDown answer adds to the polling interval
+	// (RFC 8628 says 5 seconds; tests shorten it).
+	SlowDownStep time.Duration
 	// RetryBackoff caps the SDK retry back-off (0: SDK default, 20s).
 	RetryBackoff time.Duration
 	// ProvisionConcurrency bounds concurrent ListAccountRoles calls (16).

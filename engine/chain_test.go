@@ -422,3 +422,25 @@ func TestCacheFilesModes(t *testing.T) {
 		t.Fatalf("refresh token in the cache file: %s", b)
 	}
 }
+
+// TestDeviceFlowHonoursSlowDown: a client polling faster than the server
+// allows gets SlowDown and must widen its interval (RFC 8628), not hammer.
+func TestDeviceFlowHonoursSlowDown(t *testing.T) {
+	f := newFixture(t, chainYAML, localcloud.WithClock(time.Now),
+		localcloud.WithPollInterval(100*time.Millisecond), localcloud.WithAutoApprove(600*time.Millisecond))
+	f.a.Clock = time.Now
+	f.a.PollInterval = 10 * time.Millisecond
+	f.a.SlowDownStep = 150 * time.Millisecond
+	if _, err := f.a.Login(context.Background(), "base-admin"); err != nil {
+		t.Fatal(err)
+	}
+	st := f.srv.Stats()
+	if st.Errors["CreateToken/SlowDownException"] < 1 {
+		t.Fatalf("never slowed down: %v", st.Errors)
+	}
+	// Ignoring SlowDown at 10 ms would poll about 60 times in 600 ms; after
+	// one SlowDown the interval is 160 ms, then 310 ms…
+	if n := f.srv.Calls("CreateToken"); n > 8 {
+		t.Fatalf("CreateToken polled %d times: SlowDown not honoured (%v)", n, st.Errors)
+	}
+}
