@@ -62,10 +62,7 @@ func isTTY(f *os.File) bool {
 }
 
 // inCI reports whether we run in a CI system.
-func (g *Globals) inCI() bool {
-	v := g.Getenv("CI")
-	return v != "" && v != "false" && v != "0"
-}
+func (g *Globals) inCI() bool { return inCI(g.Getenv) }
 
 // interactive reports whether prompts and selectors may be shown.
 func (g *Globals) interactive() bool {

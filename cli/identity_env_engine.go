@@ -76,10 +76,8 @@ func (g *Globals) identityChain() (*engine.Config, engine.Dirs, []*engine.Entry,
 func (g *Globals) authenticator(cfg *engine.Config, dirs engine.Dirs, o authOpts) *engine.Authenticator {
 	a := &engine.Authenticator{
 		Config: cfg, Dirs: dirs, Getenv: g.Getenv, Clock: time.Now,
-		Logger: g.logger(cfg),
-		OpenKeyring: func() (keyring.Store, error) {
-			return keyring.Open(keyringOptions(g, cfg.Keyring.Type, cfg.Keyring.Spec))
-		},
+		Logger:      g.logger(cfg),
+		OpenKeyring: func() (keyring.Store, error) { return g.OpenKeyring(cfg) },
 	}
 	if v := g.Getenv(EnvMargin); v != "" {
 		if d, err := time.ParseDuration(v); err == nil && d >= 0 {

@@ -73,7 +73,7 @@ func (c *UserConfigureCmd) Run(g *Globals) error {
 		return Configf("no secret access key given")
 	}
 	mfa, _ := read("MFA device ARN (optional): ", false)
-	ks, err := keyring.Open(keyringOptions(g, cfg.Keyring.Type, cfg.Keyring.Spec))
+	ks, err := g.OpenKeyring(cfg)
 	if err != nil {
 		return authErr(err)
 	}
@@ -93,7 +93,7 @@ func (c *UserRemoveCmd) Run(g *Globals) error {
 	if err != nil {
 		return err
 	}
-	ks, err := keyring.Open(keyringOptions(g, cfg.Keyring.Type, cfg.Keyring.Spec))
+	ks, err := g.OpenKeyring(cfg)
 	if err != nil {
 		return authErr(err)
 	}

@@ -176,8 +176,27 @@ func LoadFile(path string, o LoadOptions) (*Config, error) {
 		auth = &yaml.Node{Kind: yaml.MappingNode}
 	}
 	ld.decodeAuth(cfg, auth, path)
+	cfg.Keyring.Spec.Path = resolvePath(cfg.Keyring.Spec.Path, filepath.Dir(cfg.AbsPath), ld.getenv("HOME"))
 	cfg.decodeDiags = ld.d.list
 	return cfg, nil
+}
+
+// resolvePath makes a configured path absolute: ~/ is the home directory,
+// and a relative path is relative to the atmos.yaml that holds it (not to
+// wherever the command happens to run).
+func resolvePath(p, base, home string) string {
+	switch {
+	case p == "":
+		return ""
+	case p == "~" || strings.HasPrefix(p, "~/"):
+		if home == "" {
+			home, _ = os.UserHomeDir()
+		}
+		return filepath.Join(home, strings.TrimPrefix(p, "~"))
+	case filepath.IsAbs(p):
+		return p
+	}
+	return filepath.Join(base, p)
 }
 
 func errText(err error) string {

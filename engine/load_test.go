@@ -184,3 +184,16 @@ auth:
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestKeyringPathResolvesAgainstConfig(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"atmos.yaml": "auth:\n  keyring:\n    type: file\n    spec: {path: secrets/keyring}\n"})
+	cfg := mustLoad(t, dir, nil, nil)
+	if want := filepath.Join(dir, "secrets", "keyring"); cfg.Keyring.Spec.Path != want {
+		t.Fatalf("got %q want %q", cfg.Keyring.Spec.Path, want)
+	}
+	dir = writeFiles(t, map[string]string{"atmos.yaml": "auth:\n  keyring:\n    spec: {path: ~/kr}\n"})
+	cfg = mustLoad(t, dir, nil, map[string]string{"HOME": "/home/u"})
+	if cfg.Keyring.Spec.Path != "/home/u/kr" {
+		t.Fatalf("got %q", cfg.Keyring.Spec.Path)
+	}
+}
