@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh Debian 12 machine:
-# real shells, keyring backends, graphviz, the ECR registry, npm tools.
+# real shells, keyring backends, graphviz, the ECR registry, chromium
+# (headless, for the device approval page), npm tools.
 # Idempotent: re-running skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PKGS=(zsh fish tcsh elvish shellcheck graphviz direnv hyperfine gnome-keyring
-  libsecret-tools pass keyutils docker-registry apache2-utils dbus)
+  libsecret-tools pass keyutils docker-registry apache2-utils dbus chromium)
 
 missing=()
 for p in "${APT_PKGS[@]}"; do

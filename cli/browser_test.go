@@ -1,0 +1,268 @@
+//go:build linux
+
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+
+	"github.com/atmos-auth/atmos-auth/internal/testenv"
+	"github.com/atmos-auth/atmos-auth/localcloud"
+)
+
+// Linux only: openBrowser runs xdg-open there (open on macOS, rundll32 on
+// Windows).
+//
+// When login opens the browser for a device sign-in: the real login command
+// (LoginCmd.Run → engine → cliUI → openBrowser → exec of xdg-open) runs
+// against the local cloud, with a fake xdg-open first on PATH that records
+// its arguments. When the browser should open, that fake is the only thing
+// that approves the device (it posts the approval form with curl, as the
+// user's click would), so a login that succeeds proves it got the complete
+// verification URL. When it should not open, the local cloud approves by
+// itself and the record must stay empty. The URL and the code are on stderr
+// in every case that starts a device flow.
+
+const browserTestConfig = `auth:
+  providers:
+    company-sso:
+      kind: aws/iam-identity-center
+      region: us-east-1
+      start_url: https://company.awsapps.com/start
+  identities:
+    dev-admin:
+      kind: aws/permission-set
+      via: {provider: company-sso}
+      principal:
+        name: AdminAccess
+        account: {name: development}
+`
+
+var deviceLine = regexp.MustCompile(`sign in to company-sso: open (\S+/device\?user_code=([A-Z]{4}-[A-Z]{4})) and confirm the code ([A-Z]{4}-[A-Z]{4})`)
+
+func TestLoginOpensBrowserPolicy(t *testing.T) {
+	if _, err := os.Stat("/bin/sh"); err != nil {
+		t.Skip("no /bin/sh for the fake xdg-open")
+	}
+	testenv.RequireTool(t, "curl")
+
+	for _, tc := range []struct {
+		name       string
+		tty        bool // stdin and stderr on a pseudo-terminal
+		env        map[string]string
+		cmd        LoginCmd
+		wantOpen   bool
+		wantDevice bool   // a device flow starts (URL and code on stderr)
+		wantErr    string // login fails with this (no device flow)
+	}{
+		{name: "terminal", tty: true, wantOpen: true, wantDevice: true},
+		{name: "device-flow flag, no terminal", cmd: LoginCmd{DeviceFlow: true}, wantOpen: true, wantDevice: true},
+		{name: "device-flow env, no terminal", env: map[string]string{EnvDeviceFlow: "non-interactive"}, wantOpen: true, wantDevice: true},
+		{name: "CI with device-flow flag", env: map[string]string{"CI": "true"}, cmd: LoginCmd{DeviceFlow: true}, wantDevice: true},
+		{name: "CI on a terminal with device-flow env", tty: true, env: map[string]string{"CI": "true", EnvDeviceFlow: "non-interactive"}, wantDevice: true},
+		{name: "terminal, --no-browser", tty: true, cmd: LoginCmd{NoBrowser: true}, wantDevice: true},
+		{name: "terminal, ATMOS_AUTH_NO_BROWSER=1", tty: true, env: map[string]string{EnvNoBrowser: "1"}, wantDevice: true},
+		{name: "device-flow flag, --no-browser", cmd: LoginCmd{DeviceFlow: true, NoBrowser: true}, wantDevice: true},
+		{name: "device-flow flag, ATMOS_AUTH_NO_BROWSER=true", env: map[string]string{EnvNoBrowser: "true"}, cmd: LoginCmd{DeviceFlow: true}, wantDevice: true},
+		{name: "CI on a terminal, no opt-in", tty: true, env: map[string]string{"CI": "true"}, wantErr: "CI has no browser"},
+		{name: "no terminal, no opt-in", wantErr: "run the login in a terminal, or pass --device-flow"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := []localcloud.Option{
+				localcloud.WithPollInterval(500 * time.Millisecond),
+				// A broken approval ends the login instead of hanging it.
+				localcloud.WithDeviceCodeExpiry(30 * time.Second),
+			}
+			if !tc.wantOpen {
+				// Nobody else approves: the local cloud does, after the
+				// CLI's first poll (which comes at once), so the login
+				// waits one polling interval (1s) — ample time for a wrongly
+				// started xdg-open to leave its record.
+				opts = append(opts, localcloud.WithAutoApprove(300*time.Millisecond))
+			}
+			srv := localcloud.StartTest(t, opts...)
+			record := fakeOpener(t)
+
+			stderr, stdout, err := runBrowserLogin(t, srv.URL(), tc.tty, tc.env, tc.cmd)
+			calls := readRecord(t, record, tc.wantOpen)
+
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("login: want error %q, got %v\nstderr:\n%s", tc.wantErr, err, stderr)
+				}
+				if n := srv.Calls("StartDeviceAuthorization"); n != 0 || deviceLine.MatchString(stderr) {
+					t.Fatalf("a device flow started (%d) without an opt-in:\n%s", n, stderr)
+				}
+				if len(calls) != 0 {
+					t.Fatalf("xdg-open called without a device flow: %q", calls)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("login: %v\nstderr:\n%s\nxdg-open calls: %q", err, stderr, calls)
+			}
+			if !strings.Contains(stdout, "identity: dev-admin") || !strings.Contains(stdout, "account: 222222222222") {
+				t.Fatalf("login output:\n%s", stdout)
+			}
+			m := deviceLine.FindStringSubmatch(stderr)
+			if m == nil {
+				t.Fatalf("no verification URL and code on stderr:\n%s", stderr)
+			}
+			url, code := m[1], m[3]
+			if m[2] != code || url != srv.URL()+"/device?user_code="+code {
+				t.Fatalf("stderr URL %s and code %s do not match the local cloud %s", url, code, srv.URL())
+			}
+			if n := srv.Calls("StartDeviceAuthorization"); n != 1 {
+				t.Fatalf("StartDeviceAuthorization called %d times", n)
+			}
+			if tc.wantOpen {
+				if len(calls) != 1 || calls[0] != "1 "+url {
+					t.Fatalf("xdg-open calls %q, want exactly one with the single argument %s", calls, url)
+				}
+				if strings.Contains(stderr, "could not open a browser") {
+					t.Fatalf("stderr reports a failed opener:\n%s", stderr)
+				}
+			} else if len(calls) != 0 {
+				t.Fatalf("xdg-open called %q, want no call", calls)
+			}
+		})
+	}
+}
+
+// fakeOpener puts an xdg-open first on PATH that appends "<argc> <args>" to
+// the returned file, then approves the device code of the URL it got by
+// posting the approval page's form, as a click on Approve does.
+func fakeOpener(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	record := filepath.Join(dir, "xdg-open.calls")
+	script := `#!/bin/sh
+printf '%s %s\n' "$#" "$*" >> '` + record + `'
+case "$1" in
+*/device\?user_code=*) ;;
+*) echo "unexpected URL: $1" >> '` + record + `.err'; exit 1 ;;
+esac
+base=${1%%/device\?*}
+code=${1#*user_code=}
+curl -fsS -o /dev/null --max-time 10 --data-urlencode "user_code=$code" --data action=approve "$base/device/decide" 2>> '` + record + `.err'
+`
+	if err := os.WriteFile(filepath.Join(dir, "xdg-open"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// openBrowser runs xdg-open through the process's PATH.
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	return record
+}
+
+// readRecord returns the recorded xdg-open calls. When a call is expected
+// it is already recorded (it approved the login); when none is expected a
+// late one still gets a moment to show up.
+func readRecord(t *testing.T, record string, wantOpen bool) []string {
+	t.Helper()
+	if !wantOpen {
+		time.Sleep(200 * time.Millisecond)
+	}
+	if b, err := os.ReadFile(record + ".err"); err == nil && len(b) > 0 {
+		t.Errorf("fake xdg-open failed: %s", b)
+	}
+	b, err := os.ReadFile(record)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+}
+
+// runBrowserLogin runs `atmos-auth login -i dev-admin` in-process with a
+// private environment (env over a base of HOME, XDG dirs, the file keyring
+// and the local cloud's endpoint), on a pseudo-terminal when tty is set.
+// It fails the test if the login does not end within a minute.
+func runBrowserLogin(t *testing.T, endpoint string, tty bool, env map[string]string, cmd LoginCmd) (stderr, stdout string, err error) {
+	t.Helper()
+	home := t.TempDir()
+	cfgPath := filepath.Join(home, "atmos.yaml")
+	if err := os.WriteFile(cfgPath, []byte(browserTestConfig), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{
+		"HOME":                   home,
+		"XDG_CONFIG_HOME":        filepath.Join(home, ".config"),
+		"XDG_CACHE_HOME":         filepath.Join(home, ".cache"),
+		"XDG_DATA_HOME":          filepath.Join(home, ".local", "share"),
+		"AWS_ENDPOINT_URL":       endpoint,
+		"ATMOS_KEYRING_TYPE":     "file",
+		"ATMOS_KEYRING_PASSWORD": "browser-test",
+		EnvExecutable:            "/usr/local/bin/atmos-auth",
+	}
+	for k, v := range env {
+		vars[k] = v
+	}
+	var out, errBuf syncBuf
+	g := &Globals{Identity: "dev-admin", Config: cfgPath,
+		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errBuf,
+		Getenv: func(k string) string { return vars[k] }}
+
+	var readerDone chan struct{}
+	var ttyFile *os.File
+	if tty {
+		ptmx, tt, err := pty.Open()
+		if err != nil {
+			t.Skipf("no pty: %v", err)
+		}
+		defer ptmx.Close()
+		ttyFile = tt
+		g.Stdin, g.Stderr = tt, tt
+		readerDone = make(chan struct{})
+		go func() { // drain the terminal as the command writes
+			defer close(readerDone)
+			_, _ = io.Copy(&errBuf, bufio.NewReader(ptmx))
+		}()
+	}
+
+	done := make(chan error, 1)
+	go func() { done <- cmd.Run(g) }()
+	select {
+	case err = <-done:
+	case <-time.After(time.Minute):
+		t.Fatalf("login did not end within a minute; stderr so far:\n%s", errBuf.String())
+	}
+	if tty {
+		time.Sleep(50 * time.Millisecond) // let the reader take the last lines
+		ttyFile.Close()
+		select {
+		case <-readerDone:
+		case <-time.After(5 * time.Second):
+		}
+	}
+	return strings.ReplaceAll(errBuf.String(), "\r\n", "\n"), out.String(), err
+}
+
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuf) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
