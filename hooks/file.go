@@ -60,6 +60,15 @@ func Find(dir string) string {
 
 // ReadFile reads and parses an identity file. Errors carry file:line.
 func ReadFile(path string) (*IdentityFile, error) {
+	content, err := readRaw(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, content)
+}
+
+// readRaw reads an identity file's bytes, refusing files over maxFileSize.
+func readRaw(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -72,7 +81,7 @@ func ReadFile(path string) (*IdentityFile, error) {
 	if buf.Len() > maxFileSize {
 		return nil, fmt.Errorf("%s: larger than %d bytes; an identity file holds two short lines", path, maxFileSize)
 	}
-	return Parse(path, buf.Bytes())
+	return buf.Bytes(), nil
 }
 
 type limitReader struct {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/atmos-auth/atmos-auth/engine"
 )
@@ -26,6 +27,7 @@ type Input struct {
 	PWD     string            // the shell's logical working directory
 	Trust   *Trust
 	Resolve Resolver
+	Now     func() time.Time // for Watch.Recent; time.Now when nil
 }
 
 // Result is what the shell must do.
@@ -35,6 +37,47 @@ type Result struct {
 	File    string              // the nearest identity file ("" none), watched by the shell
 	Message string              // one line for stderr, "" for none
 	Status  string              // applied, pending, denied, error, none
+	Watch   *Watch              // what decided File's outcome (nil when File is "")
+}
+
+// Watch is what one run saw of the identity file in effect, taken before
+// it was read and judged, for shells that cannot compare mtimes with -nt
+// (tcsh, elvish, nu): they compare these with builtins on each prompt and
+// run the hook again when anything differs.
+type Watch struct {
+	ModTime time.Time
+	Size    int64
+	// Recent is set when ModTime is so recent that a change within the
+	// same second would leave a seconds-resolution mtime unchanged.
+	Recent  bool
+	Content []byte // nil when the file could not be read
+	// Allow and Deny are the trust entries for Content ("" when its key
+	// cannot be computed); Allowed and Denied tell whether they existed.
+	Allow, Deny     string
+	Allowed, Denied bool
+}
+
+func watch(in Input, path string) *Watch {
+	w := &Watch{}
+	if st, err := os.Stat(path); err == nil {
+		w.ModTime, w.Size = st.ModTime(), st.Size()
+	}
+	now := time.Now
+	if in.Now != nil {
+		now = in.Now
+	}
+	// The kernel's file clock may lag the wall clock by a tick: one second
+	// of margin.
+	w.Recent = w.ModTime.Unix() >= now().Unix()-1
+	if b, err := readRaw(path); err == nil {
+		w.Content = b
+	}
+	if w.Content != nil {
+		if a, d, err := in.Trust.Entries(path, w.Content); err == nil {
+			w.Allow, w.Deny, w.Allowed, w.Denied = a, d, exists(a), exists(d)
+		}
+	}
+	return w
 }
 
 // Run is one hook evaluation: undo what the previous identity did (unless
@@ -55,6 +98,7 @@ func Run(in Input) *Result {
 	target := base
 	res.File = Find(in.PWD)
 	if res.File != "" {
+		res.Watch = watch(in, res.File)
 		t, st, status, msg := resolveFile(in, res.File, base)
 		res.Status = status
 		if msg != "" {

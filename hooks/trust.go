@@ -72,17 +72,32 @@ func Key(path string, content []byte) (key, real string, err error) {
 
 // State returns the trust of path with content.
 func (t *Trust) State(path string, content []byte) (TrustState, error) {
-	key, _, err := Key(path, content)
+	allow, deny, err := t.Entries(path, content)
 	if err != nil {
 		return Pending, err
 	}
-	if _, err := os.Lstat(filepath.Join(t.AllowDir(), key)); err == nil {
+	if exists(allow) {
 		return Allowed, nil
 	}
-	if _, err := os.Lstat(filepath.Join(t.denyDir(), key)); err == nil {
+	if exists(deny) {
 		return Denied, nil
 	}
 	return Pending, nil
+}
+
+// Entries returns the allow and deny entries of path with content: whether
+// they exist decides its State, so a shell can watch them with builtins.
+func (t *Trust) Entries(path string, content []byte) (allow, deny string, err error) {
+	key, _, err := Key(path, content)
+	if err != nil {
+		return "", "", err
+	}
+	return filepath.Join(t.AllowDir(), key), filepath.Join(t.denyDir(), key), nil
+}
+
+func exists(p string) bool {
+	_, err := os.Lstat(p)
+	return err == nil
 }
 
 // Allow trusts path with its current content, dropping older entries for
