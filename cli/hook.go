@@ -2,20 +2,43 @@ package cli
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/atmos-auth/atmos-auth/engine"
 	"github.com/atmos-auth/atmos-auth/hooks"
+	"github.com/atmos-auth/atmos-auth/internal/fsutil"
 	"github.com/atmos-auth/atmos-auth/shells"
 )
 
 // HookCmd prints the code a user evals in their rc file, e.g.
 // eval "$(atmos-auth hook zsh)".
 type HookCmd struct {
-	Shell string `arg:"" optional:"" help:"Shell: bash, zsh, fish, pwsh (default: from $SHELL)."`
+	Shell string `arg:"" optional:"" help:"Shell: bash, zsh, fish, pwsh, tcsh, elvish, nu (default: from $SHELL)."`
+}
+
+// Help is the detailed help of `hook`: how each shell loads it.
+func (c *HookCmd) Help() string {
+	return `Add one line to your shell's rc file:
+
+  bash    ~/.bashrc        eval "$(atmos-auth hook bash)"
+  zsh     ~/.zshrc         eval "$(atmos-auth hook zsh)"
+  fish    config.fish      atmos-auth hook fish | source
+  tcsh    ~/.tcshrc        eval "` + "`atmos-auth hook tcsh`" + `"
+  elvish  rc.elv           eval (atmos-auth hook elvish | slurp)
+  nu      config.nu        source ~/.atmos-auth.nu
+          (after: atmos-auth hook nu | save -f ~/.atmos-auth.nu; nu cannot eval)
+  pwsh    $PROFILE         atmos-auth hook pwsh | Out-String | Invoke-Expression
+
+On each prompt the shell checks with builtins whether the directory's
+identity file, its content or its trust changed, and only then runs
+atmos-auth. The tcsh hook keeps its per-prompt script in
+$XDG_DATA_HOME/atmos/hook/.`
 }
 
 func (c *HookCmd) Run(g *Globals) error {
@@ -23,7 +46,7 @@ func (c *HookCmd) Run(g *Globals) error {
 	if name == "" {
 		d, ok := shells.Detect(g.Getenv("SHELL"))
 		if !ok {
-			return Configf("cannot tell the shell from $SHELL=%q; name it: atmos-auth hook bash|zsh|fish|pwsh", g.Getenv("SHELL"))
+			return Configf("cannot tell the shell from $SHELL=%q; name it: atmos-auth hook %s", g.Getenv("SHELL"), strings.Join(hookShells(), "|"))
 		}
 		name = d.Name()
 	}
@@ -33,10 +56,36 @@ func (c *HookCmd) Run(g *Globals) error {
 	}
 	h, ok := d.(shells.Hooker)
 	if !ok {
-		return Configf("no prompt hook for %s yet (hooks exist for %s); use `atmos-auth env --format %s` or `atmos-auth shell`", d.Name(), strings.Join(hookShells(), ", "), d.Name())
+		return Configf("no prompt hook for %s (hooks exist for %s); use `atmos-auth env --format %s` or `atmos-auth shell`", d.Name(), strings.Join(hookShells(), ", "), d.Name())
 	}
-	_, err := fmt.Fprint(g.Stdout, h.Hook(g.managedExecutable(), hooks.FileName))
+	code := h.Hook(g.managedExecutable(), hooks.FileName)
+	if sh, ok := h.(shells.ScriptHooker); ok {
+		script, err := writeHookScript(engine.ResolveDirs(g.Getenv).Data, d.Name(), code)
+		if err != nil {
+			return fmt.Errorf("hook %s: %w", d.Name(), err)
+		}
+		code = sh.Install(script)
+	}
+	_, err := fmt.Fprint(g.Stdout, code)
 	return err
+}
+
+// writeHookScript saves a hook's per-prompt code as
+// DATA/hook/atmos-auth-precmd-HASH.SHELL (named by its content, so shells
+// started from older rc code keep theirs) and returns the path. It lives
+// with the trust database, not in the cache, because shells source it on
+// every prompt.
+func writeHookScript(data, shell, code string) (string, error) {
+	sum := sha256.Sum256([]byte(code))
+	dir := filepath.Join(data, "hook")
+	path := filepath.Join(dir, shells.TcshScriptMark+"-"+hex.EncodeToString(sum[:6])+"."+shell)
+	if b, err := os.ReadFile(path); err == nil && string(b) == code {
+		return path, nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	return path, fsutil.WriteFileAtomic(path, []byte(code))
 }
 
 func hookShells() []string {
@@ -75,6 +124,7 @@ func (c *HookApplyCmd) Run(g *Globals) error {
 	}
 	environ := hooks.EnvironMap(os.Environ())
 	delete(environ, "_ATMOS_AUTH_STATE")
+	delete(environ, "_ATMOS_AUTH_RECHECK")
 	res := hooks.Run(hooks.Input{
 		Environ: environ,
 		State:   g.Getenv("_ATMOS_AUTH_STATE"),
@@ -82,28 +132,47 @@ func (c *HookApplyCmd) Run(g *Globals) error {
 		Trust:   trust,
 		Resolve: g.hookResolver(context.Background()),
 	})
-	if res.Message != "" {
+	now := time.Now()
+	// A recheck (tcsh: the file was modified within the second of the
+	// last run, so its mtime cannot tell) has shown a pending file's
+	// message already.
+	recheck := g.Getenv("_ATMOS_AUTH_RECHECK") == "1" && res.Status == "pending"
+	if res.Message != "" && !recheck {
 		fmt.Fprintln(g.Stderr, res.Message)
 	}
-	code, err := shells.Render(d, res.Diff)
+	vars := shells.HookVars{State: res.State.Encode(), File: res.File, TrustDir: trust.AllowDir()}
+	if w := res.Watch; w != nil {
+		vars.Watch = &shells.HookWatch{ModTime: w.ModTime.Unix(), Size: w.Size, Recent: w.Recent, Content: w.Content,
+			Allow: w.Allow, Deny: w.Deny, Allowed: w.Allowed, Denied: w.Denied}
+	}
+	if sid := c.SID; sid != "" && validSID(sid) {
+		vars.StampDir = filepath.Join(dirs.Cache, "hook", sid)
+		if err := writeStamps(vars.StampDir, res.File, vars.TrustDir, now); err != nil {
+			fmt.Fprintln(g.Stderr, "atmos-auth: hook:", err)
+			vars.StampDir = ""
+		}
+	}
+	out, err := shells.HookOutput(d, h, res.Diff, vars)
 	if err != nil {
 		fmt.Fprintln(g.Stderr, "atmos-auth: hook:", firstLine(err.Error()))
 		// Restore only: never leave half an identity.
-		code = ""
+		out, _ = shells.HookOutput(d, h, nil, vars)
 	}
-	vars := shells.HookVars{State: res.State.Encode(), File: res.File, TrustDir: trust.AllowDir()}
-	if sid := c.SID; sid != "" && validSID(sid) {
-		vars.StampDir = filepath.Join(dirs.Cache, "hook", sid)
-		if err := writeStamps(vars.StampDir, res.File, vars.TrustDir); err != nil {
+	if fa, ok := h.(shells.FileApplier); ok && vars.StampDir != "" {
+		// The shell cannot read every value from our stdout: hand it a file.
+		p := filepath.Join(vars.StampDir, "apply."+d.Name())
+		if err := fsutil.WriteFileAtomic(p, []byte(out)); err != nil {
 			fmt.Fprintln(g.Stderr, "atmos-auth: hook:", err)
+		} else {
+			out = fa.Source(p)
 		}
 	}
-	_, err = fmt.Fprint(g.Stdout, code+h.HookVars(vars))
+	_, err = fmt.Fprint(g.Stdout, out)
 	return err
 }
 
-func writeStamps(dir, file, trustDir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+func writeStamps(dir, file, trustDir string, now time.Time) error {
+	if err := hooks.OpenStampDir(dir, now); err != nil {
 		return err
 	}
 	if file != "" {

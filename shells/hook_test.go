@@ -18,7 +18,14 @@ var hookVarsFixture = HookVars{
 	File:     "/home/u/my proj/it's/.atmos-identity",
 	StampDir: "/home/u/.cache/atmos/hook/123.456",
 	TrustDir: "/home/u/.local/share/atmos/trust/allow",
+	Watch: &HookWatch{ModTime: 1700000000, Size: 17, Recent: true,
+		Content: []byte("# it's $x!\nidentity: prod\n"),
+		Allow:   "/home/u/.local/share/atmos/trust/allow/0123abcd",
+		Deny:    "/home/u/.local/share/atmos/trust/deny/0123abcd", Allowed: true},
 }
+
+// hookScript is where the tests pretend a ScriptHooker's script lives.
+const hookScript = "/home/u/.local/share/atmos/hook/" + TcshScriptMark + "-0123.tcsh"
 
 func hookers(t *testing.T) map[string]Hooker {
 	out := map[string]Hooker{}
@@ -27,7 +34,7 @@ func hookers(t *testing.T) map[string]Hooker {
 			out[n] = h
 		}
 	}
-	for _, n := range []string{"bash", "zsh", "fish", "pwsh"} {
+	for _, n := range []string{"bash", "zsh", "fish", "pwsh", "tcsh", "elvish", "nu"} {
 		if out[n] == nil {
 			t.Fatalf("%s has no hook", n)
 		}
@@ -38,7 +45,14 @@ func hookers(t *testing.T) map[string]Hooker {
 // hookText is what a hook run leaves in the shell: the rc code followed by
 // one hook run's variable statements.
 func hookText(h Hooker) string {
-	return h.Hook(hookExe, ".atmos-identity") + h.HookVars(hookVarsFixture)
+	s := h.Hook(hookExe, ".atmos-identity")
+	if sh, ok := h.(ScriptHooker); ok {
+		s += sh.Install(hookScript)
+	}
+	if fa, ok := h.(FileApplier); ok {
+		s += fa.Source("/home/u/.cache/atmos/hook/123.456/apply")
+	}
+	return s + h.HookVars(hookVarsFixture)
 }
 
 // TestHookGolden pins every emitted hook (go test ./shells -update).
@@ -68,6 +82,21 @@ func TestHookSyntax(t *testing.T) {
 	run(t, testenv.RequireTool(t, "bash"), "-n", writeHook(t, "bash", "sh"))
 	run(t, testenv.RequireTool(t, "zsh"), "-n", writeHook(t, "zsh", "zsh"))
 	run(t, testenv.RequireTool(t, "fish"), "--no-execute", writeHook(t, "fish", "fish"))
+	run(t, testenv.RequireTool(t, "tcsh"), "-n", "-f", writeHook(t, "tcsh", "tcsh"))
+	// edit: exists only in an interactive elvish, where rc.elv evals the
+	// hook: stand a plain variable in for it.
+	elv := writeHook(t, "elvish", "elv")
+	src, _ := os.ReadFile(elv)
+	src = []byte("var edit_before_readline = []\n" + strings.ReplaceAll(string(src), "edit:before-readline", "edit_before_readline"))
+	if err := os.WriteFile(elv, src, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run(t, testenv.RequireTool(t, "elvish"), "-compileonly", elv)
+	nu, _ := filepath.Abs(nuPath)
+	testenv.RequireFile(t, nu)
+	if out := run(t, nu, "--no-config-file", "-c", "nu-check "+(Nu{}).Quote(writeHook(t, "nu", "nu"))); !strings.Contains(out, "true") {
+		t.Errorf("nu-check: %s", out)
+	}
 }
 
 // TestHookPwshSyntax parses the PowerShell hook with tree-sitter.
@@ -106,5 +135,37 @@ PROMPT_COMMAND=(a b)
 	out, err = exec.Command(zsh, "-f", "-c", "precmd_functions=(mine)\n"+zh+zh+`print -r -- "${precmd_functions[*]}"`).CombinedOutput()
 	if err != nil || string(out) != "_atmos_auth_hook mine\n" {
 		t.Errorf("zsh: %v %q", err, out)
+	}
+}
+
+// TestHookIdempotentTcshNu installs the tcsh and nu hooks twice over a
+// user's own prompt hook: one entry each, the user's kept. (Elvish's
+// edit:before-readline exists only interactively: TestHookPTY installs it
+// twice and counts hook processes.)
+func TestHookIdempotentTcshNu(t *testing.T) {
+	dir := t.TempDir()
+	tcsh := testenv.RequireTool(t, "tcsh")
+	inst := filepath.Join(dir, "install.tcsh")
+	if err := os.WriteFile(inst, []byte(Tcsh{}.Install("/x/"+TcshScriptMark+"-1.tcsh")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// As users load it: eval "`atmos-auth hook tcsh`" joins the lines.
+	load := "eval \"`cat " + inst + "`\"\n"
+	out, err := exec.Command(tcsh, "-f", "-c", "alias precmd 'set u = \"a b\"'\n"+load+load+"alias precmd").CombinedOutput()
+	if want := "source /x/" + TcshScriptMark + "-1.tcsh ; set u = \"a b\"\n"; err != nil || string(out) != want {
+		t.Errorf("tcsh: %v %q, want %q", err, out, want)
+	}
+
+	nu, _ := filepath.Abs(nuPath)
+	testenv.RequireFile(t, nu)
+	hook := filepath.Join(dir, "hook.nu")
+	if err := os.WriteFile(hook, []byte(Nu{}.Hook("/bin/false", ".atmos-identity")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	src := "source " + Nu{}.Quote(hook) + "\n"
+	out, err = exec.Command(nu, "--no-config-file", "-c", "$env.config.hooks.pre_prompt = [{|| 1 }]\n"+src+src+
+		"print ($env.config.hooks.pre_prompt | length)").CombinedOutput()
+	if err != nil || string(out) != "2\n" {
+		t.Errorf("nu: %v %q", err, out)
 	}
 }
