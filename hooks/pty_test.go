@@ -74,10 +74,24 @@ var tortureOrig = map[string]string{
 }
 
 type ptyShell struct {
-	name   string
-	argv   func(t *testing.T, home string) []string
-	rc     func(hook string) (file, body string)
-	prompt string // what the prompt shows for identity X: strings.ReplaceAll(prompt, "X", id)
+	name string
+	argv func(t *testing.T, home string) []string
+	rc   func(hook string) (file, body string)
+	// dump returns a command line writing `env -0` to tmp, then renaming
+	// it to out; write one writing content to the file name (nil: POSIX-ish
+	// shells).
+	dump  func(tmp, out string) string
+	write func(content, name string) string
+	// cursorQuery is answered with ESC[1;1R whenever the shell sends it.
+	cursorQuery bool
+	// promptMark, when set, is written with each prompt: send waits for
+	// a new one (nu drops lines typed ahead while a command runs).
+	promptMark string
+	// recentFixtures: the shell compares mtimes in whole seconds (tcsh),
+	// so files written within the last second make the hook check again
+	// on the next prompt; the fixtures are aged so that quiet prompts are
+	// quiet.
+	recentFixtures bool
 }
 
 var ptyShells = []ptyShell{
@@ -106,13 +120,68 @@ var ptyShells = []ptyShell{
 			return ".config/fish/config.fish", "function fish_prompt; printf 'P[%s]> ' \"$ATMOS_IDENTITY\"; end\nfunction fish_greeting; end\n" + hook
 		},
 	},
+	{
+		name: "tcsh",
+		argv: func(t *testing.T, home string) []string { return []string{testenv.RequireTool(t, "tcsh"), "-i"} },
+		rc: func(hook string) (string, string) {
+			// The user's precmd alias must keep running (it sets a variable
+			// the prompt shows).
+			return ".tcshrc", "alias precmd 'setenv _USER_PC 1'\nset prompt = 'P[%$ATMOS_IDENTITY]> '\n" + hook
+		},
+		recentFixtures: true,
+	},
+	{
+		name: "elvish",
+		argv: func(t *testing.T, home string) []string {
+			return []string{testenv.RequireTool(t, "elvish"), "-rc", filepath.Join(home, "rc.elv")}
+		},
+		rc: func(hook string) (string, string) {
+			return "rc.elv", "set edit:prompt = { put 'P['$E:ATMOS_IDENTITY']> ' }\nset edit:rprompt = { }\n" +
+				"set edit:before-readline = [{ set-env _USER_PC 1 }]\n" + hook
+		},
+		dump:  func(tmp, out string) string { return "env -0 > " + tmp + "; mv " + tmp + " " + out },
+		write: func(c, name string) string { return "echo '" + c + "' > " + name },
+	},
+	{
+		name: "nu",
+		argv: func(t *testing.T, home string) []string {
+			nu, _ := filepath.Abs("../scripts/npm/node_modules/@nushell/linux-x64/bin/nu")
+			testenv.RequireFile(t, nu)
+			return []string{nu, "--no-std-lib", "--env-config", filepath.Join(home, "env.nu"), "--config", filepath.Join(home, "config.nu")}
+		},
+		rc: func(hook string) (string, string) {
+			return "config.nu", "$env.config.show_banner = false\n$env.PROMPT_COMMAND = {|| $\"P[($env.ATMOS_IDENTITY? | default '')]> \" }\n" +
+				"$env.PROMPT_COMMAND_RIGHT = ''\n$env.PROMPT_INDICATOR = ''\n" +
+				"$env.config.hooks.pre_prompt = [{|| $env._USER_PC = '1' }]\n" + hook
+		},
+		dump:        func(tmp, out string) string { return "^env -0 o> " + tmp + "; mv " + tmp + " " + out },
+		write:       func(c, name string) string { return "'" + c + "\n' | save -f " + name },
+		cursorQuery: true,
+		promptMark:  "\x1b]133;A",
+	},
+}
+
+// loadHook returns the rc line loading the hook saved in file, the way
+// users do (bash, zsh and fish take the text inline).
+func (sh ptyShell) loadHook(hook, file string) string {
+	switch sh.name {
+	case "tcsh":
+		return "eval \"`cat " + file + "`\"\n"
+	case "elvish":
+		return "eval (slurp < " + file + ")\n"
+	case "nu":
+		return "source '" + file + "'\n"
+	}
+	return hook
 }
 
 type term struct {
-	t    *testing.T
-	mu   sync.Mutex
-	buf  bytes.Buffer
-	ptmx *os.File
+	t     *testing.T
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	ptmx  *os.File
+	mark  string // see ptyShell.promptMark
+	marks int    // prompt marks seen at the last send
 }
 
 func (p *term) output() string {
@@ -123,6 +192,20 @@ func (p *term) output() string {
 
 func (p *term) send(s string) {
 	p.t.Helper()
+	if p.mark != "" {
+		// Wait for a new prompt, then for the output to settle.
+		deadline := time.Now().Add(20 * time.Second)
+		last := ""
+		for time.Now().Before(deadline) {
+			out := p.output()
+			if strings.Count(out, p.mark) > p.marks && out == last {
+				break
+			}
+			last = out
+			time.Sleep(50 * time.Millisecond)
+		}
+		p.marks = strings.Count(p.output(), p.mark)
+	}
 	if _, err := p.ptmx.WriteString(s + "\r"); err != nil {
 		p.t.Fatal(err)
 	}
@@ -194,6 +277,7 @@ func runHookPTY(t *testing.T, sh ptyShell) {
 		}
 	}
 	write(root+"/atmos.yaml", testConfig)
+	write(home+"/env.nu", "")
 	write(w+"/aws/.atmos-identity", "identity: role\n")
 	write(w+"/aws/sub/gcp/.atmos-identity", "# gcp\nidentity: gcp-prod\n")
 	write(w+"/az/.atmos-identity", "identity: az\n")
@@ -220,15 +304,23 @@ func runHookPTY(t *testing.T, sh ptyShell) {
 		}
 	}
 	hookCmd := exec.Command(bin, "hook", sh.name)
-	hookCmd.Env = baseEnv
+	hookCmd.Env = append([]string{"ATMOS_AUTH_EXECUTABLE=" + wrapper}, baseEnv...)
 	hook, err := hookCmd.Output()
 	if err != nil {
 		t.Fatal(err)
 	}
 	hookText := strings.ReplaceAll(string(hook), bin, wrapper)
-	rcName, rcBody := sh.rc(hookText)
+	write(root+"/hook.txt", hookText)
+	load := sh.loadHook(hookText, root+"/hook.txt")
+	rcName, rcBody := sh.rc(load)
 	// Installing twice must be harmless (idempotent).
-	write(filepath.Join(home, rcName), rcBody+hookText)
+	write(filepath.Join(home, rcName), rcBody+load)
+	if sh.recentFixtures {
+		old := time.Now().Add(-time.Hour)
+		for _, d := range []string{"aws", "aws/sub/gcp", "az", "pending"} {
+			os.Chtimes(w+"/"+d+"/.atmos-identity", old, old)
+		}
+	}
 
 	environ := append([]string{}, baseEnv...)
 	for k, v := range tortureOrig {
@@ -242,7 +334,7 @@ func runHookPTY(t *testing.T, sh ptyShell) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &term{t: t, ptmx: ptmx}
+	p := &term{t: t, ptmx: ptmx, mark: sh.promptMark}
 	go func() {
 		b := make([]byte, 4096)
 		for {
@@ -250,6 +342,9 @@ func runHookPTY(t *testing.T, sh ptyShell) {
 			p.mu.Lock()
 			p.buf.Write(b[:n])
 			p.mu.Unlock()
+			if sh.cursorQuery && bytes.Contains(b[:n], []byte("\x1b[6n")) {
+				ptmx.WriteString("\x1b[1;1R")
+			}
 			if err != nil {
 				return
 			}
@@ -271,7 +366,11 @@ func runHookPTY(t *testing.T, sh ptyShell) {
 		if line != "" {
 			p.send(line)
 		}
-		p.send("env -0 > " + out + ".tmp && mv " + out + ".tmp " + out)
+		if sh.dump != nil {
+			p.send(sh.dump(out+".tmp", out))
+		} else {
+			p.send("env -0 > " + out + ".tmp && mv " + out + ".tmp " + out)
+		}
 		return parseEnv0(p.waitFile(out))
 	}
 	same := func(what string, got map[string]string, want map[string]string, keys ...string) {
@@ -291,6 +390,12 @@ func runHookPTY(t *testing.T, sh ptyShell) {
 
 	start := at("")
 	same("start", start, orig, "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_REGION", "ATMOS_IDENTITY")
+	if sh.name == "tcsh" || sh.name == "elvish" || sh.name == "nu" {
+		// Their rc files install a prompt hook of the user's first.
+		if start["_USER_PC"] != "1" {
+			t.Errorf("the user's own prompt hook did not run")
+		}
+	}
 	if n := count(); n != 0 {
 		t.Errorf("a hook process ran %d times outside any identity tree", n)
 	}
@@ -335,7 +440,11 @@ func runHookPTY(t *testing.T, sh ptyShell) {
 	same("allowed", e, map[string]string{"ATMOS_IDENTITY": "plain"}, "ATMOS_IDENTITY")
 
 	// Any content change revokes the approval.
-	e = at("echo 'identity: az' > .atmos-identity")
+	change := "echo 'identity: az' > .atmos-identity"
+	if sh.write != nil {
+		change = sh.write("identity: az", ".atmos-identity")
+	}
+	e = at(change)
 	same("changed", e, orig, "ATMOS_IDENTITY", "AZURE_SUBSCRIPTION_ID")
 	if k := p.countOutput("is not allowed yet", 2); k != 2 {
 		t.Errorf("pending message shown %d times after a change, want 2", k)
@@ -346,7 +455,7 @@ func runHookPTY(t *testing.T, sh ptyShell) {
 	same("aws again", e, map[string]string{"ATMOS_IDENTITY": "role"}, "ATMOS_IDENTITY")
 	e = at("cd " + w)
 	for k, v := range start {
-		if k == "PWD" || k == "OLDPWD" || k == "_" || k == "SHLVL" {
+		if k == "PWD" || k == "OLDPWD" || k == "_" || k == "SHLVL" || k == "CMD_DURATION_MS" { // nu: the last command's run time
 			continue
 		}
 		if e[k] != v {
@@ -354,7 +463,7 @@ func runHookPTY(t *testing.T, sh ptyShell) {
 		}
 	}
 	for k := range e {
-		if _, ok := start[k]; !ok && k != "OLDPWD" && k != "_" {
+		if _, ok := start[k]; !ok && k != "OLDPWD" && k != "_" && k != "PWD" { // elvish sets PWD on the first cd
 			t.Errorf("after leaving every tree, %s is still set", k)
 		}
 	}
