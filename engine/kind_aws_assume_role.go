@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 )
 
 var awsAssumeRoleKind = &KindInfo{Name: "aws/assume-role", Role: RoleIdentity, Cloud: "aws",
@@ -96,11 +97,7 @@ func (s *AWSAssumeRole) authenticate(ctx context.Context, st *step, base *Creden
 		if err != nil {
 			return nil, err
 		}
-		cr := out.Credentials
-		c = awsCreds(cr.AccessKeyId, cr.SecretAccessKey, cr.SessionToken, cr.Expiration)
-		if out.AssumedRoleUser != nil {
-			c.ARN = aws.ToString(out.AssumedRoleUser.Arn)
-		}
+		c = assumedRoleCreds(out.Credentials, out.AssumedRoleUser)
 	case CredOIDC:
 		cl := sts.NewFromConfig(st.a.awsConfig(region, st.endpoint(svcSTS), nil))
 		out, err := cl.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{
@@ -110,11 +107,7 @@ func (s *AWSAssumeRole) authenticate(ctx context.Context, st *step, base *Creden
 		if err != nil {
 			return nil, err
 		}
-		cr := out.Credentials
-		c = awsCreds(cr.AccessKeyId, cr.SecretAccessKey, cr.SessionToken, cr.Expiration)
-		if out.AssumedRoleUser != nil {
-			c.ARN = aws.ToString(out.AssumedRoleUser.Arn)
-		}
+		c = assumedRoleCreds(out.Credentials, out.AssumedRoleUser)
 	case CredSAML:
 		return nil, fmt.Errorf("AssumeRoleWithSAML is not supported yet")
 	default:
@@ -124,4 +117,13 @@ func (s *AWSAssumeRole) authenticate(ctx context.Context, st *step, base *Creden
 	c.Region = region
 	c.Role = p.AssumeRole[strings.LastIndexByte(p.AssumeRole, '/')+1:]
 	return c, nil
+}
+
+// assumedRoleCreds turns an STS answer into credentials with the session's ARN.
+func assumedRoleCreds(cr *ststypes.Credentials, user *ststypes.AssumedRoleUser) *Credentials {
+	c := awsCreds(cr.AccessKeyId, cr.SecretAccessKey, cr.SessionToken, cr.Expiration)
+	if user != nil {
+		c.ARN = aws.ToString(user.Arn)
+	}
+	return c
 }
