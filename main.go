@@ -88,6 +88,10 @@ func parse(parser *kong.Kong, root *CLI, args []string) (code int) {
 		fmt.Fprintf(root.Stderr, "atmos-auth: %v\n", err)
 		return cli.ExitConfig
 	}
+	if err := root.Globals.Check(); err != nil {
+		fmt.Fprintf(root.Stderr, "atmos-auth: %v\n", err)
+		return cli.ExitConfig
+	}
 	if err := ctx.Run(&root.Globals); err != nil {
 		var ee *cli.ExitError
 		if !(errors.As(err, &ee) && ee.Err == nil) {

@@ -1,6 +1,10 @@
 package cli
 
 import (
+	"fmt"
+	"strings"
+
+	"github.com/atmos-auth/atmos-auth/engine"
 	"io"
 	"os"
 )
@@ -25,6 +29,19 @@ type Globals struct {
 // IdentitySelect is the value the argument pre-parser gives --identity when
 // it was passed without a value: the user asked for the selector.
 const IdentitySelect = "\x00select"
+
+// Check validates the global flags kong cannot (case-insensitive values).
+func (g *Globals) Check() error {
+	if g.LogLevel != "" {
+		for _, l := range engine.LogLevels {
+			if strings.EqualFold(l, g.LogLevel) {
+				return nil
+			}
+		}
+		return fmt.Errorf("--log-level %q is not supported (one of %s)", g.LogLevel, strings.Join(engine.LogLevels, ", "))
+	}
+	return nil
+}
 
 // Defaults fills the IO fields.
 func (g *Globals) Defaults() {

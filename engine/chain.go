@@ -218,6 +218,7 @@ func (a *Authenticator) walk(ctx context.Context, chain []*Entry) (*Result, erro
 			}
 			if c, ok := a.cachedStep(&step{a: a, chain: chain[i:]}); ok {
 				base, start, baseIdx = c, i-1, i
+				a.log().Debug("reusing cached step", "step", chain[i].Name, "kind", chain[i].Kind, "credentials", c)
 				break
 			}
 		}
@@ -227,8 +228,10 @@ func (a *Authenticator) walk(ctx context.Context, chain []*Entry) (*Result, erro
 		}
 		retry := false
 		for i := start; i >= 0; i-- {
+			a.log().Debug("authenticating step", "step", chain[i].Name, "kind", chain[i].Kind, "chain", ChainString(chain[i:]))
 			c, err := a.runStep(ctx, &step{a: a, chain: chain[i:]}, base)
 			if err != nil {
+				a.log().Debug("step failed", "step", chain[i].Name, "error", describeErr(err))
 				if attempt == 0 && i == start && baseIdx >= 0 && rejectedBase(err) {
 					// The cached base was refused: renew it once.
 					a.log().Info("cached credentials refused; renewing", "step", chain[baseIdx].Name)
@@ -242,6 +245,7 @@ func (a *Authenticator) walk(ctx context.Context, chain []*Entry) (*Result, erro
 				return nil, &StepError{Chain: chain[i:], Err: err}
 			}
 			res.Renewed = append(res.Renewed, chain[i].Name)
+			a.log().Info("authenticated step", "step", chain[i].Name, "kind", chain[i].Kind, "credentials", c)
 			base = c
 		}
 		if retry {

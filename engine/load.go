@@ -177,11 +177,12 @@ func LoadFile(path string, o LoadOptions) (*Config, error) {
 	}
 	ld.decodeAuth(cfg, auth, path)
 	cfg.Keyring.Spec.Path = resolvePath(cfg.Keyring.Spec.Path, filepath.Dir(cfg.AbsPath), ld.getenv("HOME"))
+	cfg.Logs.File = resolvePath(cfg.Logs.File, filepath.Dir(cfg.AbsPath), ld.getenv("HOME"))
 	cfg.decodeDiags = ld.d.list
 	return cfg, nil
 }
 
-// resolvePath makes a configured path absolute: ~/ is the home directory,
+// resolvePath makes a configured path (keyring directory, log file) absolute: ~/ is the home directory,
 // and a relative path is relative to the atmos.yaml that holds it (not to
 // wherever the command happens to run).
 func resolvePath(p, base, home string) string {
