@@ -61,3 +61,34 @@ func TestManagedFilesPerConfig(t *testing.T) {
 		t.Fatalf("mode %v", st.Mode())
 	}
 }
+
+// TestFingerprintIgnoresDefault: marking an identity default does not throw
+// its cached credentials away; changing its role does.
+func TestFingerprintIgnoresDefault(t *testing.T) {
+	dir := t.TempDir()
+	load := func(body string) []*Entry {
+		p := filepath.Join(dir, "atmos.yaml")
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := LoadFile(p, LoadOptions{Getenv: func(string) string { return "" }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ch, err := cfg.Chain("r")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ch
+	}
+	const tmpl = "auth:\n  identities:\n    u: {kind: aws/user}\n    r:\n      kind: aws/assume-role\n      %s\n      via: {identity: u}\n      principal: {assume_role: \"arn:aws:iam::123456789012:role/%s\"}\n"
+	a := fingerprint(load(strings.ReplaceAll(strings.Replace(tmpl, "%s", "default: false", 1), "%s", "A")))
+	b := fingerprint(load(strings.ReplaceAll(strings.Replace(tmpl, "%s", "default: true", 1), "%s", "A")))
+	c := fingerprint(load(strings.ReplaceAll(strings.Replace(tmpl, "%s", "default: true", 1), "%s", "B")))
+	if a != b {
+		t.Fatal("default: changed the fingerprint")
+	}
+	if b == c {
+		t.Fatal("a different role kept the fingerprint")
+	}
+}

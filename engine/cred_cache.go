@@ -131,10 +131,22 @@ type credsRecord struct {
 func fingerprint(chain []*Entry) string {
 	h := sha256.New()
 	for _, e := range chain {
-		b, _ := json.Marshal(e.Spec)
-		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00", e.Name, e.Kind, e.Via.Provider, e.Via.Identity, b)
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00", e.Name, e.Kind, e.Via.Provider, e.Via.Identity, specFingerprint(e.Spec))
 	}
 	return hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+// specFingerprint is the spec as JSON without what does not change the
+// credentials a step produces (default: true only picks the identity).
+func specFingerprint(spec any) []byte {
+	b, _ := json.Marshal(spec)
+	var m map[string]any
+	if json.Unmarshal(b, &m) != nil {
+		return b
+	}
+	delete(m, "Default")
+	b, _ = json.Marshal(m)
+	return b
 }
 
 func readCreds(d Dirs, chain []*Entry) (*Credentials, bool) {
