@@ -1,7 +1,6 @@
 package keyring
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -74,22 +73,16 @@ func runChild(t *testing.T, run, busAddr string, limit time.Duration, env ...str
 	defer cancel()
 	cmd := exec.CommandContext(ctx, exe, "-test.run="+run, "-test.v")
 	cmd.Env = append(os.Environ(), append(env, envInBus+"=1", "DBUS_SESSION_BUS_ADDRESS="+busAddr)...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	// A daemon the session started (gnome-keyring-daemon, when a prompt
-	// for the locked collection leaves it stuck) may outlive the bus and
-	// keep the pipe open: stop waiting for it once the child has exited.
-	cmd.WaitDelay = 5 * time.Second
 	start := time.Now()
-	err = cmd.Run()
+	out, err := runChildFile(t, cmd, "")
 	d := time.Since(start)
 	if ctx.Err() != nil {
-		t.Fatalf("child %s hung (killed after %s):\n%s", run, limit, out.String())
+		t.Fatalf("child %s hung (killed after %s):\n%s", run, limit, out)
 	}
 	if err != nil {
-		t.Fatalf("child %s: %v\n%s", run, err, out.String())
+		t.Fatalf("child %s: %v\n%s", run, err, out)
 	}
-	return out.String(), d
+	return out, d
 }
 
 // Loading the package (every atmos-auth process) must not touch D-Bus: a

@@ -1,7 +1,6 @@
 package keyring
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -33,20 +32,14 @@ func TestSecretServiceLockedFailsFast(t *testing.T) {
 	script := `printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec "$0" "$@"`
 	cmd := exec.Command(drs, "--", "sh", "-c", script, exe, "-test.run=^TestSecretServiceLockedFailsFast$", "-test.v")
 	cmd.Env = append(os.Environ(), "ATMOS_KEYRING_TEST_LOCKED=1", envInBus+"=1", "HOME="+home, "XDG_RUNTIME_DIR="+home)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	// A daemon the session started (gnome-keyring-daemon, when a prompt
-	// for the locked collection leaves it stuck) may outlive the bus and
-	// keep the pipe open: stop waiting for it once the child has exited.
-	cmd.WaitDelay = 5 * time.Second
 	start := time.Now()
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%v\n%s", err, out.String())
+	o, err := runChildFile(t, cmd, "HOME="+home)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, o)
 	}
 	if d := time.Since(start); d > 20*time.Second { // generous: a loaded CI machine
 		t.Errorf("took %s", d)
 	}
-	o := out.String()
 	if i := strings.Index(o, "locked-result:"); i >= 0 {
 		t.Log(strings.SplitN(o[i:], "\n", 2)[0])
 	}
