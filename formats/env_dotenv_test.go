@@ -19,7 +19,7 @@ func TestEnvDotenvGolden(t *testing.T) {
 	if err := (EnvDotenv{}).RenderEnv(&out, envFixed()); err != nil {
 		t.Fatal(err)
 	}
-	envGolden(t, "env.dotenv.golden", out.String())
+	testenv.Golden(t, filepath.Join("testdata", "env.dotenv.golden"), out.String())
 }
 
 func envDotenvFile(t *testing.T) (string, map[string]string) {

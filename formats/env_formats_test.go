@@ -3,26 +3,12 @@ package formats
 import (
 	"bytes"
 	"errors"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/atmos-auth/atmos-auth/engine"
 )
-
-// -update may also be registered by other tests of this package.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite testdata golden files")
-	}
-}
-
-func envUpdating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // envTorture holds hard values (all valid UTF-8, no NUL).
 func envTorture() map[string]string {
@@ -53,27 +39,6 @@ func envFixed() *engine.Environment {
 	env.UnsetVar("AWS_PROFILE")
 	env.UnsetVar("AWS_DEFAULT_PROFILE")
 	return env
-}
-
-func envGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if envUpdating() {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./formats -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (run go test ./formats -update and review the diff):\n%s", path, got)
-	}
 }
 
 func TestEnvFormatsRegistry(t *testing.T) {

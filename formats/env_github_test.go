@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/atmos-auth/atmos-auth/engine"
+
+	"github.com/atmos-auth/atmos-auth/internal/testenv"
 )
 
 // envParseGitHubEnv implements the runner's reader of $GITHUB_ENV
@@ -88,7 +90,7 @@ func TestEnvGitHubGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	file, _ := os.ReadFile(path)
-	envGolden(t, "env.github.golden", "== stdout\n"+stdout.String()+"== $GITHUB_ENV\n"+string(file))
+	testenv.Golden(t, filepath.Join("testdata", "env.github.golden"), "== stdout\n"+stdout.String()+"== $GITHUB_ENV\n"+string(file))
 }
 
 func TestEnvGitHubRoundTrip(t *testing.T) {

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"path/filepath"
 	"testing"
 
 	"github.com/atmos-auth/atmos-auth/engine"
+
+	"github.com/atmos-auth/atmos-auth/internal/testenv"
 )
 
 func TestEnvJSONGolden(t *testing.T) {
@@ -14,7 +17,7 @@ func TestEnvJSONGolden(t *testing.T) {
 	if err := (EnvJSON{}).RenderEnv(&out, envFixed()); err != nil {
 		t.Fatal(err)
 	}
-	envGolden(t, "env.json.golden", out.String())
+	testenv.Golden(t, filepath.Join("testdata", "env.json.golden"), out.String())
 }
 
 func TestEnvJSONRoundTrip(t *testing.T) {

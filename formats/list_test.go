@@ -77,7 +77,7 @@ func TestListGolden(t *testing.T) {
 		if strings.Contains(out, listSecretKey) || strings.Contains(out, listSecretValue) {
 			t.Errorf("%s output contains a secret", f)
 		}
-		envGolden(t, "list.reference."+f+".golden", out)
+		testenv.Golden(t, filepath.Join("testdata", "list.reference."+f+".golden"), out)
 	}
 }
 

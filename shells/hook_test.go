@@ -58,7 +58,7 @@ func hookText(h Hooker) string {
 // TestHookGolden pins every emitted hook (go test ./shells -update).
 func TestHookGolden(t *testing.T) {
 	for name, h := range hookers(t) {
-		golden(t, filepath.Join("testdata", "hook."+name+".golden"), hookText(h))
+		testenv.Golden(t, filepath.Join("testdata", "hook."+name+".golden"), hookText(h))
 	}
 }
 

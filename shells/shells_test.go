@@ -2,16 +2,14 @@ package shells
 
 import (
 	"errors"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/atmos-auth/atmos-auth/engine"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+	"github.com/atmos-auth/atmos-auth/internal/testenv"
+)
 
 // torture is the value set every dialect must round-trip byte for byte.
 func torture() map[string]string {
@@ -85,28 +83,8 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, filepath.Join("testdata", "render."+name+".golden"), got)
+			testenv.Golden(t, filepath.Join("testdata", "render."+name+".golden"), got)
 		})
-	}
-}
-
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./shells -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from output (run go test ./shells -update and review the diff):\ngot:\n%s", path, got)
 	}
 }
 
