@@ -4,10 +4,8 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -118,29 +116,7 @@ func TestGitHubOIDCIntoAssumeRole(t *testing.T) {
 
 // STS paths against moto_server: AssumeRole chains and GetSessionToken.
 func TestSTSAgainstMoto(t *testing.T) {
-	moto := testenv.RequireTool(t, "moto_server")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	cmd := exec.Command(moto, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	for i := 0; ; i++ {
-		if resp, err := http.Get(url + "/moto-api/"); err == nil {
-			resp.Body.Close()
-			break
-		}
-		if i > 100 {
-			t.Fatal("moto_server did not start")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	url := testenv.StartMoto(t)
 	yaml := `auth:
   identities:
     user:

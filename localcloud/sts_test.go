@@ -3,10 +3,6 @@ package localcloud_test
 import (
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
-	"net"
-	"net/http"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -81,31 +77,7 @@ func TestSTSShapesLocalcloud(t *testing.T) {
 }
 
 func TestSTSShapesMoto(t *testing.T) {
-	moto := testenv.RequireTool(t, "moto_server")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	cmd := exec.Command(moto, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		resp, err := http.Get(url + "/moto-api/")
-		if err == nil {
-			resp.Body.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("moto_server did not start: %v", err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	url := testenv.StartMoto(t)
 	stsShapes(t, url)
 }
 
