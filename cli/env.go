@@ -2,8 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -33,19 +31,8 @@ func (c *EnvCmd) Run(g *Globals) error {
 	if !isShell && !isFormat {
 		return Configf("unknown format %q: choose one of %s", c.Format, strings.Join(EnvFormatNames(), ", "))
 	}
-	cfg, err := g.LoadValidConfig()
-	if err != nil {
-		return err
-	}
-	name, err := g.ResolveIdentity(cfg)
-	if errors.Is(err, ErrDisabled) {
-		return nil // disabled: nothing to change
-	}
-	if err != nil {
-		return err
-	}
-	env, err := g.IdentityEnv(context.Background(), cfg, name, c.Login)
-	if err != nil {
+	env, err := g.activeIdentityEnv(c.Login)
+	if err != nil || env == nil { // nil: disabled, nothing to change
 		return err
 	}
 	var out bytes.Buffer

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/atmos-auth/atmos-auth/engine"
 	"github.com/atmos-auth/atmos-auth/hooks"
 )
 
@@ -42,23 +42,28 @@ func (c *ExecCmd) Run(g *Globals) error {
 // identityEnviron returns the process environment with the identity's
 // applied, or unchanged when atmos-auth is disabled.
 func (g *Globals) identityEnviron(login bool) ([]string, error) {
-	environ := os.Environ()
+	env, err := g.activeIdentityEnv(login)
+	if err != nil || env == nil {
+		return os.Environ(), err
+	}
+	return env.Apply(os.Environ()), nil
+}
+
+// activeIdentityEnv loads the configuration, picks the identity and returns
+// its environment; nil without error when atmos-auth is disabled.
+func (g *Globals) activeIdentityEnv(login bool) (*engine.Environment, error) {
 	cfg, err := g.LoadValidConfig()
 	if err != nil {
 		return nil, err
 	}
 	name, err := g.ResolveIdentity(cfg)
 	if errors.Is(err, ErrDisabled) {
-		return environ, nil
+		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	env, err := g.IdentityEnv(context.Background(), cfg, name, login)
-	if err != nil {
-		return nil, err
-	}
-	return env.Apply(environ), nil
+	return g.IdentityEnv(context.Background(), cfg, name, login)
 }
 
 // lookPath finds name like a shell does, in pathVar: exit 127 when it does
@@ -100,5 +105,3 @@ func lookPath(name, pathVar string) (string, error) {
 	}
 	return "", &ExitError{Code: ExitNotFound, Err: fmt.Errorf("%s: command not found", name)}
 }
-
-var _ = fs.ErrNotExist
