@@ -22,12 +22,12 @@ func (c *ListCmd) Run(g *Globals) error {
 		return err
 	}
 	f := formats.Filter{}
-	parse := func(v string) ([]string, bool, error) {
+	parse := func(v string) ([]string, bool) {
 		if v == "" {
-			return nil, false, nil
+			return nil, false
 		}
 		if v == AllMarker {
-			return nil, true, nil
+			return nil, true
 		}
 		var names []string
 		for _, n := range strings.Split(v, ",") {
@@ -35,10 +35,10 @@ func (c *ListCmd) Run(g *Globals) error {
 				names = append(names, n)
 			}
 		}
-		return names, true, nil
+		return names, true
 	}
-	f.Providers, f.ShowProviders, _ = parse(c.Providers)
-	f.Identities, f.ShowIdentities, _ = parse(c.Identities)
+	f.Providers, f.ShowProviders = parse(c.Providers)
+	f.Identities, f.ShowIdentities = parse(c.Identities)
 	for _, n := range f.Providers {
 		if _, ok := cfg.Providers[n]; !ok {
 			return Configf("provider %q does not exist (providers: %s)", n, listNames(cfg.ProviderOrder))
