@@ -16,7 +16,7 @@ func Describe(e *Entry) string {
 		}
 		return "GitHub Actions OIDC token"
 	case *GCPADCProvider:
-		return joinNonEmpty("project "+s.Settings().ProjectID, s.Settings().Region)
+		return joinNonEmpty(labelled("project ", s.Settings().ProjectID), s.Settings().Region)
 	case *GCPWIFProvider:
 		st := s.Settings()
 		return "pool " + st.WorkloadIdentityPoolID + "/" + st.WorkloadIdentityProviderID
@@ -53,7 +53,7 @@ func Describe(e *Entry) string {
 	case *GCPServiceAccount:
 		return s.Principal.ServiceAccountEmail
 	case *GCPProject:
-		return joinNonEmpty("project "+s.Principal.ProjectID, s.Principal.Region)
+		return joinNonEmpty(labelled("project ", s.Principal.ProjectID), s.Principal.Region)
 	case *AWSECRIntegration:
 		return s.Spec.Registry.AccountID + ".dkr.ecr." + s.Spec.Registry.Region + ".amazonaws.com"
 	}
@@ -63,9 +63,17 @@ func Describe(e *Entry) string {
 func joinNonEmpty(parts ...string) string {
 	var out []string
 	for _, p := range parts {
-		if strings.TrimSpace(p) != "" && !strings.HasSuffix(p, " ") {
+		if strings.TrimSpace(p) != "" {
 			out = append(out, p)
 		}
 	}
 	return strings.Join(out, ", ")
+}
+
+// labelled prefixes a value with its label, or is empty when the value is.
+func labelled(label, v string) string {
+	if v == "" {
+		return ""
+	}
+	return label + v
 }
