@@ -231,6 +231,9 @@ func (g *Globals) ensureLogin(ctx context.Context, cfg *engine.Config, name stri
 // small read).
 func (g *Globals) ensureManagedFiles(cfg *engine.Config, dirs engine.Dirs) error {
 	skipped, err := engine.EnsureManagedAWSFiles(cfg, dirs, g.managedExecutable())
+	if errors.Is(err, engine.ErrNotINISafe) {
+		return Configf("%v", err)
+	}
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"regexp"
@@ -39,6 +40,31 @@ func ManagedProfile(e *Entry) bool {
 // shQuote quotes for both sh -c (the Go SDK) and shlex (botocore).
 func shQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'"'"'`) + "'" }
 
+// iniArg quotes one word of the credential_process line. The line is an INI
+// value first: the Go SDK cuts a value at " #", " ;", "\t#" or "\t;" (an
+// inline comment), and every parser ends it at a line break. Inside shQuote's
+// output every blank sits within single quotes, so closing and reopening the
+// quote between the blank and the comment character (the word a, blank,
+// quote, quote, #b reads as "a #b" to sh and to shlex) keeps the word whole for every reader. A line break cannot
+// be carried: it is refused, since it would start a new INI line that a
+// hostile directory name could fill with a profile of its own.
+// ErrNotINISafe is wrapped when a path or name cannot be written into the
+// managed AWS config file.
+var ErrNotINISafe = errors.New("cannot write an AWS profile")
+
+func iniArg(what, s string) (string, error) {
+	if i := strings.IndexAny(s, "\n\r\x00"); i >= 0 {
+		return "", fmt.Errorf("%w: %s %q contains a line break or NUL byte, which an AWS config file cannot hold: rename it", ErrNotINISafe, what, s)
+	}
+	q := shQuote(s)
+	for _, blank := range []string{" ", "\t"} {
+		for _, c := range []string{"#", ";"} {
+			q = strings.ReplaceAll(q, blank+c, blank+"''"+c)
+		}
+	}
+	return q, nil
+}
+
 const managedHeader = "# atmos-auth managed file, do not edit: "
 
 // EnsureManagedAWSFiles writes the managed config and credentials files when
@@ -47,12 +73,24 @@ const managedHeader = "# atmos-auth managed file, do not edit: "
 func EnsureManagedAWSFiles(c *Config, d Dirs, exe string) (skipped []string, err error) {
 	f := ManagedAWSFiles(c, d)
 	var body strings.Builder
-	var global []string
+	qexe, err := iniArg("the atmos-auth executable path", exe)
+	if err != nil {
+		return nil, err
+	}
+	global := []string{qexe}
 	if c.AbsPath != "" {
-		global = append(global, "--config", shQuote(c.AbsPath))
+		q, err := iniArg("the configuration path", c.AbsPath)
+		if err != nil {
+			return nil, err
+		}
+		global = append(global, "--config", q)
 	}
 	if len(c.Profiles) > 0 {
-		global = append(global, "--profile", shQuote(strings.Join(c.Profiles, ",")))
+		q, err := iniArg("the profile list", strings.Join(c.Profiles, ","))
+		if err != nil {
+			return nil, err
+		}
+		global = append(global, "--profile", q)
 	}
 	for _, name := range c.IdentityOrder {
 		e := c.Identities[name]
@@ -67,8 +105,11 @@ func EnsureManagedAWSFiles(c *Config, d Dirs, exe string) (skipped []string, err
 		if cerr != nil {
 			continue
 		}
-		args := append([]string{shQuote(exe)}, global...)
-		args = append(args, "credential-process", "--identity", shQuote(name))
+		// The name is left unquoted (ProfileNameOK allows no shell
+		// metacharacter): the Go SDK strips one pair of quotes around a
+		// whole value, so the line must not end with a quote when it
+		// starts with one.
+		args := append(append([]string{}, global...), "credential-process", "--identity", name)
 		fmt.Fprintf(&body, "\n[profile %s]\ncredential_process = %s\n", name, strings.Join(args, " "))
 		if r := AWSRegion(chain); r != "" {
 			fmt.Fprintf(&body, "region = %s\n", r)
