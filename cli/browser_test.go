@@ -266,3 +266,51 @@ func (s *syncBuf) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestOpenBrowserRefusesHostileURLs: the verification URL comes from the
+// sign-in endpoint, which a hostile atmos.yaml can name. Only https (or
+// http on loopback) reaches the system's opener; the refused ones are
+// tried first, then an accepted one, and the opener's record must hold the
+// accepted URL alone.
+func TestOpenBrowserRefusesHostileURLs(t *testing.T) {
+	dir := t.TempDir()
+	rec := filepath.Join(dir, "record")
+	fake := "#!/bin/sh\nprintf '%s\\n' \"$@\" >> '" + rec + "'\nmv '" + rec + "' '" + rec + ".done'\n"
+	if err := os.WriteFile(filepath.Join(dir, "xdg-open"), []byte(fake), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	for _, u := range []string{
+		"file:///etc/passwd", "javascript:alert(1)", "smb://evil.example/share", "--help",
+		"-https://x.example", "http://evil.example/device", "ssh://x.example", "vscode://x/y",
+		"https://x.example/a b", "https://x.example/\x1b]8;;x\x07", "https://x.example/\nfile:///etc/passwd",
+		"https:///nohost", "mailto:a@b.example", "", "http://127.0.0.1.evil.example/x",
+	} {
+		if err := openBrowser(u); err == nil {
+			t.Fatalf("%q was handed to the opener", u)
+		}
+	}
+	for _, u := range []string{"http://127.0.0.1:1234/device?user_code=ABCD-EFGH", "http://[::1]:1/x", "http://localhost/x"} {
+		if err := browserURLOK(u); err != nil {
+			t.Fatalf("%q refused: %v", u, err)
+		}
+	}
+	ok := "https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH"
+	if err := openBrowser(ok); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		b, err := os.ReadFile(rec + ".done")
+		if err == nil {
+			if string(b) != ok+"\n" {
+				t.Fatalf("opener got %q", b)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the opener never ran for an https URL")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -183,7 +185,45 @@ func (u *cliUI) MFACode(identity, serial string) (string, error) {
 	return line, nil
 }
 
+// browserURLOK decides whether a URL received from a sign-in endpoint may
+// be handed to the system's URL opener: the endpoint can be named by a
+// hostile atmos.yaml, and an opener launches whatever handles a scheme
+// (file:, smb:, an application's own scheme) or reads a leading "-" as an
+// option. Only https, or http on a loopback host, with a host and no
+// blank or control byte, is opened; anything else is only printed.
+func browserURLOK(raw string) error {
+	for _, r := range raw {
+		if r <= ' ' || r == 0x7f || (r >= 0x80 && r <= 0x9f) {
+			return fmt.Errorf("the URL contains a blank or control character")
+		}
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return err
+	}
+	switch {
+	case u.Host == "" || u.Opaque != "":
+		return fmt.Errorf("the URL has no host")
+	case u.Scheme == "https":
+		return nil
+	case u.Scheme == "http" && isLoopback(u.Hostname()):
+		return nil
+	}
+	return fmt.Errorf("only https (or http on a loopback address) is opened, not %q", u.Scheme+":")
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 func openBrowser(url string) error {
+	if err := browserURLOK(url); err != nil {
+		return err
+	}
 	var cmd *exec.Cmd
 	switch runtime.GOOS {
 	case "darwin":
