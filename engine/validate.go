@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Validate checks everything and returns every problem at once (decode
@@ -12,15 +13,18 @@ import (
 func (c *Config) Validate() error {
 	d := &diags{list: append([]Diag(nil), c.decodeDiags...)}
 	for _, name := range c.ProviderOrder {
+		c.checkName(d, c.Providers[name])
 		c.checkSpec(d, c.Providers[name])
 	}
 	for _, name := range c.IdentityOrder {
 		e := c.Identities[name]
+		c.checkName(d, e)
 		c.checkSpec(d, e)
 		c.checkVia(d, e)
 	}
 	for _, name := range c.IntegrationOrder {
 		e := c.Integrations[name]
+		c.checkName(d, e)
 		c.checkSpec(d, e)
 		c.checkIntegrationVia(d, e)
 	}
@@ -30,6 +34,32 @@ func (c *Config) Validate() error {
 
 func (c *Config) checker(d *diags, e *Entry) *fieldChecker {
 	return &fieldChecker{d: d, entry: e, subject: fmt.Sprintf("%s %q", e.Role, e.Name), fields: c.fields[e]}
+}
+
+// checkName refuses names that no one types but that a hostile
+// repository can use against a terminal or a parser: control bytes (C0,
+// DEL, C1 — escape sequences, line breaks) and invalid UTF-8. Names are
+// printed by list, whoami, status and every error, and reach prompts, file
+// names and completions.
+func (c *Config) checkName(d *diags, e *Entry) {
+	if NameOK(e.Name) {
+		return
+	}
+	c.checker(d, e).errf("", "use letters, digits and punctuation", "the name contains a control character or invalid UTF-8")
+}
+
+// NameOK reports whether a provider, identity or integration name is
+// valid UTF-8 free of control characters.
+func NameOK(name string) bool {
+	if !utf8.ValidString(name) {
+		return false
+	}
+	for _, r := range name {
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == 0x2028 || r == 0x2029 {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *Config) checkSpec(d *diags, e *Entry) {
