@@ -63,16 +63,24 @@ type AWSFiles struct {
 }
 
 // ManagedAWSFiles returns the managed file paths for one configuration:
-// <config dir>/aws/<name>-<hash>/ where the hash covers the absolute
-// atmos.yaml path and the active profiles. Each project (and profile set)
-// has its own pair, so a shell in one project never reads profiles another
-// project wrote under the same identity names.
+// <config dir>/aws/<ProjectKey>/. Each project (and profile set) has its own
+// pair, so a shell in one project never reads profiles another project wrote
+// under the same identity names.
 func ManagedAWSFiles(c *Config, d Dirs) AWSFiles {
-	dir := filepath.Join(d.Config, "aws", managedKey(c))
+	dir := filepath.Join(d.Config, "aws", ProjectKey(c))
 	return AWSFiles{Config: filepath.Join(dir, "config"), Credentials: filepath.Join(dir, "credentials")}
 }
 
-func managedKey(c *Config) string {
+// ProjectKey is the one scope of a configuration: the absolute atmos.yaml
+// path and the active profiles, as "<directory name>-<96-bit hash>". Every
+// per-project state is keyed by it — the managed AWS files, the cache
+// directory (session credentials, SSO tokens, provisioned identities,
+// locks) and every keyring entry — so one repository's configuration never
+// reaches the secrets another project obtained. A scope shared on purpose
+// (a realm) replaces it here, in this one place. The hash is long enough
+// that a hostile repository cannot choose a path (or profile set) that
+// collides with another project's key.
+func ProjectKey(c *Config) string {
 	if c == nil || c.AbsPath == "" {
 		return "default"
 	}
@@ -84,10 +92,10 @@ func managedKey(c *Config) string {
 		}
 		return '_'
 	}, name)
-	if len(clean) > 32 {
-		clean = clean[:32]
+	if len(clean) > 24 {
+		clean = clean[:24]
 	}
-	return clean + "-" + hex.EncodeToString(h[:5])
+	return clean + "-" + hex.EncodeToString(h[:12])
 }
 
 // AWSRegion returns the region for a chain: the nearest step that names one,

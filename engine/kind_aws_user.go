@@ -48,8 +48,27 @@ func (s *AWSUser) validate(c *fieldChecker) {
 // `atmos-auth user configure`.
 const KeyringUserKind = "aws/user-keys"
 
-// UserKeysKey is the keyring key of an aws/user identity's keys.
-func UserKeysKey(identity string) string { return keyring.Key(KeyringUserKind, identity) }
+// UserKeysKey is the keyring key of an aws/user identity's keys in the
+// project of c: keys stored in one project are never used by another
+// project's identity of the same name.
+func UserKeysKey(c *Config, identity string) string {
+	return projectKeyringKey(c, KeyringUserKind, identity)
+}
+
+// LegacyUserKeysKey is where versions before project scoping stored an
+// identity's keys, shared by every project with an identity of that name.
+// It is never used to authenticate; `user configure` must be re-run in each
+// project, and `user remove` deletes it.
+func LegacyUserKeysKey(identity string) string { return keyring.Key(KeyringUserKind, identity) }
+
+// noStoredKeys explains a missing keyring entry, naming an unscoped legacy
+// entry of the same name when there is one.
+func noStoredKeys(ks keyring.Store, identity string) error {
+	if _, err := ks.Get(LegacyUserKeysKey(identity)); err == nil {
+		return fmt.Errorf("the keys of %q in the keyring were stored by an older atmos-auth for every project and are no longer used: run `atmos-auth user configure -i %s` in this project (and `atmos-auth user remove -i %s` to delete the old entry)", identity, identity, identity)
+	}
+	return fmt.Errorf("no keys stored: run `atmos-auth user configure -i %s`, or set credentials.access_key_id and secret_access_key", identity)
+}
 
 // authenticate turns the user's long-lived keys (config, usually !env, or
 // the keyring) into session credentials with GetSessionToken, with an MFA
@@ -63,9 +82,9 @@ func (s *AWSUser) authenticate(ctx context.Context, st *step, _ *Credentials) (*
 		if err != nil {
 			return nil, fmt.Errorf("no keys in the configuration and the keyring is unavailable: %w", err)
 		}
-		e, err := ks.Get(UserKeysKey(st.name()))
+		e, err := ks.Get(UserKeysKey(st.a.Config, st.name()))
 		if errors.Is(err, keyring.ErrNotFound) {
-			return nil, fmt.Errorf("no keys stored: run `atmos-auth user configure -i %s`, or set credentials.access_key_id and secret_access_key", st.name())
+			return nil, noStoredKeys(ks, st.name())
 		}
 		if err != nil {
 			return nil, err
@@ -91,6 +110,9 @@ func (s *AWSUser) authenticate(ctx context.Context, st *step, _ *Credentials) (*
 	cl := sts.NewFromConfig(st.a.awsConfig(st.region(), st.endpoint(svcSTS), &Credentials{AccessKeyID: akid, SecretAccessKey: secret}))
 	out, err := cl.GetSessionToken(ctx, in)
 	if err != nil {
+		if rejectedBase(err) {
+			return nil, fmt.Errorf("%s: the access keys were refused (revoked or deleted?): store valid ones with `atmos-auth user configure -i %s` or fix credentials.access_key_id", describeErr(err), st.name())
+		}
 		return nil, err
 	}
 	c := awsCreds(out.Credentials.AccessKeyId, out.Credentials.SecretAccessKey, out.Credentials.SessionToken, out.Credentials.Expiration)
