@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
+
+	"github.com/atmos-auth/atmos-auth/keyring"
 )
 
 // LogoutIdentity removes the identity's cached credentials.
@@ -70,6 +73,9 @@ func (a *Authenticator) LogoutAll(ctx context.Context) ([]string, error) {
 			errs = append(errs, err)
 		}
 	}
+	if n := a.removeLegacySSOSessions(); n > 0 {
+		done = append(done, "removed "+itoa(n)+" unscoped SSO session(s) of an older version from the keyring")
+	}
 	for _, d := range []Dirs{a.cache(), a.Dirs} {
 		for _, sub := range []string{"credentials", "sso", "provisioned"} {
 			dir := d.awsCache(sub)
@@ -86,4 +92,26 @@ func (a *Authenticator) LogoutAll(ctx context.Context) ([]string, error) {
 		}
 	}
 	return done, errors.Join(errs...)
+}
+
+// removeLegacySSOSessions removes the keyring entries older versions kept
+// per start URL and region for every project (atmos-auth:aws/sso-session:<id>,
+// no project part). They are never read; this only tidies up.
+func (a *Authenticator) removeLegacySSOSessions() int {
+	ks, err := a.keyring()
+	if err != nil {
+		return 0
+	}
+	prefix := keyring.KeyPrefix + keyringSSOKind + ":"
+	keys, err := ks.List(prefix)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, k := range keys {
+		if !strings.Contains(strings.TrimPrefix(k, prefix), ":") && ks.Remove(k) == nil {
+			n++
+		}
+	}
+	return n
 }

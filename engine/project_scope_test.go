@@ -308,3 +308,50 @@ func TestForceReauthenticates(t *testing.T) {
 	}
 	wantCalls(t, f, map[string]int{"CreateToken": 1, "StartDeviceAuthorization": 0, "GetRoleCredentials": 1, "AssumeRole": 2})
 }
+
+// TestLogoutAllStaysInItsProject: logout --all ends this project's session
+// and removes the unscoped entries of older versions, but leaves another
+// project's session (same start URL) alone.
+func TestLogoutAllStaysInItsProject(t *testing.T) {
+	f := newFixture(t, chainYAML)
+	ctx := context.Background()
+	root := t.TempDir()
+	p1 := configAt(t, filepath.Join(root, "p1"), chainYAML, f.srv.URL())
+	p2 := configAt(t, filepath.Join(root, "p2"), chainYAML, f.srv.URL())
+	a1, a2 := f.newAuth(p1, f.a.Dirs), f.newAuth(p2, f.a.Dirs)
+	for _, a := range []*Authenticator{a1, a2} {
+		if _, err := a.Login(ctx, "prod-admin"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	legacy := keyring.Key(keyringSSOKind, "0123456789abcdef0123")
+	if err := f.ks.Set(legacy, keyring.Envelope{Kind: keyringSSOKind, Data: map[string]string{"refresh_token": "old"}}); err != nil {
+		t.Fatal(err)
+	}
+	done, err := a1.LogoutAll(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(done, "\n"), "removed 1 unscoped SSO session(s)") {
+		t.Fatalf("done: %v", done)
+	}
+	if _, err := f.ks.Get(legacy); !errors.Is(err, keyring.ErrNotFound) {
+		t.Fatalf("legacy entry: %v", err)
+	}
+	if _, _, err := a1.Cached("prod-admin"); !errors.Is(err, ErrNotLoggedIn) {
+		t.Fatalf("p1 still logged in: %v", err)
+	}
+	if _, ok, _ := a2.Cached("prod-admin"); !ok {
+		t.Fatal("p1's logout removed p2's credentials")
+	}
+	if _, err := f.ks.Get(ssoKeyringKey(&step{a: a2}, ssoBindingOf(a2, "company-sso").id())); err != nil {
+		t.Fatalf("p1's logout removed p2's session: %v", err)
+	}
+	f.srv.ResetStats()
+	if _, err := a2.Login(ctx, "prod-admin"); err != nil {
+		t.Fatal(err)
+	}
+	if f.srv.Stats().Total != 0 {
+		t.Fatalf("p2 had to renew: %v", f.srv.Stats().Calls)
+	}
+}
