@@ -355,3 +355,31 @@ func TestLogoutAllStaysInItsProject(t *testing.T) {
 		t.Fatalf("p2 had to renew: %v", f.srv.Stats().Calls)
 	}
 }
+
+// TestPermissionSetEndpointMustBeItsProviders: within one project too, the
+// session's access token only goes to its provider's portal endpoint; a
+// permission set resolving to another is refused before any request.
+func TestPermissionSetEndpointMustBeItsProviders(t *testing.T) {
+	rec := newRecorder(t)
+	yaml := chainYAML + `    elsewhere:
+      kind: aws/permission-set
+      via: {provider: company-sso}
+      principal: {name: ReadOnlyAccess, account: {id: "999999999999"}}
+      spec: {endpoint_url: ` + rec.URL + `}
+`
+	f := newFixture(t, yaml)
+	ctx := context.Background()
+	if _, err := f.a.Login(ctx, "base-admin"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.a.Login(ctx, "elsewhere")
+	if err == nil || !strings.Contains(err.Error(), "is not the portal endpoint of its provider company-sso") {
+		t.Fatalf("err = %v", err)
+	}
+	rec.assertNoSecret(t, f.srv.Secrets())
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if len(rec.reqs) != 0 {
+		t.Fatalf("the recorder got %d request(s)", len(rec.reqs))
+	}
+}
