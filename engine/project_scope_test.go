@@ -383,3 +383,24 @@ func TestPermissionSetEndpointMustBeItsProviders(t *testing.T) {
 		t.Fatalf("the recorder got %d request(s)", len(rec.reqs))
 	}
 }
+
+// TestRefusedUserKeysSayHowToReplace: keys AWS no longer knows are not
+// "renewed" by retrying; the error says to store valid ones, and neither
+// the stored keys nor any cache entry of another step is touched.
+func TestRefusedUserKeysSayHowToReplace(t *testing.T) {
+	f := newFixture(t, userYAML)
+	keys := keyring.Envelope{Kind: KeyringUserKind, Data: map[string]string{"access_key_id": "ASIAREVOKEDKEY000001", "secret_access_key": "revoked-secret"}}
+	if err := f.ks.Set(UserKeysKey(f.a.Config, "stored"), keys); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.a.Login(context.Background(), "from-user")
+	if err == nil || !strings.Contains(err.Error(), "the access keys were refused") || !strings.Contains(err.Error(), "atmos-auth user configure -i stored") {
+		t.Fatalf("err = %v", err)
+	}
+	if strings.Contains(err.Error(), "revoked-secret") {
+		t.Fatal("secret in error")
+	}
+	if _, err := f.ks.Get(UserKeysKey(f.a.Config, "stored")); err != nil {
+		t.Fatalf("stored keys removed: %v", err)
+	}
+}
