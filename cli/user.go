@@ -78,11 +78,11 @@ func (c *UserConfigureCmd) Run(g *Globals) error {
 	if err != nil {
 		return authErr(err)
 	}
-	data := map[string]string{"access_key_id": akid, "secret_access_key": secret}
-	if mfa != "" {
-		data["mfa_arn"] = mfa
+	env, err := engine.NewUserKeys(cfg, name, g.Getenv, akid, secret, mfa)
+	if err != nil {
+		return ConfigErr(err)
 	}
-	if err := ks.Set(engine.UserKeysKey(cfg, name), keyring.Envelope{Kind: engine.KeyringUserKind, Data: data}); err != nil {
+	if err := ks.Set(engine.UserKeysKey(cfg, name), env); err != nil {
 		return authErr(err)
 	}
 	fmt.Fprintf(g.Stdout, "stored the keys of %s in the %s keyring (for this project only)\n", name, ks.Backend())

@@ -333,7 +333,11 @@ func TestUserMFAAndKeyring(t *testing.T) {
 	if _, err := f.a.Login(ctx, "from-user"); err == nil || !strings.Contains(err.Error(), "user configure -i stored") {
 		t.Fatalf("err = %v", err)
 	}
-	if err := f.ks.Set(UserKeysKey(f.a.Config, "stored"), keyring.Envelope{Kind: KeyringUserKind, Data: map[string]string{"access_key_id": "AKIAEXAMPLEEXAMPLE02", "secret_access_key": "s3cr3t"}}); err != nil {
+	keys, err := NewUserKeys(f.a.Config, "stored", f.a.getenv, "AKIAEXAMPLEEXAMPLE02", "s3cr3t", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.ks.Set(UserKeysKey(f.a.Config, "stored"), keys); err != nil {
 		t.Fatal(err)
 	}
 	res, err = f.a.Login(ctx, "from-user")

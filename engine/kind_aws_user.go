@@ -61,6 +61,24 @@ func UserKeysKey(c *Config, identity string) string {
 // project, and `user remove` deletes it.
 func LegacyUserKeysKey(identity string) string { return keyring.Key(KeyringUserKind, identity) }
 
+// NewUserKeys is the keyring entry `user configure` stores for an aws/user
+// identity: its keys, bound to the STS endpoint the identity resolves to now
+// (getenv supplies the AWS_ENDPOINT_URL* variables). They are only ever
+// sent there: if the configuration later points the identity elsewhere,
+// the keys must be stored again.
+func NewUserKeys(c *Config, identity string, getenv func(string) string, accessKeyID, secretAccessKey, mfaARN string) (keyring.Envelope, error) {
+	chain, err := c.Chain(identity)
+	if err != nil {
+		return keyring.Envelope{}, err
+	}
+	data := map[string]string{"access_key_id": accessKeyID, "secret_access_key": secretAccessKey,
+		"sts_endpoint": awsEndpoint(chain, svcSTS, getenv)}
+	if mfaARN != "" {
+		data["mfa_arn"] = mfaARN
+	}
+	return keyring.Envelope{Kind: KeyringUserKind, Data: data}, nil
+}
+
 // noStoredKeys explains a missing keyring entry, naming an unscoped legacy
 // entry of the same name when there is one.
 func noStoredKeys(ks keyring.Store, identity string) error {
@@ -88,6 +106,9 @@ func (s *AWSUser) authenticate(ctx context.Context, st *step, _ *Credentials) (*
 		}
 		if err != nil {
 			return nil, err
+		}
+		if bound, now := e.Data["sts_endpoint"], st.endpoint(svcSTS); bound != now {
+			return nil, fmt.Errorf("the keys of %s were stored for %s and the configuration now sends them to %s: they are not sent there; if that endpoint is right, run `atmos-auth user configure -i %s` again", st.name(), orAWS(bound), orAWS(now), st.name())
 		}
 		akid, secret = e.Data["access_key_id"], e.Data["secret_access_key"]
 		if mfa == "" {

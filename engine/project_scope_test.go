@@ -188,7 +188,10 @@ func TestUserKeysScopedToProject(t *testing.T) {
 	root := t.TempDir()
 	p1 := configAt(t, filepath.Join(root, "p1"), userYAML, f.srv.URL())
 	p2 := configAt(t, filepath.Join(root, "p2"), userYAML, f.srv.URL())
-	keys := keyring.Envelope{Kind: KeyringUserKind, Data: map[string]string{"access_key_id": "AKIAEXAMPLEP1KEY0001", "secret_access_key": "p1-secret"}}
+	keys, err := NewUserKeys(p1, "stored", f.a.getenv, "AKIAEXAMPLEP1KEY0001", "p1-secret", "")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := f.ks.Set(UserKeysKey(p1, "stored"), keys); err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +199,7 @@ func TestUserKeysScopedToProject(t *testing.T) {
 		t.Fatalf("p1: %v", err)
 	}
 	wantCalls(t, f, map[string]int{"GetSessionToken": 1})
-	_, err := f.newAuth(p2, f.a.Dirs).Login(ctx, "stored")
+	_, err = f.newAuth(p2, f.a.Dirs).Login(ctx, "stored")
 	if err == nil || !strings.Contains(err.Error(), "no keys stored: run `atmos-auth user configure -i stored`") {
 		t.Fatalf("p2: err = %v", err)
 	}
@@ -389,11 +392,14 @@ func TestPermissionSetEndpointMustBeItsProviders(t *testing.T) {
 // the stored keys nor any cache entry of another step is touched.
 func TestRefusedUserKeysSayHowToReplace(t *testing.T) {
 	f := newFixture(t, userYAML)
-	keys := keyring.Envelope{Kind: KeyringUserKind, Data: map[string]string{"access_key_id": "ASIAREVOKEDKEY000001", "secret_access_key": "revoked-secret"}}
+	keys, err := NewUserKeys(f.a.Config, "stored", f.a.getenv, "ASIAREVOKEDKEY000001", "revoked-secret", "")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := f.ks.Set(UserKeysKey(f.a.Config, "stored"), keys); err != nil {
 		t.Fatal(err)
 	}
-	_, err := f.a.Login(context.Background(), "from-user")
+	_, err = f.a.Login(context.Background(), "from-user")
 	if err == nil || !strings.Contains(err.Error(), "the access keys were refused") || !strings.Contains(err.Error(), "atmos-auth user configure -i stored") {
 		t.Fatalf("err = %v", err)
 	}
@@ -402,5 +408,40 @@ func TestRefusedUserKeysSayHowToReplace(t *testing.T) {
 	}
 	if _, err := f.ks.Get(UserKeysKey(f.a.Config, "stored")); err != nil {
 		t.Fatalf("stored keys removed: %v", err)
+	}
+}
+
+// TestUserKeysBoundToEndpoint: stored keys go only to the STS endpoint the
+// identity resolved to when they were stored; a configuration (or
+// environment) pointing it elsewhere later gets an error, not the keys.
+func TestUserKeysBoundToEndpoint(t *testing.T) {
+	f := newFixture(t, userYAML)
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "infra")
+	cfg := configAt(t, dir, userYAML, f.srv.URL())
+	keys, err := NewUserKeys(cfg, "stored", f.a.getenv, "AKIAEXAMPLEBOUND0001", "bound-secret", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.ks.Set(UserKeysKey(cfg, "stored"), keys); err != nil {
+		t.Fatal(err)
+	}
+	rec := newRecorder(t)
+	// The same project, its endpoint changed (a pulled commit, an edit).
+	moved := configAt(t, dir, userYAML, rec.URL)
+	_, err = f.newAuth(moved, f.a.Dirs).Login(ctx, "from-user")
+	if err == nil || !strings.Contains(err.Error(), "were stored for") || !strings.Contains(err.Error(), "user configure -i stored") {
+		t.Fatalf("err = %v", err)
+	}
+	rec.assertNoSecret(t, []string{"AKIAEXAMPLEBOUND0001", "bound-secret"})
+	rec.mu.Lock()
+	n := len(rec.reqs)
+	rec.mu.Unlock()
+	if n != 0 {
+		t.Fatalf("the recorder got %d request(s)", n)
+	}
+	// Where they were stored for, they work.
+	if _, err := f.newAuth(cfg, f.a.Dirs).Login(ctx, "from-user"); err != nil {
+		t.Fatal(err)
 	}
 }
