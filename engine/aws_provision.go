@@ -27,8 +27,12 @@ type ProvisionedIdentity struct {
 }
 
 type provisionedRecord struct {
-	V          int                   `json:"v"`
-	Provider   string                `json:"provider"`
+	V        int    `json:"v"`
+	Provider string `json:"provider"`
+	// StartURL and Region are the organization the list came from: a
+	// provider of the same name pointed at another one does not get it.
+	StartURL   string                `json:"start_url"`
+	Region     string                `json:"region"`
 	Identities []ProvisionedIdentity `json:"identities"`
 }
 
@@ -95,7 +99,7 @@ func (a *Authenticator) provision(ctx context.Context, s *step, tok *Credentials
 		return nil, firstErr
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	if err := writeJSONAtomic(provisionedPath(a.cache(), s.name()), provisionedRecord{V: 1, Provider: s.name(), Identities: out}); err != nil {
+	if err := writeJSONAtomic(provisionedPath(a.cache(), s.name()), provisionedRecord{V: 1, Provider: s.name(), StartURL: p.StartURL, Region: p.Region, Identities: out}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -114,7 +118,7 @@ func (c *Config) MergeProvisioned(d Dirs) {
 			continue
 		}
 		var r provisionedRecord
-		if readJSON(provisionedPath(d, pn), &r) != nil || r.V != 1 {
+		if readJSON(provisionedPath(d, pn), &r) != nil || r.V != 1 || r.StartURL != p.StartURL || r.Region != p.Region {
 			continue
 		}
 		for _, pi := range r.Identities {

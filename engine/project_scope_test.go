@@ -445,3 +445,19 @@ func TestUserKeysBoundToEndpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestProvisionedBoundToOrganization: within one project, a provider whose
+// start URL changed does not keep the accounts of the previous one.
+func TestProvisionedBoundToOrganization(t *testing.T) {
+	f := newFixture(t, provisionYAML)
+	dir := filepath.Join(t.TempDir(), "p1")
+	f.a.Config = configAt(t, dir, provisionYAML, f.srv.URL())
+	if _, err := f.a.LoginProvider(context.Background(), "company-sso"); err != nil {
+		t.Fatal(err)
+	}
+	other := configAt(t, dir, strings.Replace(provisionYAML, "https://company.awsapps.com/start", "https://other.awsapps.com/start", 1), f.srv.URL())
+	other.MergeProvisioned(f.a.Dirs)
+	if len(other.IdentityOrder) != 1 {
+		t.Fatalf("another organization's accounts: %v", other.IdentityOrder)
+	}
+}
