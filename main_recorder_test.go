@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -18,6 +19,7 @@ import (
 //	                     script's local cloud ever issued (client ids and
 //	                     secrets, device codes, access and refresh tokens,
 //	                     access keys, secret keys, session tokens)
+//	recorder saw REGEXP  fail unless some request matches REGEXP
 type recorder struct {
 	srv  *httptest.Server
 	mu   sync.Mutex
@@ -30,8 +32,8 @@ var (
 )
 
 func cmdRecorder(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: recorder start|no-secrets")
+	if neg || len(args) < 1 || (args[0] == "saw") != (len(args) == 2) {
+		ts.Fatalf("usage: recorder start|no-secrets|saw REGEXP")
 	}
 	recordersMu.Lock()
 	r := recorders[ts]
@@ -59,6 +61,20 @@ func cmdRecorder(ts *testscript.TestScript, neg bool, args []string) {
 			recordersMu.Unlock()
 		})
 		ts.Setenv("RECORDER", r.srv.URL)
+	case "saw":
+		if r == nil {
+			ts.Fatalf("recorder: not started")
+		}
+		re, err := regexp.Compile(args[1])
+		ts.Check(err)
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		for _, req := range r.reqs {
+			if re.MatchString(req) {
+				return
+			}
+		}
+		ts.Fatalf("recorder: no request matches %q (%d request(s))", args[1], len(r.reqs))
 	case "no-secrets":
 		if r == nil {
 			ts.Fatalf("recorder: not started")
