@@ -20,7 +20,7 @@ import (
 //	localcloud calls OP N                  assert OP was served N times
 //	localcloud stats                       print the call counters (stdout)
 //	localcloud expire-tokens | revoke-refresh | expire-credentials |
-//	           revoke-credentials | revoke-access-tokens
+//	           revoke-credentials
 var localcloudCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
 	"localcloud": cmdLocalcloud,
 	"recorder":   cmdRecorder,
@@ -91,8 +91,6 @@ func cmdLocalcloud(ts *testscript.TestScript, neg bool, args []string) {
 		srv.ExpireCredentials()
 	case "revoke-credentials":
 		srv.RevokeCredentials()
-	case "revoke-access-tokens":
-		srv.RevokeAccessTokens()
 	default:
 		ts.Fatalf("localcloud: unknown subcommand %q", args[0])
 	}
