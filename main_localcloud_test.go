@@ -19,9 +19,11 @@ import (
 //	localcloud start [auto-approve-delay]  start one; exports $LOCALCLOUD
 //	localcloud calls OP N                  assert OP was served N times
 //	localcloud stats                       print the call counters (stdout)
-//	localcloud expire-tokens | revoke-refresh | expire-credentials
+//	localcloud expire-tokens | revoke-refresh | expire-credentials |
+//	           revoke-credentials
 var localcloudCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
 	"localcloud": cmdLocalcloud,
+	"recorder":   cmdRecorder,
 }
 
 var (
@@ -87,6 +89,8 @@ func cmdLocalcloud(ts *testscript.TestScript, neg bool, args []string) {
 		srv.RevokeRefreshTokens()
 	case "expire-credentials":
 		srv.ExpireCredentials()
+	case "revoke-credentials":
+		srv.RevokeCredentials()
 	default:
 		ts.Fatalf("localcloud: unknown subcommand %q", args[0])
 	}

@@ -288,7 +288,7 @@ func (g *Globals) ensureManagedFiles(cfg *engine.Config, dirs engine.Dirs) error
 // cachedExpiration returns when the identity's cached credentials expire,
 // zero when nothing is cached. It touches neither network nor keyring.
 func (g *Globals) cachedExpiration(cfg *engine.Config, dirs engine.Dirs, chain []*engine.Entry) time.Time {
-	a := &engine.Authenticator{Config: cfg, Dirs: dirs}
+	a := &engine.Authenticator{Config: cfg, Dirs: dirs, Getenv: g.Getenv}
 	c, _, err := a.Cached(chain[0].Name)
 	if err != nil || c == nil {
 		return time.Time{}

@@ -19,6 +19,7 @@ type LoginCmd struct {
 	Output     string `short:"o" name:"output" enum:"text,json" default:"text" help:"Output format: text or json."`
 	NoBrowser  bool   `name:"no-browser" help:"Do not open a browser for a device sign-in (also ATMOS_AUTH_NO_BROWSER=1)."`
 	DeviceFlow bool   `name:"device-flow" help:"Allow a device sign-in without a terminal: print the code on stderr and wait (also ATMOS_AUTH_DEVICE_FLOW=non-interactive)."`
+	Force      bool   `name:"force" help:"Re-authenticate every step of the chain, ignoring cached credentials (an IAM Identity Center session is renewed with its refresh token, else by a new sign-in)."`
 }
 
 // loginView is what login and whoami print; it never holds a secret.
@@ -102,6 +103,7 @@ func (c *LoginCmd) Run(g *Globals) error {
 		return err
 	}
 	a := g.authenticator(cfg, dirs, authOpts{deviceFlow: c.DeviceFlow, noBrowser: c.NoBrowser})
+	a.Force = c.Force
 	ctx := context.Background()
 	var res *engine.Result
 	if c.Provider != "" {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -14,8 +15,8 @@ import (
 
 // UserCmd manages aws/user identities.
 type UserCmd struct {
-	Configure UserConfigureCmd `cmd:"" help:"Store an aws/user identity's access keys in the keyring (read from the terminal or stdin)."`
-	Remove    UserRemoveCmd    `cmd:"" help:"Remove an aws/user identity's keys from the keyring."`
+	Configure UserConfigureCmd `cmd:"" help:"Store an aws/user identity's access keys in the keyring for this project (read from the terminal or stdin)."`
+	Remove    UserRemoveCmd    `cmd:"" help:"Remove an aws/user identity's keys of this project (and an unscoped entry of an older version) from the keyring."`
 }
 
 // UserConfigureCmd reads the access key id, the secret (hidden on a
@@ -77,14 +78,17 @@ func (c *UserConfigureCmd) Run(g *Globals) error {
 	if err != nil {
 		return authErr(err)
 	}
-	data := map[string]string{"access_key_id": akid, "secret_access_key": secret}
-	if mfa != "" {
-		data["mfa_arn"] = mfa
+	env, err := engine.NewUserKeys(cfg, name, g.Getenv, akid, secret, mfa)
+	if err != nil {
+		return ConfigErr(err)
 	}
-	if err := ks.Set(engine.UserKeysKey(name), keyring.Envelope{Kind: engine.KeyringUserKind, Data: data}); err != nil {
+	if err := ks.Set(engine.UserKeysKey(cfg, name), env); err != nil {
 		return authErr(err)
 	}
-	fmt.Fprintf(g.Stdout, "stored the keys of %s in the %s keyring\n", name, ks.Backend())
+	fmt.Fprintf(g.Stdout, "stored the keys of %s in the %s keyring (for this project only)\n", name, ks.Backend())
+	if _, err := ks.Get(engine.LegacyUserKeysKey(name)); err == nil {
+		fmt.Fprintf(g.Stderr, "atmos-auth: an unscoped entry for %s stored by an older version is no longer used; `atmos-auth user remove -i %s` deletes it (and this project's keys)\n", name, name)
+	}
 	return nil
 }
 
@@ -97,8 +101,18 @@ func (c *UserRemoveCmd) Run(g *Globals) error {
 	if err != nil {
 		return authErr(err)
 	}
-	if err := ks.Remove(engine.UserKeysKey(name)); err != nil {
-		return authErr(err)
+	removed := false
+	for _, key := range []string{engine.UserKeysKey(cfg, name), engine.LegacyUserKeysKey(name)} {
+		if _, err := ks.Get(key); errors.Is(err, keyring.ErrNotFound) {
+			continue
+		}
+		if err := ks.Remove(key); err != nil {
+			return authErr(err)
+		}
+		removed = true
+	}
+	if !removed {
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("no keys of %s are stored for this project", name)}
 	}
 	fmt.Fprintf(g.Stdout, "removed the keys of %s\n", name)
 	return nil

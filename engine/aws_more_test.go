@@ -34,7 +34,11 @@ func TestAutoProvision(t *testing.T) {
 	if _, err := f.a.LoginProvider(context.Background(), "company-sso"); err != nil {
 		t.Fatal(err)
 	}
-	cfg := loadTestConfig(t, provisionYAML, f.srv.URL())
+	// The same project, loaded again (provisioned identities are per project).
+	cfg, err := Load(LoadOptions{ConfigPath: f.a.Config.AbsPath, Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfg.MergeProvisioned(f.a.Dirs)
 	if n := len(cfg.Identities); n != 4*3-1+120*3 { // seed (production has 2) + generated; the configured one overrides one of them
 		t.Fatalf("%d identities", n)

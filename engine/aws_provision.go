@@ -14,8 +14,9 @@ import (
 // login the provider lists its accounts and, concurrently with a bound,
 // each account's roles; every pair becomes an aws/permission-set identity
 // named "<account name>/<role>". The list (no secrets) is cached in
-// <cache>/aws/provisioned/<provider>.json; MergeProvisioned adds it to a
-// Config, where the user's own identities of the same name win.
+// <project cache>/aws/provisioned/<provider>.json — one project's accounts
+// never appear in another's; MergeProvisioned adds it to a Config, where the
+// user's own identities of the same name win.
 
 // ProvisionedIdentity is one discovered account/role pair.
 type ProvisionedIdentity struct {
@@ -26,8 +27,12 @@ type ProvisionedIdentity struct {
 }
 
 type provisionedRecord struct {
-	V          int                   `json:"v"`
-	Provider   string                `json:"provider"`
+	V        int    `json:"v"`
+	Provider string `json:"provider"`
+	// StartURL and Region are the organization the list came from: a
+	// provider of the same name pointed at another one does not get it.
+	StartURL   string                `json:"start_url"`
+	Region     string                `json:"region"`
 	Identities []ProvisionedIdentity `json:"identities"`
 }
 
@@ -37,7 +42,7 @@ func provisionedPath(d Dirs, provider string) string {
 
 func (a *Authenticator) provision(ctx context.Context, s *step, tok *Credentials) ([]ProvisionedIdentity, error) {
 	p := s.entry().Spec.(*AWSSSOProvider)
-	cl := sso.NewFromConfig(a.awsConfig(p.Region, s.endpoint(svcSSO), nil))
+	cl := sso.NewFromConfig(a.awsConfig(p.Region, p.binding(s).Portal, nil))
 	var accounts []struct{ id, name string }
 	pg := sso.NewListAccountsPaginator(cl, &sso.ListAccountsInput{AccessToken: aws.String(tok.Token)})
 	for pg.HasMorePages() {
@@ -94,7 +99,7 @@ func (a *Authenticator) provision(ctx context.Context, s *step, tok *Credentials
 		return nil, firstErr
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	if err := writeJSONAtomic(provisionedPath(a.Dirs, s.name()), provisionedRecord{V: 1, Provider: s.name(), Identities: out}); err != nil {
+	if err := writeJSONAtomic(provisionedPath(a.cache(), s.name()), provisionedRecord{V: 1, Provider: s.name(), StartURL: p.StartURL, Region: p.Region, Identities: out}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -105,6 +110,7 @@ func (a *Authenticator) provision(ctx context.Context, s *step, tok *Credentials
 // configuration defines keep their definition. It reads small cache files
 // only.
 func (c *Config) MergeProvisioned(d Dirs) {
+	d = d.projectDirs(c)
 	for _, pn := range c.ProviderOrder {
 		pe := c.Providers[pn]
 		p, ok := pe.Spec.(*AWSSSOProvider)
@@ -112,7 +118,7 @@ func (c *Config) MergeProvisioned(d Dirs) {
 			continue
 		}
 		var r provisionedRecord
-		if readJSON(provisionedPath(d, pn), &r) != nil || r.V != 1 {
+		if readJSON(provisionedPath(d, pn), &r) != nil || r.V != 1 || r.StartURL != p.StartURL || r.Region != p.Region {
 			continue
 		}
 		for _, pi := range r.Identities {

@@ -17,12 +17,17 @@ import (
 	"github.com/atmos-auth/atmos-auth/keyring"
 )
 
-// IAM Identity Center sessions. Providers with the same start URL and region
-// share one session: one token file, one keyring entry, one lock.
+// IAM Identity Center sessions. Providers of one project with the same
+// start URL, region and endpoints share one session: one token file, one
+// keyring entry, one lock. A session is bound (ssoBinding) to its project
+// and to the exact sso-oidc endpoint its tokens and client secret come from
+// and are sent back to, and the portal endpoint its access token is sent
+// to: another project, or a configuration that now resolves to other
+// endpoints, is another session — a fresh sign-in there, never a send.
 //
-//	cache:   <cache>/aws/sso/<session>.json  access token + expiry + client id (0600)
-//	keyring: atmos-auth:aws/sso-session:<session>  client id/secret + refresh token
-//	lock:    <cache>/aws/locks/sso-<session>.lock  (one login at a time)
+//	cache:   <project cache>/aws/sso/<session>.json  access token + expiry + binding (0600)
+//	keyring: atmos-auth:aws/sso-session:<project>:<session>  client id/secret + refresh token + binding
+//	lock:    <project cache>/aws/locks/sso-<session>.lock  (one login at a time)
 
 const (
 	ssoScope          = "sso:account:access"
@@ -32,13 +37,50 @@ const (
 	keyringSSOKind    = "aws/sso-session"
 )
 
-// SSOSessionID names the session of a start URL and region.
-func SSOSessionID(startURL, region string) string {
-	h := sha256.Sum256([]byte(startURL + "\x00" + region))
-	return hex.EncodeToString(h[:])[:20]
+// ssoBinding is what an SSO session's secrets are bound to. Every field is
+// compared on every read of the token cache and of the keyring entry.
+type ssoBinding struct {
+	Project  string `json:"project"`
+	StartURL string `json:"start_url"`
+	Region   string `json:"region"`
+	// OIDC is the sso-oidc endpoint (client registration, tokens, refresh),
+	// Portal the SSO portal endpoint (role credentials, accounts, logout);
+	// "" is the AWS endpoint of Region.
+	OIDC   string `json:"oidc_endpoint"`
+	Portal string `json:"portal_endpoint"`
 }
 
-func (p *AWSSSOProvider) sessionID() string { return SSOSessionID(p.StartURL, p.Region) }
+func (p *AWSSSOProvider) binding(s *step) ssoBinding {
+	return ssoBinding{Project: ProjectKey(s.a.Config), StartURL: p.StartURL, Region: p.Region,
+		OIDC: s.endpoint(svcSSOOIDC), Portal: s.endpoint(svcSSO)}
+}
+
+// id names the session: a hash of the whole binding.
+func (b ssoBinding) id() string {
+	h := sha256.Sum256([]byte(b.Project + "\x00" + b.StartURL + "\x00" + b.Region + "\x00" + b.OIDC + "\x00" + b.Portal))
+	return hex.EncodeToString(h[:16])
+}
+
+// data is the binding as keyring envelope fields; matches compares them.
+func (b ssoBinding) data() map[string]string {
+	return map[string]string{"project": b.Project, "start_url": b.StartURL, "region": b.Region,
+		"oidc_endpoint": b.OIDC, "portal_endpoint": b.Portal}
+}
+
+func (b ssoBinding) matches(d map[string]string) bool {
+	for k, v := range b.data() {
+		if got, ok := d[k]; !ok || got != v {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *AWSSSOProvider) sessionID(s *step) string { return p.binding(s).id() }
+
+func ssoKeyringKey(s *step, sid string) string {
+	return projectKeyringKey(s.a.Config, keyringSSOKind, sid)
+}
 
 func ssoTokenPath(d Dirs, sid string) string {
 	return filepath.Join(d.awsCache("sso"), sid+".json")
@@ -47,18 +89,18 @@ func ssoTokenPath(d Dirs, sid string) string {
 // ssoTokenRecord is the cached access token (short-lived, like the aws CLI's
 // ~/.aws/sso/cache) and non-secret metadata.
 type ssoTokenRecord struct {
-	V           int       `json:"v"`
-	StartURL    string    `json:"start_url"`
-	Region      string    `json:"region"`
-	AccessToken string    `json:"access_token"`
-	ExpiresAt   time.Time `json:"expires_at"`
-	ClientID    string    `json:"client_id,omitempty"`
-	Written     time.Time `json:"written"`
+	V           int        `json:"v"`
+	Binding     ssoBinding `json:"binding"`
+	AccessToken string     `json:"access_token"`
+	ExpiresAt   time.Time  `json:"expires_at"`
+	ClientID    string     `json:"client_id,omitempty"`
+	Written     time.Time  `json:"written"`
 }
 
 func (p *AWSSSOProvider) cachedStep(s *step) (*Credentials, bool) {
 	var r ssoTokenRecord
-	if err := readJSON(ssoTokenPath(s.a.Dirs, p.sessionID()), &r); err != nil || r.V != 1 || r.AccessToken == "" {
+	b := p.binding(s)
+	if err := readJSON(ssoTokenPath(s.a.cache(), b.id()), &r); err != nil || r.V != 2 || r.Binding != b || r.AccessToken == "" {
 		return nil, false
 	}
 	c := &Credentials{Type: CredAWSSSOToken, Token: r.AccessToken, Expiration: r.ExpiresAt, Region: p.Region}
@@ -68,14 +110,14 @@ func (p *AWSSSOProvider) cachedStep(s *step) (*Credentials, bool) {
 	return c, true
 }
 
-func (p *AWSSSOProvider) lockName(s *step) string { return "sso-" + p.sessionID() }
+func (p *AWSSSOProvider) lockName(s *step) string { return "sso-" + p.sessionID(s) }
 
 func (p *AWSSSOProvider) dropCache(s *step) {
-	_, _ = removeFile(ssoTokenPath(s.a.Dirs, p.sessionID()))
+	_, _ = removeFile(ssoTokenPath(s.a.cache(), p.sessionID(s)))
 }
 
 func (p *AWSSSOProvider) oidcClient(s *step) *ssooidc.Client {
-	return ssooidc.NewFromConfig(s.a.awsConfig(p.Region, s.endpoint(svcSSOOIDC), nil))
+	return ssooidc.NewFromConfig(s.a.awsConfig(p.Region, p.binding(s).OIDC, nil))
 }
 
 // authenticate renews the session silently with the refresh token when it
@@ -83,15 +125,19 @@ func (p *AWSSSOProvider) oidcClient(s *step) *ssooidc.Client {
 // lock, after the token cache was found invalid.
 func (p *AWSSSOProvider) authenticate(ctx context.Context, s *step, _ *Credentials) (*Credentials, error) {
 	a := s.a
-	sid := p.sessionID()
-	key := keyring.Key(keyringSSOKind, sid)
+	bind := p.binding(s)
+	key := ssoKeyringKey(s, bind.id())
 	ks, ksErr := a.keyring()
 	var saved keyring.Envelope
 	if ksErr == nil {
 		e, err := ks.Get(key)
 		switch {
-		case err == nil:
+		case err == nil && bind.matches(e.Data):
 			saved = e
+		case err == nil:
+			// Stored for another project or other endpoints: never
+			// sent; the sign-in below replaces it.
+			a.log().Info("stored SSO session is bound to other endpoints; not used", "provider", s.name())
 		case errors.Is(err, keyring.ErrNotFound):
 		default:
 			a.log().Warn("keyring read failed; the SSO session cannot be renewed silently", "provider", s.name(), "error", err)
@@ -219,9 +265,9 @@ func (p *AWSSSOProvider) saveToken(s *step, ks keyring.Store, key, clientID, cli
 	now := a.now()
 	exp := now.Add(time.Duration(out.ExpiresIn) * time.Second).UTC()
 	if ks != nil {
-		env := keyring.Envelope{Kind: keyringSSOKind, Expires: secretExpires, Data: map[string]string{
-			"client_id": clientID, "client_secret": clientSecret, "start_url": p.StartURL, "region": p.Region,
-		}}
+		bind := p.binding(s)
+		env := keyring.Envelope{Kind: keyringSSOKind, Expires: secretExpires, Data: bind.data()}
+		env.Data["client_id"], env.Data["client_secret"] = clientID, clientSecret
 		if rt := aws.ToString(out.RefreshToken); rt != "" {
 			env.Data["refresh_token"] = rt
 		}
@@ -229,9 +275,9 @@ func (p *AWSSSOProvider) saveToken(s *step, ks keyring.Store, key, clientID, cli
 			a.log().Warn("could not store the SSO refresh token in the keyring; the next renewal needs a browser sign-in", "provider", s.name(), "error", err)
 		}
 	}
-	rec := ssoTokenRecord{V: 1, StartURL: p.StartURL, Region: p.Region, AccessToken: aws.ToString(out.AccessToken),
+	rec := ssoTokenRecord{V: 2, Binding: p.binding(s), AccessToken: aws.ToString(out.AccessToken),
 		ExpiresAt: exp, ClientID: clientID, Written: now.UTC()}
-	if err := writeJSONAtomic(ssoTokenPath(a.Dirs, p.sessionID()), rec); err != nil {
+	if err := writeJSONAtomic(ssoTokenPath(a.cache(), rec.Binding.id()), rec); err != nil {
 		return nil, fmt.Errorf("write SSO token cache: %w", err)
 	}
 	c := &Credentials{Type: CredAWSSSOToken, Token: rec.AccessToken, Expiration: exp, Region: p.Region}
@@ -249,11 +295,12 @@ func (p *AWSSSOProvider) saveToken(s *step, ks keyring.Store, key, clientID, cli
 func (p *AWSSSOProvider) logout(ctx context.Context, a *Authenticator, chain []*Entry) ([]string, error) {
 	var done []string
 	s := &step{a: a, chain: chain}
-	sid := p.sessionID()
-	path := ssoTokenPath(a.Dirs, sid)
+	bind := p.binding(s)
+	sid := bind.id()
+	path := ssoTokenPath(a.cache(), sid)
 	var r ssoTokenRecord
-	if readJSON(path, &r) == nil && r.AccessToken != "" && r.ExpiresAt.After(a.now()) {
-		cl := sso.NewFromConfig(a.awsConfig(p.Region, s.endpoint(svcSSO), nil))
+	if readJSON(path, &r) == nil && r.V == 2 && r.Binding == bind && r.AccessToken != "" && r.ExpiresAt.After(a.now()) {
+		cl := sso.NewFromConfig(a.awsConfig(p.Region, bind.Portal, nil))
 		if _, err := cl.Logout(ctx, &sso.LogoutInput{AccessToken: aws.String(r.AccessToken)}); err != nil {
 			a.log().Warn("SSO Logout API failed", "provider", chain[0].Name, "error", describeErr(err))
 		} else {
@@ -266,7 +313,7 @@ func (p *AWSSSOProvider) logout(ctx context.Context, a *Authenticator, chain []*
 		done = append(done, "removed the "+chain[0].Name+" token cache")
 	}
 	if ks, err := a.keyring(); err == nil {
-		key := keyring.Key(keyringSSOKind, sid)
+		key := ssoKeyringKey(s, sid)
 		if _, gerr := ks.Get(key); gerr == nil || !errors.Is(gerr, keyring.ErrNotFound) {
 			if err := ks.Remove(key); err != nil {
 				return done, err

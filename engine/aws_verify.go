@@ -8,8 +8,26 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
+// RefusedError says AWS refused credentials the cache held as valid
+// (revoked, or expired on the server's clock): their cache entry was
+// dropped, so nothing serves them any more, and a login renews them.
+type RefusedError struct {
+	Chain []*Entry
+	Err   error
+}
+
+func (e *RefusedError) Error() string {
+	return fmt.Sprintf("%s: AWS refused the cached credentials (%s); they were removed from the cache: run `atmos-auth login -i %s` to renew them",
+		ChainString(e.Chain), describeErr(e.Err), e.Chain[0].Name)
+}
+
+func (e *RefusedError) Unwrap() error { return e.Err }
+
 // CallerIdentity calls sts:GetCallerIdentity with an identity's AWS
-// credentials (whoami --verify) and returns the ARN and account.
+// credentials (whoami --verify) and returns the ARN and account. When AWS
+// refuses them (ExpiredToken, InvalidClientTokenId, …) the identity's
+// cached step is dropped — only that one: its bases are checked when the
+// chain next runs — and a *RefusedError says how to renew.
 func (a *Authenticator) CallerIdentity(ctx context.Context, identity string, c *Credentials) (arn, account string, err error) {
 	chain, err := a.Config.Chain(identity)
 	if err != nil {
@@ -25,6 +43,10 @@ func (a *Authenticator) CallerIdentity(ctx context.Context, identity string, c *
 	}
 	out, err := sts.NewFromConfig(a.awsConfig(region, s.endpoint(svcSTS), c)).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
+		if rejectedBase(err) {
+			a.invalidate(s)
+			return "", "", &RefusedError{Chain: chain, Err: err}
+		}
 		return "", "", &StepError{Chain: chain, Err: err}
 	}
 	return aws.ToString(out.Arn), aws.ToString(out.Account), nil

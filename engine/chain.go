@@ -48,6 +48,11 @@ type Authenticator struct {
 	RetryBackoff time.Duration
 	// ProvisionConcurrency bounds concurrent ListAccountRoles calls (16).
 	ProvisionConcurrency int
+	// Force re-authenticates every step of a chain instead of reusing its
+	// cache (login --force). An IAM Identity Center session is renewed
+	// with its refresh token when it still has a valid one (a new access
+	// token from sso-oidc); otherwise a device authorization starts.
+	Force bool
 
 	ksOnce sync.Once
 	ks     keyring.Store
@@ -132,6 +137,9 @@ func (a *Authenticator) keyring() (keyring.Store, error) {
 // cachedStep returns the step's cached output if valid for longer than the
 // margin. It reads one small file: no network, no keyring.
 func (a *Authenticator) cachedStep(s *step) (*Credentials, bool) {
+	if a.Force {
+		return nil, false
+	}
 	k := s.entry().Spec
 	if _, ok := k.(uncached); ok {
 		return nil, false
@@ -139,7 +147,7 @@ func (a *Authenticator) cachedStep(s *step) (*Credentials, bool) {
 	if cc, ok := k.(customCache); ok {
 		return cc.cachedStep(s)
 	}
-	c, ok := readCreds(a.Dirs, s.chain)
+	c, ok := readCreds(a.cache(), s.chain, a.stepBinding(s.chain))
 	if !ok || !c.ValidFor(a.now(), a.margin()) {
 		return nil, false
 	}
@@ -169,7 +177,7 @@ func (a *Authenticator) Cached(identity string) (*Credentials, bool, error) {
 		}
 		return c, true, nil
 	}
-	c, ok := readCreds(a.Dirs, chain)
+	c, ok := readCreds(a.cache(), chain, a.stepBinding(chain))
 	if !ok {
 		return nil, false, ErrNotLoggedIn
 	}
@@ -194,11 +202,12 @@ func (a *Authenticator) LoginProvider(ctx context.Context, provider string) (*Re
 	return a.walk(ctx, []*Entry{p})
 }
 
-// rejectedBase reports errors meaning the base credentials were refused
-// (revoked session, expired token): the base is then renewed once.
+// rejectedBase reports errors meaning the credentials sent were refused
+// (revoked or expired on the server although the cache says valid): the
+// cached step that produced them is dropped and renewed.
 func rejectedBase(err error) bool {
 	switch apiCode(err) {
-	case "UnauthorizedException", "ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId", "InvalidAccessKeyId":
+	case "UnauthorizedException", "ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId", "InvalidAccessKeyId", "UnrecognizedClientException":
 		return true
 	}
 	return false
@@ -232,8 +241,12 @@ func (a *Authenticator) walk(ctx context.Context, chain []*Entry) (*Result, erro
 			c, err := a.runStep(ctx, &step{a: a, chain: chain[i:]}, base)
 			if err != nil {
 				a.log().Debug("step failed", "step", chain[i].Name, "error", describeErr(err))
-				if attempt == 0 && i == start && baseIdx >= 0 && rejectedBase(err) {
-					// The cached base was refused: renew it once.
+				if attempt < n && i == start && baseIdx >= 0 && rejectedBase(err) {
+					// The cached base was refused: drop it and renew it
+					// from its own base. Each retry starts further up
+					// the chain (the dropped step is gone), so a chain
+					// whose every cached step was revoked renews them
+					// all, and the loop ends within n attempts.
 					a.log().Info("cached credentials refused; renewing", "step", chain[baseIdx].Name)
 					a.invalidate(&step{a: a, chain: chain[baseIdx:]})
 					for j := baseIdx; j < n; j++ {
@@ -262,7 +275,7 @@ func (a *Authenticator) invalidate(s *step) {
 		cc.dropCache(s)
 		return
 	}
-	_, _ = removeFile(credsPath(a.Dirs, s.name()))
+	_, _ = removeFile(credsPath(a.cache(), s.name()))
 }
 
 // runStep authenticates one step under its cross-process lock, re-checking
@@ -280,7 +293,7 @@ func (a *Authenticator) runStep(ctx context.Context, s *step, base *Credentials)
 	if cc, ok := s.entry().Spec.(customCache); ok {
 		lock = cc.lockName(s)
 	}
-	unlock, err := lockFile(ctx, a.Dirs, lock)
+	unlock, err := lockFile(ctx, a.cache(), lock)
 	if err != nil {
 		return nil, err
 	}
@@ -295,7 +308,7 @@ func (a *Authenticator) runStep(ctx context.Context, s *step, base *Credentials)
 		return nil, err
 	}
 	if _, custom := s.entry().Spec.(customCache); !custom {
-		if err := writeCreds(a.Dirs, s.chain, c, a.now()); err != nil {
+		if err := writeCreds(a.cache(), s.chain, a.stepBinding(s.chain), c, a.now()); err != nil {
 			return nil, fmt.Errorf("write credentials cache: %w", err)
 		}
 	}

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
+
+	"github.com/atmos-auth/atmos-auth/keyring"
 )
 
 // LogoutIdentity removes the identity's cached credentials.
@@ -13,7 +16,7 @@ func (a *Authenticator) LogoutIdentity(identity string) ([]string, error) {
 		_, err := a.Config.Chain(identity)
 		return nil, err
 	}
-	ok, err := removeFile(credsPath(a.Dirs, identity))
+	ok, err := removeFile(credsPath(a.cache(), identity))
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +41,7 @@ func (a *Authenticator) LogoutProvider(ctx context.Context, provider string) ([]
 		if err != nil {
 			return done, err
 		}
-		if ok, _ := removeFile(provisionedPath(a.Dirs, provider)); ok {
+		if ok, _ := removeFile(provisionedPath(a.cache(), provider)); ok {
 			done = append(done, "removed the auto-provisioned identities of "+provider)
 		}
 	}
@@ -57,8 +60,9 @@ func (a *Authenticator) LogoutProvider(ctx context.Context, provider string) ([]
 }
 
 // LogoutAll ends every provider session and removes every cached
-// credential (also of identities no longer configured). IAM user keys
-// stored with `user configure` stay: they are configuration.
+// credential of the project (also of identities no longer configured), and
+// the unscoped cache files older versions wrote (never read any more). IAM
+// user keys stored with `user configure` stay: they are configuration.
 func (a *Authenticator) LogoutAll(ctx context.Context) ([]string, error) {
 	var done []string
 	var errs []error
@@ -69,18 +73,45 @@ func (a *Authenticator) LogoutAll(ctx context.Context) ([]string, error) {
 			errs = append(errs, err)
 		}
 	}
-	for _, sub := range []string{"credentials", "sso", "provisioned"} {
-		dir := a.Dirs.awsCache(sub)
-		ents, _ := os.ReadDir(dir)
-		n := 0
-		for _, e := range ents {
-			if os.Remove(dir+"/"+e.Name()) == nil {
-				n++
+	if n := a.removeLegacySSOSessions(); n > 0 {
+		done = append(done, "removed "+itoa(n)+" unscoped SSO session(s) of an older version from the keyring")
+	}
+	for _, d := range []Dirs{a.cache(), a.Dirs} {
+		for _, sub := range []string{"credentials", "sso", "provisioned"} {
+			dir := d.awsCache(sub)
+			ents, _ := os.ReadDir(dir)
+			n := 0
+			for _, e := range ents {
+				if os.Remove(dir+"/"+e.Name()) == nil {
+					n++
+				}
 			}
-		}
-		if n > 0 {
-			done = append(done, "removed "+itoa(n)+" file(s) from "+dir)
+			if n > 0 {
+				done = append(done, "removed "+itoa(n)+" file(s) from "+dir)
+			}
 		}
 	}
 	return done, errors.Join(errs...)
+}
+
+// removeLegacySSOSessions removes the keyring entries older versions kept
+// per start URL and region for every project (atmos-auth:aws/sso-session:<id>,
+// no project part). They are never read; this only tidies up.
+func (a *Authenticator) removeLegacySSOSessions() int {
+	ks, err := a.keyring()
+	if err != nil {
+		return 0
+	}
+	prefix := keyring.KeyPrefix + keyringSSOKind + ":"
+	keys, err := ks.List(prefix)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, k := range keys {
+		if !strings.Contains(strings.TrimPrefix(k, prefix), ":") && ks.Remove(k) == nil {
+			n++
+		}
+	}
+	return n
 }

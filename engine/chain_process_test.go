@@ -64,7 +64,7 @@ func childWriteLoop() int {
 		if err != nil {
 			return 1
 		}
-		_ = writeCreds(d, chain, &Credentials{Type: CredAWS, AccessKeyID: fmt.Sprint(i), SessionToken: big, Expiration: time.Now().Add(time.Hour)}, time.Now())
+		_ = writeCreds(d, chain, "", &Credentials{Type: CredAWS, AccessKeyID: fmt.Sprint(i), SessionToken: big, Expiration: time.Now().Add(time.Hour)}, time.Now())
 		unlock()
 	}
 }
@@ -90,8 +90,13 @@ func concurrentLogins(t testing.TB, n int) int {
 	}
 	cache := filepath.Join(dir, "cache")
 	// An expired session in the cache.
-	_ = writeJSONAtomic(ssoTokenPath(Dirs{Cache: cache}, SSOSessionID("https://company.awsapps.com/start", "us-east-1")),
-		ssoTokenRecord{V: 1, StartURL: "https://company.awsapps.com/start", Region: "us-east-1", AccessToken: "expired", ExpiresAt: time.Now().Add(-time.Hour)})
+	cfg, err := Load(LoadOptions{ConfigPath: cfgPath, Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed := &Authenticator{Config: cfg, Dirs: Dirs{Cache: cache}}
+	_ = writeJSONAtomic(ssoTokenFileOf(seed, "company-sso"),
+		ssoTokenRecord{V: 2, Binding: ssoBindingOf(seed, "company-sso"), AccessToken: "expired", ExpiresAt: time.Now().Add(-time.Hour)})
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
 	for i := 0; i < n; i++ {
@@ -157,7 +162,7 @@ func TestKilledWriterLeavesNoCorruptCacheNorLock(t *testing.T) {
 			if err := json.Unmarshal(b, &r); err != nil {
 				t.Fatalf("round %d: corrupt cache file: %v", round, err)
 			}
-			if _, ok := readCreds(d, chain); !ok {
+			if _, ok := readCreds(d, chain, ""); !ok {
 				t.Fatalf("round %d: cache file not readable", round)
 			}
 		}

@@ -333,7 +333,11 @@ func TestUserMFAAndKeyring(t *testing.T) {
 	if _, err := f.a.Login(ctx, "from-user"); err == nil || !strings.Contains(err.Error(), "user configure -i stored") {
 		t.Fatalf("err = %v", err)
 	}
-	if err := f.ks.Set(UserKeysKey("stored"), keyring.Envelope{Kind: KeyringUserKind, Data: map[string]string{"access_key_id": "AKIAEXAMPLEEXAMPLE02", "secret_access_key": "s3cr3t"}}); err != nil {
+	keys, err := NewUserKeys(f.a.Config, "stored", f.a.getenv, "AKIAEXAMPLEEXAMPLE02", "s3cr3t", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.ks.Set(UserKeysKey(f.a.Config, "stored"), keys); err != nil {
 		t.Fatal(err)
 	}
 	res, err = f.a.Login(ctx, "from-user")
@@ -376,7 +380,7 @@ func TestAmbientIntoAssumeRole(t *testing.T) {
 		t.Fatalf("arn %s", res.Credentials.ARN)
 	}
 	// The ambient step itself is never written to disk.
-	if _, err := os.Stat(credsPath(f.a.Dirs, "pod")); err == nil {
+	if _, err := os.Stat(credsPath(f.a.cache(), "pod")); err == nil {
 		t.Fatal("ambient credentials were cached")
 	}
 	res, err = f.a.Login(context.Background(), "plain")
@@ -417,7 +421,10 @@ func TestCacheFilesModes(t *testing.T) {
 	if len(keys) != 1 || !strings.Contains(keys[0], "aws/sso-session") {
 		t.Fatalf("keyring keys %v", keys)
 	}
-	b, _ := os.ReadFile(ssoTokenPath(f.a.Dirs, SSOSessionID("https://company.awsapps.com/start", "us-east-1")))
+	b, err := os.ReadFile(ssoTokenFileOf(f.a, "company-sso"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if strings.Contains(string(b), "refresh") {
 		t.Fatalf("refresh token in the cache file: %s", b)
 	}

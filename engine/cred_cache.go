@@ -18,7 +18,9 @@ import (
 	"github.com/atmos-auth/atmos-auth/internal/fsutil"
 )
 
-// Cache layout under Dirs.Cache (every directory 0700, every file 0600):
+// Cache layout under Dirs.Cache, which the Authenticator scopes to the
+// project (<cache>/projects/<ProjectKey>, see project_scope.go; every
+// directory 0700, every file 0600):
 //
 //	aws/credentials/<identity>.json  session credentials of one chain step
 //	                                  (with a fingerprint of the chain's config)
@@ -149,20 +151,22 @@ func specFingerprint(spec any) []byte {
 	return b
 }
 
-func readCreds(d Dirs, chain []*Entry) (*Credentials, bool) {
+// readCreds and writeCreds take the project-scoped Dirs and the step's
+// endpoint binding (see project_scope.go).
+func readCreds(d Dirs, chain []*Entry, bind string) (*Credentials, bool) {
 	var r credsRecord
 	if err := readJSON(credsPath(d, chain[0].Name), &r); err != nil {
 		return nil, false
 	}
-	if r.V != 1 || r.Identity != chain[0].Name || r.Fingerprint != fingerprint(chain) {
+	if r.V != 1 || r.Identity != chain[0].Name || r.Fingerprint != boundFingerprint(chain, bind) {
 		return nil, false
 	}
 	return &r.Credentials, true
 }
 
-func writeCreds(d Dirs, chain []*Entry, c *Credentials, now time.Time) error {
+func writeCreds(d Dirs, chain []*Entry, bind string, c *Credentials, now time.Time) error {
 	return writeJSONAtomic(credsPath(d, chain[0].Name), credsRecord{V: 1, Identity: chain[0].Name, Kind: chain[0].Kind,
-		Fingerprint: fingerprint(chain), Written: now.UTC(), Credentials: *c})
+		Fingerprint: boundFingerprint(chain, bind), Written: now.UTC(), Credentials: *c})
 }
 
 func removeFile(path string) (bool, error) {

@@ -63,16 +63,28 @@ type AWSFiles struct {
 }
 
 // ManagedAWSFiles returns the managed file paths for one configuration:
-// <config dir>/aws/<name>-<hash>/ where the hash covers the absolute
-// atmos.yaml path and the active profiles. Each project (and profile set)
-// has its own pair, so a shell in one project never reads profiles another
-// project wrote under the same identity names.
+// <config dir>/aws/<configKey>/. Each atmos.yaml (and profile set) has its
+// own pair — its profiles name that file in their credential_process — so a
+// shell in one project never reads profiles another project wrote under the
+// same identity names.
 func ManagedAWSFiles(c *Config, d Dirs) AWSFiles {
-	dir := filepath.Join(d.Config, "aws", managedKey(c))
+	dir := filepath.Join(d.Config, "aws", configKey(c))
 	return AWSFiles{Config: filepath.Join(dir, "config"), Credentials: filepath.Join(dir, "credentials")}
 }
 
-func managedKey(c *Config) string {
+// ProjectKey is the scope of everything a login leaves behind: the cache
+// directory (session credentials, SSO tokens, provisioned identities,
+// locks) and every keyring entry (SSO sessions, IAM user keys), so one
+// repository's configuration never reaches the secrets another project
+// obtained. Today a project is one configuration (configKey); a scope
+// shared on purpose (a realm) replaces it here, in this one place.
+func ProjectKey(c *Config) string { return configKey(c) }
+
+// configKey names one configuration: "<directory name>-<hash>" of its
+// absolute atmos.yaml path and active profiles. The 96-bit hash is long
+// enough that a hostile repository cannot choose a path (or profile set)
+// colliding with another project's key.
+func configKey(c *Config) string {
 	if c == nil || c.AbsPath == "" {
 		return "default"
 	}
@@ -84,10 +96,10 @@ func managedKey(c *Config) string {
 		}
 		return '_'
 	}, name)
-	if len(clean) > 32 {
-		clean = clean[:32]
+	if len(clean) > 24 {
+		clean = clean[:24]
 	}
-	return clean + "-" + hex.EncodeToString(h[:5])
+	return clean + "-" + hex.EncodeToString(h[:12])
 }
 
 // AWSRegion returns the region for a chain: the nearest step that names one,

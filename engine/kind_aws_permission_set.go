@@ -50,7 +50,13 @@ func (s *AWSPermissionSet) authenticate(ctx context.Context, st *step, base *Cre
 	if region == "" {
 		region = st.region()
 	}
-	cl := sso.NewFromConfig(st.a.awsConfig(region, st.endpoint(svcSSO), nil))
+	// The access token is bound to the provider's portal endpoint: an
+	// identity resolving to another one never receives it.
+	portal := st.endpoint(svcSSO)
+	if bound := awsEndpoint(st.chain[len(st.chain)-1:], svcSSO, st.a.getenv); portal != bound {
+		return nil, fmt.Errorf("spec.endpoint_url of %s (%s) is not the portal endpoint of its provider %s (%s): the IAM Identity Center access token is only sent to its provider's endpoint; set spec.endpoint_url on the provider instead", st.name(), orAWS(portal), st.chain[len(st.chain)-1].Name, orAWS(bound))
+	}
+	cl := sso.NewFromConfig(st.a.awsConfig(region, portal, nil))
 	acct := s.Principal.Account.ID
 	if acct == "" {
 		name := s.Principal.Account.Name

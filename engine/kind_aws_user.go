@@ -48,8 +48,45 @@ func (s *AWSUser) validate(c *fieldChecker) {
 // `atmos-auth user configure`.
 const KeyringUserKind = "aws/user-keys"
 
-// UserKeysKey is the keyring key of an aws/user identity's keys.
-func UserKeysKey(identity string) string { return keyring.Key(KeyringUserKind, identity) }
+// UserKeysKey is the keyring key of an aws/user identity's keys in the
+// project of c: keys stored in one project are never used by another
+// project's identity of the same name.
+func UserKeysKey(c *Config, identity string) string {
+	return projectKeyringKey(c, KeyringUserKind, identity)
+}
+
+// LegacyUserKeysKey is where versions before project scoping stored an
+// identity's keys, shared by every project with an identity of that name.
+// It is never used to authenticate; `user configure` must be re-run in each
+// project, and `user remove` deletes it.
+func LegacyUserKeysKey(identity string) string { return keyring.Key(KeyringUserKind, identity) }
+
+// NewUserKeys is the keyring entry `user configure` stores for an aws/user
+// identity: its keys, bound to the STS endpoint the identity resolves to now
+// (getenv supplies the AWS_ENDPOINT_URL* variables). They are only ever
+// sent there: if the configuration later points the identity elsewhere,
+// the keys must be stored again.
+func NewUserKeys(c *Config, identity string, getenv func(string) string, accessKeyID, secretAccessKey, mfaARN string) (keyring.Envelope, error) {
+	chain, err := c.Chain(identity)
+	if err != nil {
+		return keyring.Envelope{}, err
+	}
+	data := map[string]string{"access_key_id": accessKeyID, "secret_access_key": secretAccessKey,
+		"sts_endpoint": awsEndpoint(chain, svcSTS, getenv)}
+	if mfaARN != "" {
+		data["mfa_arn"] = mfaARN
+	}
+	return keyring.Envelope{Kind: KeyringUserKind, Data: data}, nil
+}
+
+// noStoredKeys explains a missing keyring entry, naming an unscoped legacy
+// entry of the same name when there is one.
+func noStoredKeys(ks keyring.Store, identity string) error {
+	if _, err := ks.Get(LegacyUserKeysKey(identity)); err == nil {
+		return fmt.Errorf("the keys of %q in the keyring were stored by an older atmos-auth for every project and are no longer used: run `atmos-auth user configure -i %s` in this project (and `atmos-auth user remove -i %s` to delete the old entry)", identity, identity, identity)
+	}
+	return fmt.Errorf("no keys stored: run `atmos-auth user configure -i %s`, or set credentials.access_key_id and secret_access_key", identity)
+}
 
 // authenticate turns the user's long-lived keys (config, usually !env, or
 // the keyring) into session credentials with GetSessionToken, with an MFA
@@ -63,12 +100,15 @@ func (s *AWSUser) authenticate(ctx context.Context, st *step, _ *Credentials) (*
 		if err != nil {
 			return nil, fmt.Errorf("no keys in the configuration and the keyring is unavailable: %w", err)
 		}
-		e, err := ks.Get(UserKeysKey(st.name()))
+		e, err := ks.Get(UserKeysKey(st.a.Config, st.name()))
 		if errors.Is(err, keyring.ErrNotFound) {
-			return nil, fmt.Errorf("no keys stored: run `atmos-auth user configure -i %s`, or set credentials.access_key_id and secret_access_key", st.name())
+			return nil, noStoredKeys(ks, st.name())
 		}
 		if err != nil {
 			return nil, err
+		}
+		if bound, now := e.Data["sts_endpoint"], st.endpoint(svcSTS); bound != now {
+			return nil, fmt.Errorf("the keys of %s were stored for %s and the configuration now sends them to %s: they are not sent there; if that endpoint is right, run `atmos-auth user configure -i %s` again", st.name(), orAWS(bound), orAWS(now), st.name())
 		}
 		akid, secret = e.Data["access_key_id"], e.Data["secret_access_key"]
 		if mfa == "" {
@@ -91,6 +131,9 @@ func (s *AWSUser) authenticate(ctx context.Context, st *step, _ *Credentials) (*
 	cl := sts.NewFromConfig(st.a.awsConfig(st.region(), st.endpoint(svcSTS), &Credentials{AccessKeyID: akid, SecretAccessKey: secret}))
 	out, err := cl.GetSessionToken(ctx, in)
 	if err != nil {
+		if rejectedBase(err) {
+			return nil, fmt.Errorf("%s: the access keys were refused (revoked or deleted?): store valid ones with `atmos-auth user configure -i %s` or fix credentials.access_key_id", describeErr(err), st.name())
+		}
 		return nil, err
 	}
 	c := awsCreds(out.Credentials.AccessKeyId, out.Credentials.SecretAccessKey, out.Credentials.SessionToken, out.Credentials.Expiration)

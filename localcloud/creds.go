@@ -27,6 +27,8 @@ type Session struct {
 	Chained bool
 	// roleSession is true when the principal is an assumed role.
 	roleSession bool
+	// revoked: see RevokeCredentials.
+	revoked bool
 }
 
 // issue creates and records credentials; lifetime is capped by the
@@ -122,6 +124,9 @@ func (s *Server) callerOf(r *http.Request) (*caller, error) {
 		return nil, &authError{"MissingAuthenticationToken", "Request is missing Authentication Token"}
 	}
 	if c, ok := s.creds[akid]; ok {
+		if c.revoked {
+			return nil, &authError{"InvalidClientTokenId", "The security token included in the request is invalid"}
+		}
 		if !s.now().Before(c.Expiration) {
 			return nil, &authError{"ExpiredToken", "The security token included in the request is expired"}
 		}
