@@ -159,18 +159,25 @@ func TestCompletionHostileNames(t *testing.T) {
 			cmd.Env = append(env, "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"))
 			ptmx, out := startPTY(t, cmd)
 			at := out.wait(t, "R> ", 0)
-			complete := func(prefix, want string) {
+			complete := func(args, prefix, want string) {
 				t.Helper()
 				// TAB, then Ctrl-A and a printf in front of the command.
-				ptmx.WriteString("atmos-auth login " + prefix + "\t\x01printf '<%s>\\n' \r")
-				at = out.wait(t, "<login>\r\n<"+want+">\r\n", at)
+				ptmx.WriteString("atmos-auth " + args + " " + prefix + "\t\x01printf '<%s>\\n' \r")
+				last := args[strings.LastIndexByte(args, ' ')+1:]
+				at = out.wait(t, "<"+last+">\r\n<"+want+">\r\n", at)
 				at = out.wait(t, "R> ", at)
 			}
 			for _, n := range offeredNames {
-				complete(n[:2], n)
+				complete("login", n[:2], n)
 			}
 			for _, n := range refusedNames {
-				complete(n[:2], n[:2])
+				complete("login", n[:2], n[:2])
+			}
+			if cs.name == "bash" {
+				// A file of the repository, completed after --config.
+				const file = "ff$(touch mk6)`touch mk7`"
+				os.WriteFile(filepath.Join(dir, file), nil, 0o644)
+				complete("exec --config", "ff", file)
 			}
 			ptmx.WriteString("exit\r")
 			waitExit(t, cmd, out)
