@@ -107,6 +107,15 @@ _atmos_auth_complete() {
       *) if [[ ${COMP_WORDS[i-1]} != -i && ${COMP_WORDS[i-1]} != --identity && ${COMP_WORDS[i-1]} != -f && ${COMP_WORDS[i-1]} != --format ]]; then cmd=${COMP_WORDS[i]}; break; fi ;;
     esac
   done
+  # COMP_WORDBREAKS splits --identity=NAME into --identity, =, NAME;
+  # readline completes the text after the =.
+  if [[ $prev == --identity && $cur == = ]]; then
+    _atmos_auth_identities '' ''
+    return
+  fi
+  if [[ $prev == = && ${COMP_WORDS[COMP_CWORD-2]} == --identity ]]; then
+    prev=--identity
+  fi
   case $prev in
     -i | --identity)
       _atmos_auth_identities "$cur" ''

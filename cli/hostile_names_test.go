@@ -173,6 +173,8 @@ func TestCompletionHostileNames(t *testing.T) {
 			for _, n := range refusedNames {
 				complete("login", n[:2], n[:2])
 			}
+			complete("env", "--identity=a1", "--identity="+offeredNames[0])
+			complete("env -i", "a2", offeredNames[1])
 			if cs.name == "bash" {
 				// A file of the repository, completed after --config.
 				const file = "ff$(touch mk6)`touch mk7`"
