@@ -24,10 +24,12 @@ type CompletionCmd struct {
 
 // CompleteCmd is the hidden helper the completion scripts call. It prints
 // one candidate per line. Identity names come from a repository's
-// atmos.yaml and may be hostile: a name that termsafe would change (a newline
-// would split it, a tab would forge a fish description, ESC would drive the
-// terminal) is not offered. The scripts never evaluate a candidate; with
-// --quote pwsh each line is "name<TAB>name as a PowerShell argument".
+// atmos.yaml and may be hostile: a name that termsafe would change (a
+// newline would split it, a tab would forge a fish description, ESC would
+// drive the terminal) is not offered, nor one starting with "-" (after
+// `login` or -i it would be read as a flag, e.g. --config=...). The
+// scripts never evaluate a candidate; with --quote pwsh each line is
+// "name<TAB>name as a PowerShell argument".
 type CompleteCmd struct {
 	What  string `arg:"" enum:"identities,shells,formats,commands" help:"What to list."`
 	Quote string `enum:",pwsh" default:"" help:"Add the name quoted for this shell after a tab."`
@@ -50,7 +52,7 @@ func (c *CompleteCmd) Run(g *Globals, k *kong.Context) error {
 		names = commandNames(k)
 	}
 	for _, n := range names {
-		if n == "" || termsafe.String(n) != n {
+		if n == "" || termsafe.String(n) != n || n[0] == '-' {
 			continue
 		}
 		if c.Quote == "pwsh" {

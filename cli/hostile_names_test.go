@@ -43,6 +43,7 @@ var refusedNames = []string{
 	"q4x\u009b31m",
 	"q5x\u202eevil",
 	"q6x\rover",
+	"-c--config=mk8",
 }
 
 // hostileConfig writes an atmos.yaml with names as ambient identities into
@@ -173,6 +174,8 @@ func TestCompletionHostileNames(t *testing.T) {
 			for _, n := range refusedNames {
 				complete("login", n[:2], n[:2])
 			}
+			// A name that would be read as a flag is not offered either.
+			complete("login -i", "-c", "-c")
 			complete("env", "--identity=a1", "--identity="+offeredNames[0])
 			complete("env -i", "a2", offeredNames[1])
 			if cs.name == "bash" {
