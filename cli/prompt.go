@@ -4,12 +4,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/atmos-auth/atmos-auth/internal/termsafe"
 )
 
 // PromptCmd prints a short prompt segment from the environment only (no
 // config, no keyring, no network): the identity, the account or cloud
 // target, and the time left, e.g. "prod-admin (42m)". Nothing is printed
-// when no identity is active.
+// when no identity is active. The text forms go into prompts: control
+// characters in a name (from a repository's atmos.yaml, through the
+// environment) are shown as escapes, never sent to the terminal.
 type PromptCmd struct {
 	Format string `short:"f" default:"text" enum:"text,json,long" help:"text: \"prod-admin (42m)\"; long: adds the cloud target; json: every field."`
 
@@ -77,13 +81,13 @@ func (c *PromptCmd) Run(g *Globals) error {
 		if p.Left != "" {
 			s += " (" + p.Left + ")"
 		}
-		fmt.Fprintln(g.Stdout, s)
+		fmt.Fprintln(g.Stdout, termsafe.String(s))
 	default:
 		s := p.Identity
 		if p.Left != "" {
 			s += " (" + p.Left + ")"
 		}
-		fmt.Fprintln(g.Stdout, s)
+		fmt.Fprintln(g.Stdout, termsafe.String(s))
 	}
 	return nil
 }

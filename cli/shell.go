@@ -17,6 +17,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/atmos-auth/atmos-auth/hooks"
+	"github.com/atmos-auth/atmos-auth/internal/termsafe"
 	"github.com/atmos-auth/atmos-auth/shells"
 )
 
@@ -106,14 +107,21 @@ func promptMarked(path, stack, tmp string, environ []string, env map[string]stri
 	if !ok || stack == "" || len(args) > 0 {
 		return argv, environ, nil
 	}
+	// The stack holds identity names from a repository's atmos.yaml: each
+	// prompt language gets them as literal text (PromptLiteral), never as
+	// code it expands on every prompt, and with control characters shown,
+	// not sent to the terminal.
 	marker := "[" + stack + "] "
 	home := env["HOME"]
 	switch d.Name() {
 	case "bash":
+		if !isBash(path) {
+			return argv, environ, nil // sh, dash, ksh: no --rcfile
+		}
 		rc := filepath.Join(tmp, "bashrc")
 		q := shells.Bash{}.Quote
 		body := "[ -f " + q(filepath.Join(home, ".bashrc")) + " ] && . " + q(filepath.Join(home, ".bashrc")) +
-			"\nPS1=" + q(marker) + "\"${PS1-\\s-\\v\\$ }\"\n"
+			"\nPS1=" + q(shells.Bash{}.PromptLiteral(marker)) + "\"${PS1-\\s-\\v\\$ }\"\n"
 		if err := os.WriteFile(rc, []byte(body), 0o600); err != nil {
 			return nil, nil, err
 		}
@@ -131,7 +139,7 @@ func promptMarked(path, stack, tmp string, environ []string, env map[string]stri
 		files := map[string]string{
 			".zshenv": "[[ -f " + q(orig+"/.zshenv") + " ]] && ZDOTDIR=" + q(orig) + " source " + q(orig+"/.zshenv") + "\n",
 			".zshrc": restore + "[[ -f " + q(orig+"/.zshrc") + " ]] && source " + q(orig+"/.zshrc") + "\n" +
-				"PS1=" + q(marker) + "\"$PS1\"\n",
+				"PS1=" + q(shells.Zsh{}.PromptLiteral(marker)) + "\"$PS1\"\n",
 		}
 		for n, b := range files {
 			if err := os.WriteFile(filepath.Join(tmp, n), []byte(b), 0o600); err != nil {
@@ -142,9 +150,15 @@ func promptMarked(path, stack, tmp string, environ []string, env map[string]stri
 	case "fish":
 		q := shells.Fish{}.Quote
 		argv = []string{path, "--init-command", "functions -q fish_prompt && functions -c fish_prompt __atmos_auth_orig_prompt; " +
-			"function fish_prompt; printf '%s' " + q(marker) + "; functions -q __atmos_auth_orig_prompt && __atmos_auth_orig_prompt; end"}
+			"function fish_prompt; printf '%s' " + q(termsafe.String(marker)) + "; functions -q __atmos_auth_orig_prompt && __atmos_auth_orig_prompt; end"}
 	}
 	return argv, environ, nil
+}
+
+// isBash reports whether path names bash itself (not sh or another shell
+// that speaks its dialect), which alone takes --rcfile.
+func isBash(path string) bool {
+	return strings.HasPrefix(strings.TrimLeft(filepath.Base(path), "-"), "bash")
 }
 
 // runChild runs cmd on our stdio, forwarding signals, and passes its exit
@@ -190,7 +204,13 @@ func exitStatus(err error) error {
 // runPTY runs cmd in a new pseudo-terminal bridged to ours: raw mode,
 // window size followed, terminal restored however the shell ends.
 func runPTY(g *Globals, in *os.File, cmd *exec.Cmd) error {
-	ptmx, err := pty.Start(cmd)
+	// The shell must see the real size from its first read of it: a
+	// readline started at the default 80 columns scrolls long prompts.
+	size, err := pty.GetsizeFull(in)
+	if err != nil {
+		size = nil
+	}
+	ptmx, err := pty.StartWithSize(cmd, size)
 	if err != nil {
 		return &ExitError{Code: 126, Err: fmt.Errorf("start %s in a pty: %w", cmd.Path, err)}
 	}
@@ -198,7 +218,6 @@ func runPTY(g *Globals, in *os.File, cmd *exec.Cmd) error {
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, append([]os.Signal{sigwinch}, forwarded...)...)
 	defer signal.Stop(sigs)
-	_ = pty.InheritSize(in, ptmx)
 	if old, err := term.MakeRaw(int(in.Fd())); err == nil {
 		defer term.Restore(int(in.Fd()), old)
 	}

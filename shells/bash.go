@@ -1,6 +1,10 @@
 package shells
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/atmos-auth/atmos-auth/internal/termsafe"
+)
 
 // Bash is GNU bash; its output is plain POSIX sh (also used for sh, dash,
 // ksh): export NAME='value' and unset -v NAME.
@@ -25,3 +29,15 @@ func quotePOSIX(s string) string {
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
+
+// bashPrompt escapes text for PS1. bash first decodes the prompt's
+// backslash escapes (\\ is one backslash), then, with promptvars (the
+// default), expands the result like a double-quoted string: $ and ` must
+// reach that step backslash-escaped, and a backslash doubled again.
+var bashPrompt = strings.NewReplacer(`\`, `\\\\`, "$", `\\$`, "`", "\\\\`")
+
+// PromptLiteral returns PS1 text that bash displays as
+// termsafe.String(s). Nothing in it is expanded or reaches the terminal as
+// a control character; with promptvars off it stays inert (the escaping
+// backslashes then show).
+func (Bash) PromptLiteral(s string) string { return bashPrompt.Replace(termsafe.String(s)) }

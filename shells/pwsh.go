@@ -41,3 +41,16 @@ func (Pwsh) Unset(name string) string {
 }
 
 func (Pwsh) CheckValue(v string) error { return checkUTF8(v) }
+
+// Arg returns s as one command argument: as it is when it is a plain word
+// (a letter, then letters, digits and _ . - /), else Quote(s). Bare text in
+// PowerShell's argument mode may expand ($), split (, ;), splat (@) or
+// escape (`), so anything else is quoted.
+func (p Pwsh) Arg(s string) string {
+	if s != "" && isLetter(s[0]) && strings.Trim(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-/") == "" {
+		return s
+	}
+	return p.Quote(s)
+}
+
+func isLetter(c byte) bool { return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' }
