@@ -193,12 +193,15 @@ func TestCompletionHostileNames(t *testing.T) {
 
 // shellPromptName carries every prompt-language payload: command and
 // arithmetic substitution, bash's backslash escapes, zsh's % escapes, glob
-// characters and a terminal escape that would set the window title.
-const shellPromptName = "p$(touch mk1)`touch mk2`;touch mk3;$((6*7))%F{red}%n\\w\\u\\$\\\\x *?[ ~\x1b]0;EVIL\x07"
+// characters and what looks like a title escape once its ESC is gone (a
+// name with a control character is refused by validate, see
+// testdata/broken/name_control_chars.yaml; PromptLiteral's own tests cover
+// control characters arriving through the environment).
+const shellPromptName = "p$(touch mk1)`touch mk2`;touch mk3;$((6*7))%F{red}%n\\w\\u\\$\\\\x *?[ ~]0;EVIL"
 
 // shellPromptShown is how the prompt must show it: every character as
-// itself, the control characters as escapes.
-const shellPromptShown = "[p$(touch mk1)`touch mk2`;touch mk3;$((6*7))%F{red}%n\\w\\u\\$\\\\x *?[ ~\\x1b]0;EVIL\\x07] S> "
+// itself.
+const shellPromptShown = "[p$(touch mk1)`touch mk2`;touch mk3;$((6*7))%F{red}%n\\w\\u\\$\\\\x *?[ ~]0;EVIL] S> "
 
 type promptShell struct {
 	name string

@@ -5,7 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/atmos-auth/atmos-auth/internal/termsafe"
 )
 
 // Validate checks everything and returns every problem at once (decode
@@ -45,22 +46,13 @@ func (c *Config) checkName(d *diags, e *Entry) {
 	if NameOK(e.Name) {
 		return
 	}
-	c.checker(d, e).errf("", "use letters, digits and punctuation", "the name contains a control character or invalid UTF-8")
+	c.checker(d, e).errf("", "use letters, digits and punctuation", "the name contains a control, format (bidi) or invalid character")
 }
 
-// NameOK reports whether a provider, identity or integration name is
-// valid UTF-8 free of control characters.
-func NameOK(name string) bool {
-	if !utf8.ValidString(name) {
-		return false
-	}
-	for _, r := range name {
-		if r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == 0x2028 || r == 0x2029 {
-			return false
-		}
-	}
-	return true
-}
+// NameOK reports whether a provider, identity or integration name prints
+// as itself on a terminal: valid UTF-8 with no control, format (bidi) or
+// unassigned character — the set termsafe would escape.
+func NameOK(name string) bool { return termsafe.String(name) == name }
 
 func (c *Config) checkSpec(d *diags, e *Entry) {
 	if e.Spec == nil {
