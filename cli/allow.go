@@ -71,7 +71,7 @@ func (g *Globals) identityFileArg(arg string) (*hooks.IdentityFile, *hooks.Trust
 			path = filepath.Join(pwd, path)
 		}
 		path = filepath.Clean(path)
-		if st, err := os.Stat(path); err == nil && st.IsDir() {
+		if st, err := os.Stat(path); err == nil && st.IsDir() && filepath.Base(path) != hooks.FileName {
 			path = filepath.Join(path, hooks.FileName)
 		}
 	}
