@@ -26,7 +26,7 @@ func (c *AllowCmd) Run(g *Globals) error {
 	// The user is reviewing this file: its errors may name line:col.
 	parsed, err := hooks.Parse(f.Path, f.Content)
 	if err != nil {
-		return safeErr(ConfigErr(err))
+		return oneLineErr(err)
 	}
 	parsed.Config = f.Config
 	if err := trust.Allow(parsed.Subject()); err != nil {
@@ -63,7 +63,7 @@ func (g *Globals) identityFileArg(arg string) (*hooks.IdentityFile, *hooks.Trust
 	if arg == "" {
 		path = hooks.Find(pwd)
 		if path == "" {
-			return nil, nil, Configf("no %s file in %s or any parent directory", hooks.FileName, pwd)
+			return nil, nil, Configf("no %s file in %s or any parent directory", hooks.FileName, termsafe.String(pwd))
 		}
 	} else {
 		path = arg
@@ -77,11 +77,15 @@ func (g *Globals) identityFileArg(arg string) (*hooks.IdentityFile, *hooks.Trust
 	}
 	content, err := hooks.ReadContent(path)
 	if err != nil {
-		return nil, nil, ConfigErr(err)
+		return nil, nil, oneLineErr(err)
 	}
 	f := &hooks.IdentityFile{Path: path, Content: content, Config: identityConfig(path, g.Config, g.Getenv)}
 	return f, hooks.NewTrust(engine.ResolveDirs(g.Getenv).Data), nil
 }
+
+// oneLineErr is a configuration error (exit 2) whose message is one line
+// that may quote a path: a newline in it is escaped too.
+func oneLineErr(err error) error { return ConfigErr(errors.New(termsafe.String(err.Error()))) }
 
 // safeErr keeps err's exit code and makes its text safe for a terminal:
 // it may quote directory names and files of a hostile repository.
