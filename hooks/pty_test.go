@@ -175,6 +175,93 @@ func (sh ptyShell) loadHook(hook, file string) string {
 	return hook
 }
 
+// installHook writes the rc file of sh in home: its prompt, then the hook
+// (`hook SHELL` run with env, the executable named exe) loaded twice, as a
+// user who installed it twice would (it must be idempotent).
+func installHook(t *testing.T, sh ptyShell, bin, exe, home, root string, env []string) {
+	t.Helper()
+	hookCmd := exec.Command(bin, "hook", sh.name)
+	hookCmd.Env = append([]string{"ATMOS_AUTH_EXECUTABLE=" + exe}, env...)
+	hook, err := hookCmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hookText := strings.ReplaceAll(string(hook), bin, exe)
+	mustWrite(t, root+"/hook.txt", hookText)
+	load := sh.loadHook(hookText, root+"/hook.txt")
+	rcName, rcBody := sh.rc(load)
+	rc := filepath.Join(home, rcName)
+	if err := os.MkdirAll(filepath.Dir(rc), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, rc, rcBody+load)
+	mustWrite(t, home+"/env.nu", "")
+}
+
+func mustWrite(t *testing.T, p, s string) {
+	t.Helper()
+	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// startShell starts sh interactively on a PTY in dir with environ; it is
+// killed when the test ends.
+func startShell(t *testing.T, sh ptyShell, home, dir string, environ []string) *term {
+	t.Helper()
+	argv := sh.argv(t, home)
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = environ
+	cmd.Dir = dir
+	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &term{t: t, ptmx: ptmx, mark: sh.promptMark, sh: sh}
+	go func() {
+		b := make([]byte, 4096)
+		for {
+			n, err := ptmx.Read(b)
+			p.mu.Lock()
+			p.buf.Write(b[:n])
+			p.mu.Unlock()
+			if sh.cursorQuery && bytes.Contains(b[:n], []byte("\x1b[6n")) {
+				ptmx.WriteString("\x1b[1;1R")
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		ptmx.Close()
+	})
+	return p
+}
+
+// at runs a command line (none when ""), then dumps the environment the
+// next command sees (after the prompt hook) to a new file under root/out
+// and returns it.
+func (p *term) at(root, line string) map[string]string {
+	p.t.Helper()
+	p.step++
+	out := filepath.Join(root, "out", strings.Repeat("s", p.step))
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		p.t.Fatal(err)
+	}
+	if line != "" {
+		p.send(line)
+	}
+	if p.sh.dump != nil {
+		p.send(p.sh.dump(out+".tmp", out))
+	} else {
+		p.send("env -0 > " + out + ".tmp && mv " + out + ".tmp " + out)
+	}
+	return parseEnv0(p.waitFile(out))
+}
+
 type term struct {
 	t     *testing.T
 	mu    sync.Mutex
@@ -182,6 +269,8 @@ type term struct {
 	ptmx  *os.File
 	mark  string // see ptyShell.promptMark
 	marks int    // prompt marks seen at the last send
+	sh    ptyShell
+	step  int // commands run by at
 }
 
 func (p *term) output() string {
@@ -261,7 +350,7 @@ func TestHookPTY(t *testing.T) {
 }
 
 func runHookPTY(t *testing.T, sh ptyShell) {
-	argv := sh.argv(t, "")
+	sh.argv(t, "") // skips when the shell is missing
 	bin := atmosAuth(t)
 	root := t.TempDir()
 	home := filepath.Join(root, "home")
@@ -271,13 +360,8 @@ func runHookPTY(t *testing.T, sh ptyShell) {
 			t.Fatal(err)
 		}
 	}
-	write := func(p, s string) {
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(p, s string) { mustWrite(t, p, s) }
 	write(root+"/atmos.yaml", testConfig)
-	write(home+"/env.nu", "")
 	write(w+"/aws/.atmos-identity", "identity: role\n")
 	write(w+"/aws/sub/gcp/.atmos-identity", "# gcp\nidentity: gcp-prod\n")
 	write(w+"/az/.atmos-identity", "identity: az\n")
@@ -303,18 +387,7 @@ func runHookPTY(t *testing.T, sh ptyShell) {
 			t.Fatalf("allow: %v\n%s", err, out)
 		}
 	}
-	hookCmd := exec.Command(bin, "hook", sh.name)
-	hookCmd.Env = append([]string{"ATMOS_AUTH_EXECUTABLE=" + wrapper}, baseEnv...)
-	hook, err := hookCmd.Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	hookText := strings.ReplaceAll(string(hook), bin, wrapper)
-	write(root+"/hook.txt", hookText)
-	load := sh.loadHook(hookText, root+"/hook.txt")
-	rcName, rcBody := sh.rc(load)
-	// Installing twice must be harmless (idempotent).
-	write(filepath.Join(home, rcName), rcBody+load)
+	installHook(t, sh, bin, wrapper, home, root, baseEnv)
 	if sh.recentFixtures {
 		old := time.Now().Add(-time.Hour)
 		for _, d := range []string{"aws", "aws/sub/gcp", "az", "pending"} {
@@ -326,53 +399,8 @@ func runHookPTY(t *testing.T, sh ptyShell) {
 	for k, v := range tortureOrig {
 		environ = append(environ, k+"="+v)
 	}
-	argv = sh.argv(t, home)
-	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = environ
-	cmd.Dir = w
-	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 200})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &term{t: t, ptmx: ptmx, mark: sh.promptMark}
-	go func() {
-		b := make([]byte, 4096)
-		for {
-			n, err := ptmx.Read(b)
-			p.mu.Lock()
-			p.buf.Write(b[:n])
-			p.mu.Unlock()
-			if sh.cursorQuery && bytes.Contains(b[:n], []byte("\x1b[6n")) {
-				ptmx.WriteString("\x1b[1;1R")
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	defer func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		ptmx.Close()
-	}()
-
-	step := 0
-	// at runs a command line, then dumps the environment the next command
-	// sees (after the prompt hook) and returns it.
-	at := func(line string) map[string]string {
-		t.Helper()
-		step++
-		out := filepath.Join(root, "out", strings.Repeat("s", step))
-		if line != "" {
-			p.send(line)
-		}
-		if sh.dump != nil {
-			p.send(sh.dump(out+".tmp", out))
-		} else {
-			p.send("env -0 > " + out + ".tmp && mv " + out + ".tmp " + out)
-		}
-		return parseEnv0(p.waitFile(out))
-	}
+	p := startShell(t, sh, home, w, environ)
+	at := func(line string) map[string]string { t.Helper(); return p.at(root, line) }
 	same := func(what string, got map[string]string, want map[string]string, keys ...string) {
 		t.Helper()
 		for _, k := range keys {
