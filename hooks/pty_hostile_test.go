@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -100,6 +101,75 @@ func TestHookPTYConfigFollowsFile(t *testing.T) {
 					cfgFile = e["AWS_CONFIG_FILE"]
 				} else if e["AWS_CONFIG_FILE"] != cfgFile {
 					t.Errorf("after %q: AWS_CONFIG_FILE %q, was %q", line, e["AWS_CONFIG_FILE"], cfgFile)
+				}
+			}
+		})
+	}
+}
+
+// TestHookPTYHostileRepo: in a real shell, cd into directories of a
+// hostile repository — an identity file linked to /proc/self/environ while
+// a secret is in the environment, a FIFO, /dev/zero, a directory named like
+// the file, directory and identity names full of terminal escapes — never
+// prints the secret or a raw escape, and never hangs (every step waits for
+// the next prompt).
+func TestHookPTYHostileRepo(t *testing.T) {
+	for _, sh := range ptyShells {
+		if sh.name != "bash" && sh.name != "zsh" && sh.name != "fish" {
+			continue // the others cannot cd to a name held in a variable the same way
+		}
+		t.Run(sh.name, func(t *testing.T) {
+			t.Parallel()
+			const secret = "hunter2-pty-s3cr3t"
+			// Escapes: OSC title + BEL, 7-bit CSI, newline, 8-bit CSI, invalid
+			// UTF-8, C1 CSI, bidi override, DEL.
+			const evil = "p\x1b]0;PWNED\x07\x1b[2J\n\x9b\xff\u009b\u202e\x7fx"
+			pw := newPTYWorld(t, sh)
+			pw.write(t, sh, "atmos.yaml", roleConfig("eu-west-1"))
+			for _, d := range []string{"environ", "fifo", "zero", "dir/" + ".atmos-identity"} {
+				if err := os.MkdirAll(filepath.Join(pw.w, d), 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.Symlink("/proc/self/environ", filepath.Join(pw.w, "environ/.atmos-identity")); err != nil {
+				t.Fatal(err)
+			}
+			if err := exec.Command("mkfifo", filepath.Join(pw.w, "fifo/.atmos-identity")).Run(); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink("/dev/zero", filepath.Join(pw.w, "zero/.atmos-identity")); err != nil {
+				t.Fatal(err)
+			}
+			pw.write(t, sh, evil+"/.atmos-identity", "identity: \"role\x1b]0;PWNED\x07\u009b\"\n")
+			// The secret leads the environment, with a colon, so a parser
+			// quoting what precedes the colon of a line would print it.
+			p := pw.start(t, sh, "AAA_SECRET="+secret+":x", "EVIL="+evil)
+			for _, line := range []string{"cd environ", "cd ../fifo", "cd ../zero", "cd ../dir", "cd ..",
+				`cd "$EVIL"`, pw.bin + " status", pw.bin + " allow", "cd ..", `cd "$EVIL"`, pw.bin + " status"} {
+				if sh.name == "fish" {
+					line = strings.ReplaceAll(line, `"$EVIL"`, "$EVIL")
+				}
+				e := p.at(pw.root, line)
+				if e["ATMOS_IDENTITY"] != "" {
+					t.Errorf("after %q: ATMOS_IDENTITY=%q", line, e["ATMOS_IDENTITY"])
+				}
+			}
+			out := p.output()
+			if strings.Contains(out, secret) {
+				t.Errorf("the secret reached the terminal:\n%q", out)
+			}
+			for _, raw := range []string{"\x1b]0;PWNED", "\x1b[2J", "\x9b", "\u009b", "\u202e", "\x7fx"} {
+				if strings.Contains(out, raw) {
+					t.Errorf("raw %q reached the terminal:\n%q", raw, out)
+				}
+			}
+			for _, want := range []string{
+				"environ/.atmos-identity: not a regular file (a file on procfs)",
+				`p\x1b]0;PWNED\x07\x1b[2J\x0a\x9b\xff\u009b\u202e\x7fx/.atmos-identity is not allowed yet`,
+				`identity "role\x1b]0;PWNED\a\u009b" does not exist`,
+			} {
+				if !strings.Contains(out, want) {
+					t.Errorf("terminal lacks %q:\n%q", want, out)
 				}
 			}
 		})
