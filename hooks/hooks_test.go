@@ -190,6 +190,13 @@ func TestTrustSubject(t *testing.T) {
 	if st, _ := tr.State(a); st != Allowed {
 		t.Errorf("allowed subject: %v", st)
 	}
+	// deny revokes every approval of the path, whatever its bytes.
+	odd := Subject{Path: "/p/\xff\x1b\n/" + FileName, Content: []byte("identity: x\n")}
+	tr.Allow(odd)
+	tr.Deny(Subject{Path: odd.Path, Content: []byte("identity: y\n")})
+	if st, _ := tr.State(odd); st != Pending {
+		t.Errorf("deny left the approval of a non-UTF-8 path: %v", st)
+	}
 	if _, err := tr.State(Subject{Path: "rel/" + FileName}); err == nil {
 		t.Error("a relative path has a key")
 	}

@@ -3,7 +3,6 @@ package hooks
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -115,10 +114,16 @@ func (t *Trust) Allow(s Subject) error { return t.set(s, true) }
 // records the denial of s, so the hook stays quiet about it.
 func (t *Trust) Deny(s Subject) error { return t.set(s, false) }
 
-// entry is what an entry file holds.
-type entry struct {
-	Path   string `json:"path"`
-	Config string `json:"config,omitempty"`
+// entry is what an entry file holds: the path and the configuration,
+// separated by a NUL (which no path holds), bytes as they are (a directory
+// name need not be UTF-8). Entries of the first format hold "path\n".
+func entry(s Subject) []byte { return []byte(s.Path + "\x00" + s.Config) }
+
+func entryPath(b []byte) string {
+	if p, _, ok := strings.Cut(string(b), "\x00"); ok {
+		return p
+	}
+	return strings.TrimSuffix(string(b), "\n")
 }
 
 func (t *Trust) set(s Subject, allow bool) error {
@@ -142,8 +147,7 @@ func (t *Trust) set(s Subject, allow bool) error {
 	if err := t.dropPath(other, s.Path); err != nil {
 		return err
 	}
-	b, _ := json.Marshal(entry{Path: s.Path, Config: s.Config})
-	if err := writeAtomic(filepath.Join(dst, key), append(b, '\n')); err != nil {
+	if err := writeAtomic(filepath.Join(dst, key), entry(s)); err != nil {
 		return fmt.Errorf("trust database: %w", err)
 	}
 	// Touch the allow dir so watching shells notice a deny too.
@@ -165,15 +169,7 @@ func (t *Trust) dropPath(dir, path string) error {
 		}
 		p := filepath.Join(dir, e.Name())
 		b, err := os.ReadFile(p)
-		if err != nil {
-			continue
-		}
-		var en entry
-		if json.Unmarshal(b, &en) != nil {
-			// An entry of the first format: the path alone.
-			en.Path = strings.TrimSuffix(string(b), "\n")
-		}
-		if en.Path == path {
+		if err == nil && entryPath(b) == path {
 			if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return fmt.Errorf("trust database: %w", err)
 			}
