@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/internal/fsutil"
 	"github.com/atmos-auth/atmos-auth/internal/termsafe"
 )
 
@@ -44,9 +45,9 @@ type Input struct {
 type Result struct {
 	Diff    *engine.Environment // variables to set and unset
 	State   *State              // the new state (Encode it)
-	File    string              // the nearest identity file ("" none), watched by the shell
+	File    string              // the identity file the shell watches: see Run
 	Message string              // one line for stderr, terminal-safe; "" for none
-	Status  string              // applied, pending, denied, error, none
+	Status  string              // applied, pending, denied, disabled, refused, error, none
 	Watch   *Watch              // what decided File's outcome (nil when File is "")
 }
 
@@ -96,6 +97,9 @@ func watch(in Input, path, config string) *Watch {
 // resolve and apply it. Every failure leaves the environment restored
 // (managed variables removed) and a one-line message that never quotes a
 // file that is not allowed.
+//
+// Result.File is the nearest identity file, which the shell watches, or ""
+// when there is none or when it is refused as not a regular file.
 func Run(in Input) *Result {
 	prev, serr := DecodeState(in.State)
 	base := prev.Restore(in.Environ)
@@ -121,6 +125,13 @@ func Run(in Input) *Result {
 		if msg != "" {
 			res.Message = msg
 		}
+		if status == "refused" {
+			// Not watched: the mtime of /proc/self/environ is that of the
+			// process looking at it, so the shell's check would differ
+			// from the stamp on every prompt. The refusal is said again
+			// only when the shell moves.
+			res.File, res.Watch = "", nil
+		}
 		if st != nil {
 			target, res.State = t, st
 			for _, v := range st.Vars {
@@ -138,6 +149,9 @@ func resolveFile(in Input, path, config string, base map[string]string) (map[str
 		return nil, nil, "error", "atmos-auth: " + oneLine(err, path, config)
 	}
 	content, err := ReadContent(path)
+	if errors.Is(err, fsutil.ErrNotRegular) {
+		return nil, nil, "refused", "atmos-auth: " + oneLine(err, path, config)
+	}
 	if err != nil {
 		return fail(err)
 	}

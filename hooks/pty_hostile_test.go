@@ -144,7 +144,7 @@ func TestHookPTYHostileRepo(t *testing.T) {
 			// The secret leads the environment, with a colon, so a parser
 			// quoting what precedes the colon of a line would print it.
 			p := pw.start(t, sh, "AAA_SECRET="+secret+":x", "EVIL="+evil)
-			for _, line := range []string{"cd environ", "cd ../fifo", "cd ../zero", "cd ../dir", "cd ..",
+			for _, line := range []string{"cd environ", "true", "true", "cd ../fifo", "cd ../zero", "cd ../dir", "cd ..",
 				`cd "$EVIL"`, pw.bin + " status", pw.bin + " allow", "cd ..", `cd "$EVIL"`, pw.bin + " status"} {
 				if sh.name == "fish" {
 					line = strings.ReplaceAll(line, `"$EVIL"`, "$EVIL")
@@ -162,6 +162,10 @@ func TestHookPTYHostileRepo(t *testing.T) {
 				if strings.Contains(out, raw) {
 					t.Errorf("raw %q reached the terminal:\n%q", raw, out)
 				}
+			}
+			// Said once: quiet prompts in the same directory start nothing.
+			if n := strings.Count(out, "(a file on procfs)"); n != 1 {
+				t.Errorf("the refusal was said %d times, want once:\n%q", n, out)
 			}
 			for _, want := range []string{
 				"environ/.atmos-identity: not a regular file (a file on procfs)",
