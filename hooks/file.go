@@ -38,7 +38,7 @@ type IdentityFile struct {
 	Profiles []string // may be empty
 	Content  []byte   // raw bytes (hashed for trust)
 	// Config is the absolute path of the atmos.yaml the file is applied
-	// with ("" when none was found): see Input.ConfigFor.
+	// with ("" when none was found): see ConfigLocator.
 	Config string
 }
 
@@ -80,19 +80,11 @@ func ReadContent(path string) ([]byte, error) {
 	return b, err
 }
 
-// ReadFile reads and parses an identity file. Errors carry file:line:col.
-// Call it only for a file the user allowed (or is allowing): see Parse.
-func ReadFile(path string) (*IdentityFile, error) {
-	content, err := ReadContent(path)
-	if err != nil {
-		return nil, err
-	}
-	return Parse(path, content)
-}
-
-// Parse parses identity file content; path is used in errors only. Errors
-// never quote the content (the file may be a link to a secret): they name
-// line:col and, when it is a plain identifier, the key.
+// Parse parses identity file content; path is used in errors only. Parse
+// only a file the user allowed or is allowing (a file that is not allowed
+// is never parsed). Errors never quote the content (the file may be a link
+// to a secret): they name line:col and, when it is a plain identifier, the
+// key.
 func Parse(path string, content []byte) (*IdentityFile, error) {
 	out := &IdentityFile{Path: path, Content: content}
 	seen := map[string]int{}
