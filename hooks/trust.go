@@ -21,7 +21,9 @@ import (
 // not followed: a link in a never-allowed directory to an allowed file is a
 // new file), its exact content, and the atmos.yaml it is applied with. Any
 // change to one of them (an edit, a move, a new atmos.yaml nearer to the
-// file, another --config) revokes the approval. Each entry records the path
+// file, another --config) revokes the approval; so do approvals made before
+// the key bound all three (they were keyed by the resolved path): such files
+// are pending until allowed again. Each entry records the path
 // and configuration, for humans and for `deny` to find older entries.
 // Directories are 0700, entries 0600, written atomically (temp file +
 // rename). A prompt checks trust with a single stat; the shell hooks watch
