@@ -282,12 +282,17 @@ func (p *term) output() string {
 func (p *term) send(s string) {
 	p.t.Helper()
 	if p.mark != "" {
-		// Wait for a new prompt, then for the output to settle.
+		// Wait for a new prompt, then for the output to settle. A shell
+		// that asks for the cursor position redraws its prompt after the
+		// answer, and reads (and drops) what was typed before it: the
+		// prompt is ready once no query follows its last mark.
 		deadline := time.Now().Add(20 * time.Second)
 		last := ""
 		for time.Now().Before(deadline) {
 			out := p.output()
-			if strings.Count(out, p.mark) > p.marks && out == last {
+			i := strings.LastIndex(out, p.mark)
+			pending := p.sh.cursorQuery && i >= 0 && strings.Contains(out[i:], "\x1b[6n")
+			if strings.Count(out, p.mark) > p.marks && out == last && !pending {
 				break
 			}
 			last = out
