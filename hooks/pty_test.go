@@ -84,9 +84,12 @@ type ptyShell struct {
 	write func(content, name string) string
 	// cursorQuery is answered with ESC[1;1R whenever the shell sends it.
 	cursorQuery bool
-	// promptMark, when set, is written with each prompt: send waits for
-	// a new one (nu drops lines typed ahead while a command runs).
-	promptMark string
+	// readMark, when set, is written once each time the shell starts
+	// reading a line, and promptMark with each drawing of the prompt
+	// (nu draws it again after the answer to its cursor query and on
+	// keystrokes): send waits for a new readMark and a final drawing
+	// (nu drops lines typed ahead while a command runs).
+	readMark, promptMark string
 	// recentFixtures: the shell compares mtimes in whole seconds (tcsh),
 	// so files written within the last second make the hook check again
 	// on the next prompt; the fixtures are aged so that quiet prompts are
@@ -157,6 +160,7 @@ var ptyShells = []ptyShell{
 		dump:        func(tmp, out string) string { return "^env -0 o> " + tmp + "; mv " + tmp + " " + out },
 		write:       func(c, name string) string { return "'" + c + "\n' | save -f " + name },
 		cursorQuery: true,
+		readMark:    "\x1b[?2004h", // bracketed paste on
 		promptMark:  "\x1b]133;A",
 	},
 }
@@ -217,7 +221,7 @@ func startShell(t *testing.T, sh ptyShell, home, dir string, environ []string) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &term{t: t, ptmx: ptmx, mark: sh.promptMark, sh: sh}
+	p := &term{t: t, ptmx: ptmx, sh: sh}
 	go func() {
 		b := make([]byte, 4096)
 		for {
@@ -267,8 +271,7 @@ type term struct {
 	mu    sync.Mutex
 	buf   bytes.Buffer
 	ptmx  *os.File
-	mark  string // see ptyShell.promptMark
-	marks int    // prompt marks seen at the last send
+	marks int // read marks (ptyShell.readMark) seen at the last send
 	sh    ptyShell
 	step  int // commands run by at
 }
@@ -281,24 +284,25 @@ func (p *term) output() string {
 
 func (p *term) send(s string) {
 	p.t.Helper()
-	if p.mark != "" {
-		// Wait for a new prompt, then for the output to settle. A shell
-		// that asks for the cursor position redraws its prompt after the
-		// answer, and reads (and drops) what was typed before it: the
-		// prompt is ready once no query follows its last mark.
+	if m := p.sh.readMark; m != "" {
+		// Wait for the shell to read a new line, for its prompt to be
+		// drawn for the last time (a shell asking for the cursor
+		// position draws it again after the answer, and reads and drops
+		// what was typed before), then for the output to settle.
 		deadline := time.Now().Add(20 * time.Second)
 		last := ""
 		for time.Now().Before(deadline) {
 			out := p.output()
-			i := strings.LastIndex(out, p.mark)
-			pending := p.sh.cursorQuery && i >= 0 && strings.Contains(out[i:], "\x1b[6n")
-			if strings.Count(out, p.mark) > p.marks && out == last && !pending {
+			tail := out[strings.LastIndex(out, m)+1:]
+			i := strings.LastIndex(tail, p.sh.promptMark)
+			final := i >= 0 && !strings.Contains(tail[i:], "\x1b[6n")
+			if strings.Count(out, m) > p.marks && final && out == last {
 				break
 			}
 			last = out
 			time.Sleep(50 * time.Millisecond)
 		}
-		p.marks = strings.Count(p.output(), p.mark)
+		p.marks = strings.Count(p.output(), m)
 	}
 	if _, err := p.ptmx.WriteString(s + "\r"); err != nil {
 		p.t.Fatal(err)
