@@ -1,28 +1,38 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/atmos-auth/atmos-auth/engine"
 	"github.com/atmos-auth/atmos-auth/hooks"
+	"github.com/atmos-auth/atmos-auth/internal/termsafe"
 )
 
-// AllowCmd trusts a per-directory identity file (by path and content).
+// AllowCmd trusts a per-directory identity file: its path as found, its
+// content and the atmos.yaml it is applied with.
 type AllowCmd struct {
-	Path string `arg:"" optional:"" type:"path" help:"The identity file or its directory (default: the nearest one)."`
+	Path string `arg:"" optional:"" help:"The identity file or its directory (default: the nearest one)."`
 }
 
 func (c *AllowCmd) Run(g *Globals) error {
 	f, trust, err := g.identityFileArg(c.Path)
 	if err != nil {
-		return err
+		return safeErr(err)
 	}
-	if err := trust.Allow(f.Path, f.Content); err != nil {
-		return err
+	// The user is reviewing this file: its errors may name line:col.
+	parsed, err := hooks.Parse(f.Path, f.Content)
+	if err != nil {
+		return oneLineErr(err)
 	}
-	fmt.Fprintf(g.Stderr, "atmos-auth: allowed %s (%s)\n", f.Path, describeFile(f))
+	parsed.Config = f.Config
+	if err := trust.Allow(parsed.Subject()); err != nil {
+		return safeErr(err)
+	}
+	fmt.Fprintln(g.Stderr, termsafe.String(fmt.Sprintf("atmos-auth: allowed %s (%s)", f.Path, describeFile(parsed))))
 	return nil
 }
 
@@ -32,48 +42,56 @@ func describeFile(f *hooks.IdentityFile) string {
 		s = "default identity"
 	}
 	if len(f.Profiles) > 0 {
-		s += fmt.Sprintf(", profile %s", joinComma(f.Profiles))
+		s += ", profile " + strings.Join(f.Profiles, ",")
 	}
-	return s
+	if f.Config == "" {
+		return s + "; no atmos.yaml found for it"
+	}
+	return s + "; configuration " + f.Config
 }
 
-func joinComma(s []string) string {
-	out := ""
-	for i, v := range s {
-		if i > 0 {
-			out += ","
-		}
-		out += v
-	}
-	return out
-}
-
-// identityFileArg finds and parses the identity file named by arg (a file
-// or a directory), or the nearest one from the working directory.
+// identityFileArg reads the identity file named by arg (a file or a
+// directory, relative to the logical working directory as the hook sees
+// it), or the nearest one from the working directory, without parsing it,
+// with the configuration it is applied with (see identityConfig).
 func (g *Globals) identityFileArg(arg string) (*hooks.IdentityFile, *hooks.Trust, error) {
+	pwd, err := hooks.LogicalPWD(g.Getenv)
+	if err != nil {
+		return nil, nil, err
+	}
 	var path string
 	if arg == "" {
-		pwd, err := hooks.LogicalPWD(g.Getenv)
-		if err != nil {
-			return nil, nil, err
-		}
 		path = hooks.Find(pwd)
 		if path == "" {
-			return nil, nil, Configf("no %s file in %s or any parent directory", hooks.FileName, pwd)
+			return nil, nil, Configf("no %s file in %s or any parent directory", hooks.FileName, termsafe.String(pwd))
 		}
 	} else {
-		abs, err := filepath.Abs(arg)
-		if err != nil {
-			return nil, nil, err
+		path = arg
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(pwd, path)
 		}
-		path = abs
-		if st, err := os.Stat(abs); err == nil && st.IsDir() {
-			path = filepath.Join(abs, hooks.FileName)
+		path = filepath.Clean(path)
+		if st, err := os.Stat(path); err == nil && st.IsDir() && filepath.Base(path) != hooks.FileName {
+			path = filepath.Join(path, hooks.FileName)
 		}
 	}
-	f, err := hooks.ReadFile(path)
+	content, err := hooks.ReadContent(path)
 	if err != nil {
-		return nil, nil, ConfigErr(err)
+		return nil, nil, oneLineErr(err)
 	}
+	f := &hooks.IdentityFile{Path: path, Content: content, Config: identityConfig(path, g.Config, g.Getenv)}
 	return f, hooks.NewTrust(engine.ResolveDirs(g.Getenv).Data), nil
+}
+
+// oneLineErr is a configuration error (exit 2) whose message is one line
+// that may quote a path: a newline in it is escaped too.
+func oneLineErr(err error) error { return ConfigErr(errors.New(termsafe.String(err.Error()))) }
+
+// safeErr keeps err's exit code and makes its text safe for a terminal:
+// it may quote directory names and files of a hostile repository.
+func safeErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &ExitError{Code: CodeOf(err), Err: errors.New(termsafe.Lines(err.Error()))}
 }

@@ -1,21 +1,26 @@
 package cli
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/atmos-auth/atmos-auth/internal/termsafe"
+)
 
 // DenyCmd revokes trust of a per-directory identity file; the hook stays
-// quiet about a denied file until its content changes.
+// quiet about a denied file until its content (or configuration) changes.
+// The file is not parsed: a broken or hostile file can be denied too.
 type DenyCmd struct {
-	Path string `arg:"" optional:"" type:"path" help:"The identity file or its directory (default: the nearest one)."`
+	Path string `arg:"" optional:"" help:"The identity file or its directory (default: the nearest one)."`
 }
 
 func (c *DenyCmd) Run(g *Globals) error {
 	f, trust, err := g.identityFileArg(c.Path)
 	if err != nil {
-		return err
+		return safeErr(err)
 	}
-	if err := trust.Deny(f.Path, f.Content); err != nil {
-		return err
+	if err := trust.Deny(f.Subject()); err != nil {
+		return safeErr(err)
 	}
-	fmt.Fprintf(g.Stderr, "atmos-auth: denied %s\n", f.Path)
+	fmt.Fprintln(g.Stderr, "atmos-auth: denied", termsafe.String(f.Path))
 	return nil
 }

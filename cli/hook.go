@@ -13,6 +13,7 @@ import (
 	"github.com/atmos-auth/atmos-auth/engine"
 	"github.com/atmos-auth/atmos-auth/hooks"
 	"github.com/atmos-auth/atmos-auth/internal/fsutil"
+	"github.com/atmos-auth/atmos-auth/internal/termsafe"
 	"github.com/atmos-auth/atmos-auth/shells"
 )
 
@@ -119,7 +120,7 @@ func (c *HookApplyCmd) Run(g *Globals) error {
 	trust := hooks.NewTrust(dirs.Data)
 	pwd, err := hooks.LogicalPWD(g.Getenv)
 	if err != nil {
-		fmt.Fprintln(g.Stderr, "atmos-auth: hook:", err)
+		fmt.Fprintln(g.Stderr, "atmos-auth: hook:", termsafe.String(err.Error()))
 		return nil
 	}
 	environ := hooks.EnvironMap(os.Environ())
@@ -130,6 +131,7 @@ func (c *HookApplyCmd) Run(g *Globals) error {
 		State:   g.Getenv("_ATMOS_AUTH_STATE"),
 		PWD:     pwd,
 		Trust:   trust,
+		Config:  hookConfig,
 		Resolve: g.hookResolver(context.Background()),
 	})
 	now := time.Now()
@@ -138,7 +140,7 @@ func (c *HookApplyCmd) Run(g *Globals) error {
 	// message already.
 	recheck := g.Getenv("_ATMOS_AUTH_RECHECK") == "1" && res.Status == "pending"
 	if res.Message != "" && !recheck {
-		fmt.Fprintln(g.Stderr, res.Message)
+		fmt.Fprintln(g.Stderr, termsafe.String(res.Message))
 	}
 	vars := shells.HookVars{State: res.State.Encode(), File: res.File, TrustDir: trust.AllowDir()}
 	if w := res.Watch; w != nil {
@@ -148,13 +150,13 @@ func (c *HookApplyCmd) Run(g *Globals) error {
 	if sid := c.SID; sid != "" && validSID(sid) {
 		vars.StampDir = filepath.Join(dirs.Cache, "hook", sid)
 		if err := writeStamps(vars.StampDir, res.File, vars.TrustDir, now); err != nil {
-			fmt.Fprintln(g.Stderr, "atmos-auth: hook:", err)
+			fmt.Fprintln(g.Stderr, "atmos-auth: hook:", termsafe.String(err.Error()))
 			vars.StampDir = ""
 		}
 	}
 	out, err := shells.HookOutput(d, h, res.Diff, vars)
 	if err != nil {
-		fmt.Fprintln(g.Stderr, "atmos-auth: hook:", firstLine(err.Error()))
+		fmt.Fprintln(g.Stderr, "atmos-auth: hook:", termsafe.String(firstLine(err.Error())))
 		// Restore only: never leave half an identity.
 		out, _ = shells.HookOutput(d, h, nil, vars)
 	}
@@ -162,7 +164,7 @@ func (c *HookApplyCmd) Run(g *Globals) error {
 		// The shell cannot read every value from our stdout: hand it a file.
 		p := filepath.Join(vars.StampDir, "apply."+d.Name())
 		if err := fsutil.WriteFileAtomic(p, []byte(out)); err != nil {
-			fmt.Fprintln(g.Stderr, "atmos-auth: hook:", err)
+			fmt.Fprintln(g.Stderr, "atmos-auth: hook:", termsafe.String(err.Error()))
 		} else {
 			out = fa.Source(p)
 		}
@@ -201,19 +203,25 @@ func firstLine(s string) string {
 }
 
 // hookResolver computes an identity file's environment from the
-// environment as it is without the previous identity: profiles and the
-// config path come from the file and that base environment, not from the
-// flags kong folded in from the current one. It never logs in.
+// environment as it is without the previous identity: profiles come from
+// the file and that base environment, the configuration is f.Config (see
+// identityConfig), not the flags kong folded in from the current one. It
+// never logs in.
 func (g *Globals) hookResolver(ctx context.Context) hooks.Resolver {
 	return func(f *hooks.IdentityFile, base func(string) string) (*engine.Environment, error) {
 		if Disabled(base("ATMOS_IDENTITY")) {
 			return nil, hooks.ErrDisabled
 		}
+		if f.Config == "" {
+			// Never the search from the working directory: that would
+			// make the outcome depend on where the shell is.
+			return nil, engine.ErrNoConfig
+		}
 		h := *g
 		h.Getenv = base
 		h.Stdin = strings.NewReader("") // never a selector
 		h.Identity = f.Identity
-		h.Config = base("ATMOS_CLI_CONFIG_PATH")
+		h.Config = f.Config
 		h.Profile = f.Profiles
 		if len(h.Profile) == 0 {
 			if p := base("ATMOS_PROFILE"); p != "" {
@@ -230,4 +238,38 @@ func (g *Globals) hookResolver(ctx context.Context) hooks.Resolver {
 		}
 		return h.IdentityEnv(ctx, cfg, name, false)
 	}
+}
+
+// hookConfig locates the configuration of an identity file for the hook:
+// ATMOS_CLI_CONFIG_PATH of the environment without the previous identity,
+// else the search from the file's directory.
+func hookConfig(file string, base func(string) string) string {
+	return identityConfig(file, base("ATMOS_CLI_CONFIG_PATH"), base)
+}
+
+// identityConfig returns the absolute path of the atmos.yaml an identity
+// file is applied with, "" when there is none: the explicit one (--config,
+// ATMOS_CLI_CONFIG_PATH) when set, else the nearest atmos.yaml walking up
+// from the identity file's directory — never from the working directory,
+// so that `cd mono/sub; cd ..` and `cd mono` give the same account — and
+// then the user's own ($XDG_CONFIG_HOME/atmos, ~/.atmos). The trust of the
+// file is bound to this path (hooks.Subject.Config).
+func identityConfig(file, explicit string, getenv func(string) string) string {
+	dir := filepath.Dir(file)
+	if explicit != "" {
+		abs, err := filepath.Abs(explicit)
+		if err != nil {
+			return ""
+		}
+		explicit = abs
+	}
+	p, _, err := engine.FindConfig(engine.LoadOptions{ConfigPath: explicit, Cwd: dir, Getenv: getenv})
+	if err != nil {
+		return ""
+	}
+	if !filepath.IsAbs(p) {
+		// FindConfig shortens paths below Cwd for messages.
+		p = filepath.Join(dir, p)
+	}
+	return filepath.Clean(p)
 }

@@ -6,50 +6,68 @@ import (
 
 	"github.com/atmos-auth/atmos-auth/engine"
 	"github.com/atmos-auth/atmos-auth/hooks"
+	"github.com/atmos-auth/atmos-auth/internal/termsafe"
 )
 
-// StatusCmd shows the identity file in effect here, its identity and trust,
-// and the identity active in this shell. It reads files and env only.
+// StatusCmd shows the identity file in effect here, the configuration it
+// uses, its trust, its identity once it is allowed, and the identity active
+// in this shell. It reads files and env only. A file that is not allowed is
+// never parsed nor quoted: it may be a link to a secret.
 type StatusCmd struct{}
 
 func (c *StatusCmd) Run(g *Globals) error {
 	pwd, err := hooks.LogicalPWD(g.Getenv)
 	if err != nil {
-		return err
+		return safeErr(err)
 	}
-	w := g.Stdout
-	path := hooks.Find(pwd)
-	if path == "" {
-		fmt.Fprintf(w, "file:     none (no %s here or above)\n", hooks.FileName)
-	} else {
-		fmt.Fprintf(w, "file:     %s\n", path)
-		f, err := hooks.ReadFile(path)
-		if err != nil {
-			fmt.Fprintf(w, "error:    %s\n", firstLine(err.Error()))
-		} else {
-			id := f.Identity
-			if id == "" {
-				id = "(the configuration's default)"
-			}
-			fmt.Fprintf(w, "identity: %s\n", id)
-			if len(f.Profiles) > 0 {
-				fmt.Fprintf(w, "profile:  %s\n", strings.Join(f.Profiles, ","))
-			}
-			st, err := hooks.NewTrust(engine.ResolveDirs(g.Getenv).Data).State(path, f.Content)
-			if err != nil {
-				return err
-			}
-			hint := ""
-			if st != hooks.Allowed {
-				hint = " (run `atmos-auth allow` to use it)"
-			}
-			fmt.Fprintf(w, "trust:    %s%s\n", st, hint)
-		}
+	line := func(label, value string) { fmt.Fprintf(g.Stdout, "%-9s %s\n", label+":", termsafe.String(value)) }
+	if path := hooks.Find(pwd); path == "" {
+		line("file", "none (no "+hooks.FileName+" here or above)")
+	} else if err := c.file(g, path, line); err != nil {
+		return safeErr(err)
 	}
 	active := g.Getenv("ATMOS_IDENTITY")
 	if active == "" {
 		active = "none"
 	}
-	fmt.Fprintf(w, "active:   %s\n", active)
+	line("active", active)
+	return nil
+}
+
+func (c *StatusCmd) file(g *Globals, path string, line func(label, value string)) error {
+	line("file", path)
+	config := identityConfig(path, g.Config, g.Getenv)
+	if config == "" {
+		line("config", "none (no atmos.yaml for it)")
+	} else {
+		line("config", config)
+	}
+	content, err := hooks.ReadContent(path)
+	if err != nil {
+		line("error", err.Error())
+		return nil
+	}
+	st, err := hooks.NewTrust(engine.ResolveDirs(g.Getenv).Data).State(hooks.Subject{Path: path, Content: content, Config: config})
+	if err != nil {
+		return err
+	}
+	if st != hooks.Allowed {
+		line("trust", st.String()+" (review it, then run `atmos-auth allow` to use it)")
+		return nil
+	}
+	line("trust", st.String())
+	f, err := hooks.Parse(path, content)
+	if err != nil {
+		line("error", err.Error())
+		return nil
+	}
+	id := f.Identity
+	if id == "" {
+		id = "(the configuration's default)"
+	}
+	line("identity", id)
+	if len(f.Profiles) > 0 {
+		line("profile", strings.Join(f.Profiles, ","))
+	}
 	return nil
 }

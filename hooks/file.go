@@ -6,10 +6,13 @@ package hooks
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/atmos-auth/atmos-auth/internal/fsutil"
 )
 
 // FileName is the per-directory identity file. Its format is one
@@ -30,10 +33,18 @@ const maxFileSize = 64 << 10
 
 // IdentityFile is a parsed identity file.
 type IdentityFile struct {
-	Path     string   // as found (logical path under $PWD)
+	Path     string   // as found (logical path under $PWD), never resolved
 	Identity string   // may be empty: the configuration's default
 	Profiles []string // may be empty
 	Content  []byte   // raw bytes (hashed for trust)
+	// Config is the absolute path of the atmos.yaml the file is applied
+	// with ("" when none was found): see ConfigLocator.
+	Config string
+}
+
+// Subject is what a trust decision is about.
+func (f *IdentityFile) Subject() Subject {
+	return Subject{Path: f.Path, Content: f.Content, Config: f.Config}
 }
 
 // Find returns the nearest identity file walking up from dir (a clean
@@ -58,50 +69,22 @@ func Find(dir string) string {
 	}
 }
 
-// ReadFile reads and parses an identity file. Errors carry file:line.
-func ReadFile(path string) (*IdentityFile, error) {
-	content, err := readRaw(path)
-	if err != nil {
-		return nil, err
-	}
-	return Parse(path, content)
-}
-
-// readRaw reads an identity file's bytes, refusing files over maxFileSize.
-func readRaw(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(&limitReader{f, maxFileSize + 1}); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if buf.Len() > maxFileSize {
+// ReadContent is the one read of an identity file: bounded, never blocking
+// on a FIFO, refusing devices, directories and /proc or /sys files. Its
+// errors name the path, never the content.
+func ReadContent(path string) ([]byte, error) {
+	b, err := fsutil.ReadRegular(path, maxFileSize)
+	if errors.Is(err, fsutil.ErrTooLarge) {
 		return nil, fmt.Errorf("%s: larger than %d bytes; an identity file holds two short lines", path, maxFileSize)
 	}
-	return buf.Bytes(), nil
+	return b, err
 }
 
-type limitReader struct {
-	f *os.File
-	n int64
-}
-
-func (l *limitReader) Read(p []byte) (int, error) {
-	if l.n <= 0 {
-		return 0, fmt.Errorf("too large")
-	}
-	if int64(len(p)) > l.n {
-		p = p[:l.n]
-	}
-	n, err := l.f.Read(p)
-	l.n -= int64(n)
-	return n, err
-}
-
-// Parse parses identity file content; path is used in errors only.
+// Parse parses identity file content; path is used in errors only. Parse
+// only a file the user allowed or is allowing (a file that is not allowed
+// is never parsed). Errors never quote the content (the file may be a link
+// to a secret): they name line:col and, when it is a plain identifier, the
+// key.
 func Parse(path string, content []byte) (*IdentityFile, error) {
 	out := &IdentityFile{Path: path, Content: content}
 	seen := map[string]int{}
@@ -110,16 +93,21 @@ func Parse(path string, content []byte) (*IdentityFile, error) {
 	line := 0
 	for sc.Scan() {
 		line++
-		text := strings.TrimSpace(strings.TrimSuffix(sc.Text(), "\r"))
+		raw := strings.TrimSuffix(sc.Text(), "\r")
 		if line == 1 {
-			text = strings.TrimPrefix(text, "\ufeff")
+			raw = strings.TrimPrefix(raw, "\ufeff")
 		}
+		text := strings.TrimSpace(raw)
+		col := len(raw) - len(strings.TrimLeft(raw, " \t\v\f")) + 1
 		if text == "" || strings.HasPrefix(text, "#") {
 			continue
 		}
+		errf := func(format string, args ...any) error {
+			return fmt.Errorf("%s:%d:%d: %s", path, line, col, fmt.Sprintf(format, args...))
+		}
 		key, val, ok := strings.Cut(text, ":")
 		if !ok {
-			return nil, fmt.Errorf("%s:%d: expected \"key: value\" (identity: NAME or profile: NAME)", path, line)
+			return nil, errf("expected \"key: value\" (identity: NAME or profile: NAME)")
 		}
 		key = strings.TrimSpace(key)
 		val = strings.TrimSpace(val)
@@ -127,32 +115,56 @@ func Parse(path string, content []byte) (*IdentityFile, error) {
 			val = strings.TrimSpace(val[:i])
 		}
 		val = unquote(val)
-		if prev, dup := seen[key]; dup {
-			return nil, fmt.Errorf("%s:%d: %s is already set on line %d", path, line, key, prev)
-		}
-		seen[key] = line
 		switch key {
-		case "identity":
+		case "identity", "profile", "profiles":
+		default:
+			if plainKey(key) {
+				return nil, errf("unknown key %q (allowed: identity, profile)", key)
+			}
+			return nil, errf("unknown key (allowed: identity, profile)")
+		}
+		canon := strings.TrimSuffix(key, "s")
+		if prev, dup := seen[canon]; dup {
+			return nil, errf("%s is already set on line %d", canon, prev)
+		}
+		seen[canon] = line
+		if canon == "identity" {
 			if val == "" || strings.ContainsAny(val, "\x00\n") {
-				return nil, fmt.Errorf("%s:%d: identity: a name is required", path, line)
+				return nil, errf("identity: a name is required")
 			}
 			out.Identity = val
-		case "profile", "profiles":
-			for _, p := range strings.Split(val, ",") {
-				p = strings.TrimSpace(p)
-				if p == "" {
-					return nil, fmt.Errorf("%s:%d: profile: empty profile name", path, line)
-				}
-				out.Profiles = append(out.Profiles, p)
+			continue
+		}
+		for _, p := range strings.Split(val, ",") {
+			p = strings.TrimSpace(p)
+			if p == "" {
+				return nil, errf("profile: empty profile name")
 			}
-		default:
-			return nil, fmt.Errorf("%s:%d: unknown key %q (allowed: identity, profile)", path, line, key)
+			out.Profiles = append(out.Profiles, p)
 		}
 	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	if out.Identity == "" && len(out.Profiles) == 0 {
-		return nil, fmt.Errorf("%s:1: empty identity file: set identity: NAME and/or profile: NAME", path)
+		return nil, fmt.Errorf("%s:1:1: empty identity file: set identity: NAME and/or profile: NAME", path)
 	}
 	return out, nil
+}
+
+// plainKey reports whether an unknown key may be named in an error: a short
+// identifier, nothing a terminal or a reader could take for anything else.
+func plainKey(k string) bool {
+	if k == "" || len(k) > 32 {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' || i > 0 && ('0' <= c && c <= '9' || c == '-')) {
+			return false
+		}
+	}
+	return true
 }
 
 func unquote(s string) string {

@@ -8,12 +8,22 @@ import (
 	"time"
 
 	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/internal/fsutil"
+	"github.com/atmos-auth/atmos-auth/internal/termsafe"
 )
 
-// Resolver computes the environment of an identity file. base reads the
-// environment as it is without any hook-applied identity. It must not touch
-// the network or the keyring, nor prompt.
+// Resolver computes the environment of an allowed identity file with the
+// configuration f.Config. base reads the environment as it is without any
+// hook-applied identity. It must not touch the network or the keyring, nor
+// prompt.
 type Resolver func(f *IdentityFile, base func(string) string) (*engine.Environment, error)
+
+// ConfigLocator returns the absolute path of the atmos.yaml an identity
+// file is applied with ("" when there is none): a function of the file's
+// path (and of an explicit setting in base), never of the working
+// directory, so the outcome of a file does not depend on the way the shell
+// came to it.
+type ConfigLocator func(file string, base func(string) string) string
 
 // ErrDisabled is what a Resolver returns when the user turned atmos-auth
 // off (ATMOS_IDENTITY=false|0|no|off in the base environment): the file is
@@ -26,6 +36,7 @@ type Input struct {
 	State   string            // encoded State from the previous run
 	PWD     string            // the shell's logical working directory
 	Trust   *Trust
+	Config  ConfigLocator // nil: no configuration
 	Resolve Resolver
 	Now     func() time.Time // for Watch.Recent; time.Now when nil
 }
@@ -34,9 +45,9 @@ type Input struct {
 type Result struct {
 	Diff    *engine.Environment // variables to set and unset
 	State   *State              // the new state (Encode it)
-	File    string              // the nearest identity file ("" none), watched by the shell
-	Message string              // one line for stderr, "" for none
-	Status  string              // applied, pending, denied, error, none
+	File    string              // the identity file the shell watches: see Run
+	Message string              // one line for stderr, terminal-safe; "" for none
+	Status  string              // applied, pending, denied, disabled, refused, error, none
 	Watch   *Watch              // what decided File's outcome (nil when File is "")
 }
 
@@ -57,7 +68,7 @@ type Watch struct {
 	Allowed, Denied bool
 }
 
-func watch(in Input, path string) *Watch {
+func watch(in Input, path, config string) *Watch {
 	w := &Watch{}
 	if st, err := os.Stat(path); err == nil {
 		w.ModTime, w.Size = st.ModTime(), st.Size()
@@ -69,11 +80,11 @@ func watch(in Input, path string) *Watch {
 	// The kernel's file clock may lag the wall clock by a tick: one second
 	// of margin.
 	w.Recent = w.ModTime.Unix() >= now().Unix()-1
-	if b, err := readRaw(path); err == nil {
+	if b, err := ReadContent(path); err == nil {
 		w.Content = b
 	}
 	if w.Content != nil {
-		if a, d, err := in.Trust.Entries(path, w.Content); err == nil {
+		if a, d, err := in.Trust.Entries(Subject{Path: path, Content: w.Content, Config: config}); err == nil {
 			w.Allow, w.Deny, w.Allowed, w.Denied = a, d, exists(a), exists(d)
 		}
 	}
@@ -82,8 +93,13 @@ func watch(in Input, path string) *Watch {
 
 // Run is one hook evaluation: undo what the previous identity did (unless
 // the user changed it since), find the nearest identity file, check its
-// trust, resolve it and apply it. Every failure leaves the environment
-// restored (managed variables removed) and a one-line message.
+// trust (path as found, content, configuration), and only then parse,
+// resolve and apply it. Every failure leaves the environment restored
+// (managed variables removed) and a one-line message that never quotes a
+// file that is not allowed.
+//
+// Result.File is the nearest identity file, which the shell watches, or ""
+// when there is none or when it is refused as not a regular file.
 func Run(in Input) *Result {
 	prev, serr := DecodeState(in.State)
 	base := prev.Restore(in.Environ)
@@ -98,11 +114,23 @@ func Run(in Input) *Result {
 	target := base
 	res.File = Find(in.PWD)
 	if res.File != "" {
-		res.Watch = watch(in, res.File)
-		t, st, status, msg := resolveFile(in, res.File, base)
+		getenv := func(k string) string { return base[k] }
+		config := ""
+		if in.Config != nil {
+			config = in.Config(res.File, getenv)
+		}
+		res.Watch = watch(in, res.File, config)
+		t, st, status, msg := resolveFile(in, res.File, config, base)
 		res.Status = status
 		if msg != "" {
 			res.Message = msg
+		}
+		if status == "refused" {
+			// Not watched: the mtime of /proc/self/environ is that of the
+			// process looking at it, so the shell's check would differ
+			// from the stamp on every prompt. The refusal is said again
+			// only when the shell moves.
+			res.File, res.Watch = "", nil
 		}
 		if st != nil {
 			target, res.State = t, st
@@ -112,17 +140,25 @@ func Run(in Input) *Result {
 		}
 	}
 	res.Diff = Diff(in.Environ, target, names)
+	res.Message = termsafe.String(res.Message)
 	return res
 }
 
-func resolveFile(in Input, path string, base map[string]string) (map[string]string, *State, string, string) {
-	f, err := ReadFile(path)
-	if err != nil {
-		return nil, nil, "error", "atmos-auth: " + firstLine(err.Error())
+func resolveFile(in Input, path, config string, base map[string]string) (map[string]string, *State, string, string) {
+	fail := func(err error) (map[string]string, *State, string, string) {
+		return nil, nil, "error", "atmos-auth: " + oneLine(err, path, config)
 	}
-	ts, err := in.Trust.State(path, f.Content)
+	content, err := ReadContent(path)
+	if errors.Is(err, fsutil.ErrNotRegular) {
+		return nil, nil, "refused", "atmos-auth: " + oneLine(err, path, config)
+	}
 	if err != nil {
-		return nil, nil, "error", "atmos-auth: " + path + ": " + firstLine(err.Error())
+		return fail(err)
+	}
+	sub := Subject{Path: path, Content: content, Config: config}
+	ts, err := in.Trust.State(sub)
+	if err != nil {
+		return fail(err)
 	}
 	switch ts {
 	case Denied:
@@ -130,13 +166,18 @@ func resolveFile(in Input, path string, base map[string]string) (map[string]stri
 	case Pending:
 		return nil, nil, "pending", fmt.Sprintf("atmos-auth: %s is not allowed yet; review it, then run `atmos-auth allow` to use it", path)
 	}
+	f, err := Parse(path, content)
+	if err != nil {
+		return fail(err)
+	}
+	f.Config = config
 	getenv := func(k string) string { return base[k] }
 	env, err := in.Resolve(f, getenv)
 	if errors.Is(err, ErrDisabled) {
 		return nil, nil, "disabled", ""
 	}
 	if err != nil {
-		return nil, nil, "error", fmt.Sprintf("atmos-auth: %s: %s (identity variables removed)", path, firstLine(err.Error()))
+		return nil, nil, "error", fmt.Sprintf("atmos-auth: %s: %s (identity variables removed)", path, oneLine(err, path, config))
 	}
 	name := env.Set["ATMOS_IDENTITY"]
 	if len(f.Profiles) > 0 {
@@ -144,6 +185,18 @@ func resolveFile(in Input, path string, base map[string]string) (map[string]stri
 	}
 	t, st := Apply(base, env, path, name)
 	return t, st, "applied", ""
+}
+
+// oneLine is the first line of err (see firstLine), the paths it may
+// quote escaped first so that a newline in a directory name cannot cut it.
+func oneLine(err error, paths ...string) string {
+	s := err.Error()
+	for _, p := range paths {
+		if p != "" {
+			s = strings.ReplaceAll(s, p, termsafe.String(p))
+		}
+	}
+	return firstLine(s)
 }
 
 // firstLine keeps one line of a message; a first line ending in ":"

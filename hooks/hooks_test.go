@@ -15,12 +15,14 @@ func TestParse(t *testing.T) {
 		t.Fatalf("%+v %v", f, err)
 	}
 	for src, want := range map[string]string{
-		"identity prod":               "x:1: expected \"key: value\"",
-		"identity: a\nidentity: b":    "x:2: identity is already set on line 1",
-		"# only\nregion: us-east-1\n": "x:2: unknown key \"region\"",
-		"":                            "x:1: empty identity file",
-		"identity:":                   "x:1: identity: a name is required",
-		"profile: a,,b":               "x:1: profile: empty profile name",
+		"identity prod":                  "x:1:1: expected \"key: value\"",
+		"identity: a\nidentity: b":       "x:2:1: identity is already set on line 1",
+		"profile: a\n  profiles: b":      "x:2:3: profile is already set on line 1",
+		"# only\n  region: us-east-1\n":  "x:2:3: unknown key \"region\"",
+		"":                               "x:1:1: empty identity file",
+		"identity:":                      "x:1:1: identity: a name is required",
+		"profile: a,,b":                  "x:1:1: profile: empty profile name",
+		"\ufeff\tSECRET=hunter2\x00B: x": "x:1:2: unknown key (allowed",
 	} {
 		if _, err := Parse("x", []byte(src)); err == nil || !strings.HasPrefix(err.Error(), want) {
 			t.Errorf("Parse(%q) = %v, want %q", src, err, want)
@@ -50,8 +52,11 @@ func TestTrust(t *testing.T) {
 	p := filepath.Join(dir, FileName)
 	os.WriteFile(p, []byte("identity: a\n"), 0o644)
 	tr := NewTrust(filepath.Join(dir, "data"))
+	sub := func(content string) Subject {
+		return Subject{Path: p, Content: []byte(content), Config: "/c/atmos.yaml"}
+	}
 	st := func(content string) TrustState {
-		s, err := tr.State(p, []byte(content))
+		s, err := tr.State(sub(content))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,7 +65,7 @@ func TestTrust(t *testing.T) {
 	if st("identity: a\n") != Pending {
 		t.Fatal("new file must be pending")
 	}
-	if err := tr.Allow(p, []byte("identity: a\n")); err != nil {
+	if err := tr.Allow(sub("identity: a\n")); err != nil {
 		t.Fatal(err)
 	}
 	if st("identity: a\n") != Allowed || st("identity: b\n") != Pending {
@@ -77,11 +82,11 @@ func TestTrust(t *testing.T) {
 			t.Errorf("entry mode %v", info.Mode().Perm())
 		}
 	}
-	tr.Allow(p, []byte("identity: b\n"))
+	tr.Allow(sub("identity: b\n"))
 	if st("identity: a\n") != Pending || len(mustRead(t, tr.AllowDir())) != 1 {
 		t.Error("allowing new content must drop the old approval")
 	}
-	tr.Deny(p, []byte("identity: b\n"))
+	tr.Deny(sub("identity: b\n"))
 	if st("identity: b\n") != Denied || len(mustRead(t, tr.AllowDir())) != 0 {
 		t.Error("deny must revoke")
 	}
@@ -139,11 +144,61 @@ func TestRestore(t *testing.T) {
 
 func TestRunFailureRestores(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, FileName), []byte("bogus\n"), 0o644)
-	r := Run(Input{Environ: map[string]string{"A": "1"}, PWD: dir, Trust: NewTrust(t.TempDir()),
+	p := filepath.Join(dir, FileName)
+	os.WriteFile(p, []byte("bogus\n"), 0o644)
+	trust := NewTrust(t.TempDir())
+	if err := trust.Allow(Subject{Path: p, Content: []byte("bogus\n")}); err != nil {
+		t.Fatal(err)
+	}
+	r := Run(Input{Environ: map[string]string{"A": "1"}, PWD: dir, Trust: trust,
 		Resolve: func(*IdentityFile, func(string) string) (*engine.Environment, error) { panic("not reached") }})
-	if r.Status != "error" || !strings.Contains(r.Message, FileName+":1: expected") || r.File == "" {
+	if r.Status != "error" || !strings.Contains(r.Message, FileName+":1:1: expected") || r.File == "" {
 		t.Errorf("%+v", r)
+	}
+}
+
+// TestRunPendingNeverQuoted: a file that is not allowed is neither parsed
+// nor quoted, whatever it holds.
+func TestRunPendingNeverQuoted(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, FileName), []byte("HUNTER2_SECRET: x\nSECRET=hunter2\x00\x1b[31m\n"), 0o644)
+	r := Run(Input{PWD: dir, Trust: NewTrust(t.TempDir()),
+		Resolve: func(*IdentityFile, func(string) string) (*engine.Environment, error) { panic("not reached") }})
+	if r.Status != "pending" || strings.Contains(r.Message, "unter2") || strings.Contains(r.Message, "\x1b") {
+		t.Errorf("%+v", r)
+	}
+}
+
+// TestTrustSubject: an approval covers one path as found (not what a link
+// points to), one content and one configuration.
+func TestTrustSubject(t *testing.T) {
+	tr := NewTrust(t.TempDir())
+	a := Subject{Path: "/p/a/" + FileName, Content: []byte("identity: x\n"), Config: "/p/a/atmos.yaml"}
+	if err := tr.Allow(a); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []Subject{
+		{Path: "/p/evil/" + FileName, Content: a.Content, Config: a.Config},
+		{Path: a.Path, Content: a.Content, Config: "/p/a/sub/atmos.yaml"},
+		{Path: a.Path, Content: a.Content},
+		{Path: a.Path, Content: []byte("identity: y\n"), Config: a.Config},
+	} {
+		if st, err := tr.State(s); err != nil || st != Pending {
+			t.Errorf("%+v: %v %v, want pending", s, st, err)
+		}
+	}
+	if st, _ := tr.State(a); st != Allowed {
+		t.Errorf("allowed subject: %v", st)
+	}
+	// deny revokes every approval of the path, whatever its bytes.
+	odd := Subject{Path: "/p/\xff\x1b\n/" + FileName, Content: []byte("identity: x\n")}
+	tr.Allow(odd)
+	tr.Deny(Subject{Path: odd.Path, Content: []byte("identity: y\n")})
+	if st, _ := tr.State(odd); st != Pending {
+		t.Errorf("deny left the approval of a non-UTF-8 path: %v", st)
+	}
+	if _, err := tr.State(Subject{Path: "rel/" + FileName}); err == nil {
+		t.Error("a relative path has a key")
 	}
 }
 
@@ -154,7 +209,7 @@ func TestRunDisabled(t *testing.T) {
 	content := []byte("identity: prod\n")
 	os.WriteFile(filepath.Join(dir, FileName), content, 0o644)
 	trust := NewTrust(t.TempDir())
-	if err := trust.Allow(filepath.Join(dir, FileName), content); err != nil {
+	if err := trust.Allow(Subject{Path: filepath.Join(dir, FileName), Content: content}); err != nil {
 		t.Fatal(err)
 	}
 	resolve := func(f *IdentityFile, base func(string) string) (*engine.Environment, error) {

@@ -84,9 +84,12 @@ type ptyShell struct {
 	write func(content, name string) string
 	// cursorQuery is answered with ESC[1;1R whenever the shell sends it.
 	cursorQuery bool
-	// promptMark, when set, is written with each prompt: send waits for
-	// a new one (nu drops lines typed ahead while a command runs).
-	promptMark string
+	// readMark, when set, is written once each time the shell starts
+	// reading a line, and promptMark with each drawing of the prompt
+	// (nu draws it again after the answer to its cursor query and on
+	// keystrokes): send waits for a new readMark and a final drawing
+	// (nu drops lines typed ahead while a command runs).
+	readMark, promptMark string
 	// recentFixtures: the shell compares mtimes in whole seconds (tcsh),
 	// so files written within the last second make the hook check again
 	// on the next prompt; the fixtures are aged so that quiet prompts are
@@ -157,6 +160,7 @@ var ptyShells = []ptyShell{
 		dump:        func(tmp, out string) string { return "^env -0 o> " + tmp + "; mv " + tmp + " " + out },
 		write:       func(c, name string) string { return "'" + c + "\n' | save -f " + name },
 		cursorQuery: true,
+		readMark:    "\x1b[?2004h", // bracketed paste on
 		promptMark:  "\x1b]133;A",
 	},
 }
@@ -175,13 +179,101 @@ func (sh ptyShell) loadHook(hook, file string) string {
 	return hook
 }
 
+// installHook writes the rc file of sh in home: its prompt, then the hook
+// (`hook SHELL` run with env, the executable named exe) loaded twice, as a
+// user who installed it twice would (it must be idempotent).
+func installHook(t *testing.T, sh ptyShell, bin, exe, home, root string, env []string) {
+	t.Helper()
+	hookCmd := exec.Command(bin, "hook", sh.name)
+	hookCmd.Env = append([]string{"ATMOS_AUTH_EXECUTABLE=" + exe}, env...)
+	hook, err := hookCmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hookText := strings.ReplaceAll(string(hook), bin, exe)
+	mustWrite(t, root+"/hook.txt", hookText)
+	load := sh.loadHook(hookText, root+"/hook.txt")
+	rcName, rcBody := sh.rc(load)
+	rc := filepath.Join(home, rcName)
+	if err := os.MkdirAll(filepath.Dir(rc), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, rc, rcBody+load)
+	mustWrite(t, home+"/env.nu", "")
+}
+
+func mustWrite(t *testing.T, p, s string) {
+	t.Helper()
+	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// startShell starts sh interactively on a PTY in dir with environ; it is
+// killed when the test ends.
+func startShell(t *testing.T, sh ptyShell, home, dir string, environ []string) *term {
+	t.Helper()
+	argv := sh.argv(t, home)
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = environ
+	cmd.Dir = dir
+	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &term{t: t, ptmx: ptmx, sh: sh}
+	go func() {
+		b := make([]byte, 4096)
+		for {
+			n, err := ptmx.Read(b)
+			p.mu.Lock()
+			p.buf.Write(b[:n])
+			p.mu.Unlock()
+			if sh.cursorQuery && bytes.Contains(b[:n], []byte("\x1b[6n")) {
+				ptmx.WriteString("\x1b[1;1R")
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		ptmx.Close()
+	})
+	return p
+}
+
+// at runs a command line (none when ""), then dumps the environment the
+// next command sees (after the prompt hook) to a new file under root/out
+// and returns it.
+func (p *term) at(root, line string) map[string]string {
+	p.t.Helper()
+	p.step++
+	out := filepath.Join(root, "out", strings.Repeat("s", p.step))
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		p.t.Fatal(err)
+	}
+	if line != "" {
+		p.send(line)
+	}
+	if p.sh.dump != nil {
+		p.send(p.sh.dump(out+".tmp", out))
+	} else {
+		p.send("env -0 > " + out + ".tmp && mv " + out + ".tmp " + out)
+	}
+	return parseEnv0(p.waitFile(out))
+}
+
 type term struct {
 	t     *testing.T
 	mu    sync.Mutex
 	buf   bytes.Buffer
 	ptmx  *os.File
-	mark  string // see ptyShell.promptMark
-	marks int    // prompt marks seen at the last send
+	marks int // read marks (ptyShell.readMark) seen at the last send
+	sh    ptyShell
+	step  int // commands run by at
 }
 
 func (p *term) output() string {
@@ -192,19 +284,25 @@ func (p *term) output() string {
 
 func (p *term) send(s string) {
 	p.t.Helper()
-	if p.mark != "" {
-		// Wait for a new prompt, then for the output to settle.
+	if m := p.sh.readMark; m != "" {
+		// Wait for the shell to read a new line, for its prompt to be
+		// drawn for the last time (a shell asking for the cursor
+		// position draws it again after the answer, and reads and drops
+		// what was typed before), then for the output to settle.
 		deadline := time.Now().Add(20 * time.Second)
 		last := ""
 		for time.Now().Before(deadline) {
 			out := p.output()
-			if strings.Count(out, p.mark) > p.marks && out == last {
+			tail := out[strings.LastIndex(out, m)+1:]
+			i := strings.LastIndex(tail, p.sh.promptMark)
+			final := i >= 0 && !strings.Contains(tail[i:], "\x1b[6n")
+			if strings.Count(out, m) > p.marks && final && out == last {
 				break
 			}
 			last = out
 			time.Sleep(50 * time.Millisecond)
 		}
-		p.marks = strings.Count(p.output(), p.mark)
+		p.marks = strings.Count(p.output(), m)
 	}
 	if _, err := p.ptmx.WriteString(s + "\r"); err != nil {
 		p.t.Fatal(err)
@@ -261,7 +359,7 @@ func TestHookPTY(t *testing.T) {
 }
 
 func runHookPTY(t *testing.T, sh ptyShell) {
-	argv := sh.argv(t, "")
+	sh.argv(t, "") // skips when the shell is missing
 	bin := atmosAuth(t)
 	root := t.TempDir()
 	home := filepath.Join(root, "home")
@@ -271,13 +369,8 @@ func runHookPTY(t *testing.T, sh ptyShell) {
 			t.Fatal(err)
 		}
 	}
-	write := func(p, s string) {
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(p, s string) { mustWrite(t, p, s) }
 	write(root+"/atmos.yaml", testConfig)
-	write(home+"/env.nu", "")
 	write(w+"/aws/.atmos-identity", "identity: role\n")
 	write(w+"/aws/sub/gcp/.atmos-identity", "# gcp\nidentity: gcp-prod\n")
 	write(w+"/az/.atmos-identity", "identity: az\n")
@@ -303,18 +396,7 @@ func runHookPTY(t *testing.T, sh ptyShell) {
 			t.Fatalf("allow: %v\n%s", err, out)
 		}
 	}
-	hookCmd := exec.Command(bin, "hook", sh.name)
-	hookCmd.Env = append([]string{"ATMOS_AUTH_EXECUTABLE=" + wrapper}, baseEnv...)
-	hook, err := hookCmd.Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	hookText := strings.ReplaceAll(string(hook), bin, wrapper)
-	write(root+"/hook.txt", hookText)
-	load := sh.loadHook(hookText, root+"/hook.txt")
-	rcName, rcBody := sh.rc(load)
-	// Installing twice must be harmless (idempotent).
-	write(filepath.Join(home, rcName), rcBody+load)
+	installHook(t, sh, bin, wrapper, home, root, baseEnv)
 	if sh.recentFixtures {
 		old := time.Now().Add(-time.Hour)
 		for _, d := range []string{"aws", "aws/sub/gcp", "az", "pending"} {
@@ -326,53 +408,8 @@ func runHookPTY(t *testing.T, sh ptyShell) {
 	for k, v := range tortureOrig {
 		environ = append(environ, k+"="+v)
 	}
-	argv = sh.argv(t, home)
-	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = environ
-	cmd.Dir = w
-	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 200})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &term{t: t, ptmx: ptmx, mark: sh.promptMark}
-	go func() {
-		b := make([]byte, 4096)
-		for {
-			n, err := ptmx.Read(b)
-			p.mu.Lock()
-			p.buf.Write(b[:n])
-			p.mu.Unlock()
-			if sh.cursorQuery && bytes.Contains(b[:n], []byte("\x1b[6n")) {
-				ptmx.WriteString("\x1b[1;1R")
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	defer func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		ptmx.Close()
-	}()
-
-	step := 0
-	// at runs a command line, then dumps the environment the next command
-	// sees (after the prompt hook) and returns it.
-	at := func(line string) map[string]string {
-		t.Helper()
-		step++
-		out := filepath.Join(root, "out", strings.Repeat("s", step))
-		if line != "" {
-			p.send(line)
-		}
-		if sh.dump != nil {
-			p.send(sh.dump(out+".tmp", out))
-		} else {
-			p.send("env -0 > " + out + ".tmp && mv " + out + ".tmp " + out)
-		}
-		return parseEnv0(p.waitFile(out))
-	}
+	p := startShell(t, sh, home, w, environ)
+	at := func(line string) map[string]string { t.Helper(); return p.at(root, line) }
 	same := func(what string, got map[string]string, want map[string]string, keys ...string) {
 		t.Helper()
 		for _, k := range keys {

@@ -17,15 +17,27 @@ import (
 //	<data>/atmos/trust/allow/<key>   allowed files
 //	<data>/atmos/trust/deny/<key>    explicitly denied files
 //
-// key = hex(sha256(realpath + "\n" + hex(sha256(content)))), so a file is
-// trusted only at one path with one exact content: any change to its content
-// (or a move) revokes the approval. Each entry holds the real path, for
-// humans and for `deny` to find older entries. Directories are 0700, entries
-// 0600, written atomically (temp file + rename). A prompt checks trust with a
-// single stat; the shell hooks watch the allow/ directory's mtime to notice
-// `allow` and `deny` without starting a process.
+// The key binds a Subject: the identity file's path as found (a symlink is
+// not followed: a link in a never-allowed directory to an allowed file is a
+// new file), its exact content, and the atmos.yaml it is applied with. Any
+// change to one of them (an edit, a move, a new atmos.yaml nearer to the
+// file, another --config) revokes the approval; so do approvals made before
+// the key bound all three (they were keyed by the resolved path): such files
+// are pending until allowed again. Each entry records the path
+// and configuration, for humans and for `deny` to find older entries.
+// Directories are 0700, entries 0600, written atomically (temp file +
+// rename). A prompt checks trust with a single stat; the shell hooks watch
+// the allow/ directory's mtime to notice `allow` and `deny` without
+// starting a process.
 type Trust struct {
 	Dir string // <data>/atmos/trust
+}
+
+// Subject is what one trust decision is about.
+type Subject struct {
+	Path    string // absolute and clean, as found: never resolved
+	Content []byte
+	Config  string // absolute path of the atmos.yaml it uses, "" when none
 }
 
 // TrustState is the trust of one file.
@@ -55,24 +67,20 @@ func (t *Trust) AllowDir() string { return filepath.Join(t.Dir, "allow") }
 
 func (t *Trust) denyDir() string { return filepath.Join(t.Dir, "deny") }
 
-// Key returns the database key of a file's path and content.
-func Key(path string, content []byte) (key, real string, err error) {
-	real, err = filepath.EvalSymlinks(path)
-	if err != nil {
-		return "", "", err
+// Key returns the database key of s.
+func Key(s Subject) (string, error) {
+	if !filepath.IsAbs(s.Path) || filepath.Clean(s.Path) != s.Path {
+		return "", fmt.Errorf("%s: not a clean absolute path", s.Path)
 	}
-	real, err = filepath.Abs(real)
-	if err != nil {
-		return "", "", err
-	}
-	c := sha256.Sum256(content)
-	k := sha256.Sum256([]byte(real + "\n" + hex.EncodeToString(c[:])))
-	return hex.EncodeToString(k[:]), real, nil
+	c := sha256.Sum256(s.Content)
+	// NUL cannot occur in a path: the fields cannot run into each other.
+	k := sha256.Sum256([]byte("v2\x00" + s.Path + "\x00" + hex.EncodeToString(c[:]) + "\x00" + s.Config))
+	return hex.EncodeToString(k[:]), nil
 }
 
-// State returns the trust of path with content.
-func (t *Trust) State(path string, content []byte) (TrustState, error) {
-	allow, deny, err := t.Entries(path, content)
+// State returns the trust of s.
+func (t *Trust) State(s Subject) (TrustState, error) {
+	allow, deny, err := t.Entries(s)
 	if err != nil {
 		return Pending, err
 	}
@@ -85,10 +93,10 @@ func (t *Trust) State(path string, content []byte) (TrustState, error) {
 	return Pending, nil
 }
 
-// Entries returns the allow and deny entries of path with content: whether
-// they exist decides its State, so a shell can watch them with builtins.
-func (t *Trust) Entries(path string, content []byte) (allow, deny string, err error) {
-	key, _, err := Key(path, content)
+// Entries returns the allow and deny entries of s: whether they exist
+// decides its State, so a shell can watch them with builtins.
+func (t *Trust) Entries(s Subject) (allow, deny string, err error) {
+	key, err := Key(s)
 	if err != nil {
 		return "", "", err
 	}
@@ -100,16 +108,28 @@ func exists(p string) bool {
 	return err == nil
 }
 
-// Allow trusts path with its current content, dropping older entries for
-// the same path and any deny entry.
-func (t *Trust) Allow(path string, content []byte) error { return t.set(path, content, true) }
+// Allow trusts s, dropping older entries for the same path and any deny
+// entry.
+func (t *Trust) Allow(s Subject) error { return t.set(s, true) }
 
-// Deny revokes trust of path (whatever its content) and records the denial
-// of its current content, so the hook stays quiet about it.
-func (t *Trust) Deny(path string, content []byte) error { return t.set(path, content, false) }
+// Deny revokes trust of s.Path (whatever its content or configuration) and
+// records the denial of s, so the hook stays quiet about it.
+func (t *Trust) Deny(s Subject) error { return t.set(s, false) }
 
-func (t *Trust) set(path string, content []byte, allow bool) error {
-	key, real, err := Key(path, content)
+// entry is what an entry file holds: the path and the configuration,
+// separated by a NUL (which no path holds), bytes as they are (a directory
+// name need not be UTF-8). Entries of the first format hold "path\n".
+func entry(s Subject) []byte { return []byte(s.Path + "\x00" + s.Config) }
+
+func entryPath(b []byte) string {
+	if p, _, ok := strings.Cut(string(b), "\x00"); ok {
+		return p
+	}
+	return strings.TrimSuffix(string(b), "\n")
+}
+
+func (t *Trust) set(s Subject, allow bool) error {
+	key, err := Key(s)
 	if err != nil {
 		return err
 	}
@@ -123,21 +143,21 @@ func (t *Trust) set(path string, content []byte, allow bool) error {
 		}
 		_ = os.Chmod(d, 0o700)
 	}
-	if err := t.dropPath(dst, real); err != nil {
+	if err := t.dropPath(dst, s.Path); err != nil {
 		return err
 	}
-	if err := t.dropPath(other, real); err != nil {
+	if err := t.dropPath(other, s.Path); err != nil {
 		return err
 	}
-	if err := writeAtomic(filepath.Join(dst, key), []byte(real+"\n")); err != nil {
+	if err := writeAtomic(filepath.Join(dst, key), entry(s)); err != nil {
 		return fmt.Errorf("trust database: %w", err)
 	}
 	// Touch the allow dir so watching shells notice a deny too.
 	return touchDir(t.AllowDir())
 }
 
-// dropPath removes every entry of dir recorded for real.
-func (t *Trust) dropPath(dir, real string) error {
+// dropPath removes every entry of dir recorded for path.
+func (t *Trust) dropPath(dir, path string) error {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -151,7 +171,7 @@ func (t *Trust) dropPath(dir, real string) error {
 		}
 		p := filepath.Join(dir, e.Name())
 		b, err := os.ReadFile(p)
-		if err == nil && strings.TrimSuffix(string(b), "\n") == real {
+		if err == nil && entryPath(b) == path {
 			if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return fmt.Errorf("trust database: %w", err)
 			}

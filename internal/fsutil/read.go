@@ -21,9 +21,11 @@ var ErrNotRegular = errors.New("not a regular file")
 var ErrTooLarge = errors.New("file too large")
 
 // ReadRegular reads a regular file (symlinks are followed) of at most max
-// bytes. It never blocks on a FIFO (the open is non-blocking and the file
-// type is checked on the open descriptor, so a swap between check and read
-// is impossible) and never reads more than max+1 bytes.
+// bytes, refusing the "regular" files of kernel file systems (/proc, /sys:
+// /proc/self/environ holds the environment's secrets). It never blocks on a
+// FIFO (the open is non-blocking and the file type is checked on the open
+// descriptor, so a swap between check and read is impossible) and never
+// reads more than max+1 bytes.
 func ReadRegular(path string, max int64) ([]byte, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
@@ -36,6 +38,9 @@ func ReadRegular(path string, max int64) ([]byte, error) {
 	}
 	if !st.Mode().IsRegular() {
 		return nil, &os.PathError{Op: "read", Path: path, Err: fmt.Errorf("%w (%s)", ErrNotRegular, describeMode(st.Mode()))}
+	}
+	if fs := onPseudoFS(f); fs != "" {
+		return nil, &os.PathError{Op: "read", Path: path, Err: fmt.Errorf("%w (a file on %s)", ErrNotRegular, fs)}
 	}
 	if st.Size() > max {
 		return nil, &os.PathError{Op: "read", Path: path, Err: fmt.Errorf("%w: %d bytes, at most %d", ErrTooLarge, st.Size(), max)}

@@ -38,7 +38,14 @@ func TestReadRegular(t *testing.T) {
 	if err := os.Symlink("/dev/zero", zero); err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{fifo, zero, "/dev/zero", "/dev/urandom", dir} {
+	environ := filepath.Join(dir, "environ")
+	if err := os.Symlink("/proc/self/environ", environ); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{fifo, zero, "/dev/zero", "/dev/urandom", dir, environ, "/proc/self/environ", "/sys/kernel/mm/transparent_hugepage/enabled"} {
+		if _, err := os.Stat(p); err != nil {
+			continue // not on this kernel
+		}
 		_, err := ReadRegular(p, MaxConfigSize)
 		if !errors.Is(err, ErrNotRegular) {
 			t.Fatalf("%s: want ErrNotRegular, got %v", p, err)
