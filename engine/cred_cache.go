@@ -84,10 +84,11 @@ func writeJSONAtomic(path string, v any) error {
 	return writeFileAtomic(path, append(b, '\n'))
 }
 
-// readJSON reads a JSON file; a missing or unreadable (corrupt) file is
-// reported as fs.ErrNotExist so callers simply treat it as absent.
+// readJSON reads a JSON file; a missing or unreadable (corrupt, not a
+// regular file, too large) file is reported as fs.ErrNotExist so callers
+// simply treat it as absent.
 func readJSON(path string, v any) error {
-	b, err := os.ReadFile(path)
+	b, err := fsutil.ReadRegular(path, fsutil.MaxConfigSize)
 	if err != nil {
 		return fs.ErrNotExist
 	}

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/atmos-auth/atmos-auth/internal/fsutil"
 )
 
 // LoadOptions say where configuration comes from.
@@ -124,9 +126,9 @@ func Load(o LoadOptions) (*Config, error) {
 // LoadFile loads path as the base configuration, then the profiles in o.
 func LoadFile(path string, o LoadOptions) (*Config, error) {
 	ld := &loader{getenv: o.getenv(), origin: map[*yaml.Node]string{}}
-	data, err := os.ReadFile(path)
+	data, err := readConfigFile(path)
 	if err != nil {
-		return nil, &ConfigError{Diags: []Diag{{Pos: Pos{File: path}, Msg: "cannot read: " + errText(err)}}}
+		return nil, err
 	}
 	cfg := &Config{Path: path, AbsPath: path, Files: []string{path}}
 	if abs, err := filepath.Abs(path); err == nil {
@@ -150,9 +152,9 @@ func LoadFile(path string, o LoadOptions) (*Config, error) {
 		}
 		cfg.Profiles = append(cfg.Profiles, p)
 		for _, f := range files {
-			data, err := os.ReadFile(f)
+			data, err := readConfigFile(f)
 			if err != nil {
-				return nil, &ConfigError{Diags: []Diag{{Pos: Pos{File: f}, Msg: "cannot read: " + errText(err)}}}
+				return nil, err
 			}
 			over, ok, err := ld.parse(f, data)
 			if err != nil {
@@ -198,6 +200,26 @@ func resolvePath(p, base, home string) string {
 		return p
 	}
 	return filepath.Join(base, p)
+}
+
+// readConfigFile is the one read of a configuration or profile file: a
+// regular file of bounded size (fsutil.ReadRegular), so that a hostile
+// repository's atmos.yaml -> /dev/zero, a FIFO or a huge file is a
+// configuration error naming the file instead of a hang or an exhausted
+// memory.
+func readConfigFile(path string) ([]byte, error) {
+	data, err := fsutil.ReadRegular(path, fsutil.MaxConfigSize)
+	if err == nil {
+		return data, nil
+	}
+	hint := ""
+	switch {
+	case errors.Is(err, fsutil.ErrNotRegular):
+		hint = "a configuration file must be a regular file: point --config / ATMOS_CLI_CONFIG_PATH at one, or replace this one"
+	case errors.Is(err, fsutil.ErrTooLarge):
+		hint = fmt.Sprintf("configuration files are limited to %d MiB: check that this is the file you meant", fsutil.MaxConfigSize>>20)
+	}
+	return nil, &ConfigError{Diags: []Diag{{Pos: Pos{File: path}, Msg: "cannot read: " + errText(err), Hint: hint}}}
 }
 
 func errText(err error) string {
