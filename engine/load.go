@@ -250,9 +250,14 @@ func (ld *loader) parse(file string, data []byte) (*yaml.Node, bool, error) {
 		return nil, false, &ConfigError{Diags: []Diag{{Pos: posOf(root, file), Msg: "expected a mapping at the top of the file"}}}
 	}
 	var auth *yaml.Node
+	var authKey *yaml.Node
 	for i := 0; i+1 < len(root.Content); i += 2 {
-		if root.Content[i].Value == "auth" {
-			auth = deref(root.Content[i+1])
+		if k := root.Content[i]; k.Value == "auth" && k.Tag != "!!merge" {
+			if authKey != nil {
+				ld.duplicateKey(file, "", authKey, k)
+				ld.checkDuplicateKeys(auth, file, "auth", map[*yaml.Node]bool{})
+			}
+			auth, authKey = deref(root.Content[i+1]), k
 		}
 	}
 	if auth == nil {
@@ -269,6 +274,7 @@ func (ld *loader) parse(file string, data []byte) (*yaml.Node, bool, error) {
 			return nil, false, nil
 		}
 	}
+	ld.checkDuplicateKeys(auth, file, "auth", map[*yaml.Node]bool{})
 	if auth.Kind == yaml.ScalarNode && auth.Tag == "!!null" {
 		auth = &yaml.Node{Kind: yaml.MappingNode, Line: auth.Line, Column: auth.Column}
 	}
@@ -278,6 +284,52 @@ func (ld *loader) parse(file string, data []byte) (*yaml.Node, bool, error) {
 	ld.origin[auth] = file
 	ld.resolveTags(auth, file)
 	return auth, true, nil
+}
+
+// checkDuplicateKeys reports two explicit identical keys in one mapping, at
+// every level under n. YAML parsers silently keep one of them (the first
+// identity, the last field), so a hostile or careless file could hide an
+// entry behind another. Keys brought in by merge keys (<<: *base) are not
+// duplicates: explicit keys override merged ones by design; neither is a
+// profile overriding the base (that merge happens later, between files).
+func (ld *loader) checkDuplicateKeys(n *yaml.Node, file, path string, seen map[*yaml.Node]bool) {
+	n = deref(n)
+	if seen[n] {
+		return
+	}
+	seen[n] = true
+	switch n.Kind {
+	case yaml.MappingNode:
+		first := map[string]*yaml.Node{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Tag == "!!merge" {
+				ld.checkDuplicateKeys(v, file, path, seen)
+				continue
+			}
+			if k.Kind == yaml.ScalarNode {
+				if f, dup := first[k.Value]; dup {
+					ld.duplicateKey(file, path, f, k)
+				} else {
+					first[k.Value] = k
+				}
+			}
+			ld.checkDuplicateKeys(v, file, joinPath(path, k.Value), seen)
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			ld.checkDuplicateKeys(c, file, path+"["+strconv.Itoa(i)+"]", seen)
+		}
+	}
+}
+
+func (ld *loader) duplicateKey(file, path string, first, again *yaml.Node) {
+	subject := path
+	if subject == "" {
+		subject = "top level"
+	}
+	ld.d.add(posOf(again, file), subject, "remove or rename one of them: only one would be used",
+		"duplicate key %q (first at %s)", again.Value, posOf(first, file))
 }
 
 func yamlError(file string, err error) error {
