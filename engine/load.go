@@ -179,7 +179,7 @@ func LoadFile(path string, o LoadOptions) (*Config, error) {
 	}
 	ld.decodeAuth(cfg, auth, path)
 	cfg.Keyring.Spec.Path = resolvePath(cfg.Keyring.Spec.Path, filepath.Dir(cfg.AbsPath), ld.getenv("HOME"))
-	cfg.Logs.File = resolvePath(cfg.Logs.File, filepath.Dir(cfg.AbsPath), ld.getenv("HOME"))
+	ld.checkLogFile(cfg)
 	cfg.decodeDiags = ld.d.list
 	return cfg, nil
 }
@@ -220,6 +220,99 @@ func readConfigFile(path string) ([]byte, error) {
 		hint = fmt.Sprintf("configuration files are limited to %d MiB: check that this is the file you meant", fsutil.MaxConfigSize>>20)
 	}
 	return nil, &ConfigError{Diags: []Diag{{Pos: Pos{File: path}, Msg: "cannot read: " + errText(err), Hint: hint}}}
+}
+
+// checkLogFile resolves auth.logs.file and confines it: a repository's
+// atmos.yaml may only log inside its own directory tree (the directory of
+// atmos.yaml and below) or into atmos-auth's own log directories
+// (LogDirs), judged after resolving every symbolic link of the directories
+// on the way, so that neither "~/.bashrc", "../x", an absolute path nor a
+// symlinked directory reaches another file of the user. A final component
+// that is a symbolic link or not a regular file is refused too (the CLI
+// also opens it with O_NOFOLLOW). Anything else is a configuration error at
+// logs.file and the file setting is dropped, so nothing is written there.
+// /dev/stderr and /dev/stdout (common in Atmos configurations) log to
+// stderr: stdout carries payloads.
+func (ld *loader) checkLogFile(cfg *Config) {
+	raw := cfg.Logs.File
+	cfg.Logs.File = ""
+	switch raw {
+	case "", "/dev/stderr", "/dev/stdout":
+		return
+	}
+	home := ld.getenv("HOME")
+	projectDir := filepath.Dir(cfg.AbsPath)
+	p := resolvePath(raw, projectDir, home)
+	real := realPath(p)
+	roots := append([]string{projectDir}, LogDirs(ld.getenv)...)
+	inside := false
+	for _, r := range roots {
+		if within(real, filepath.Dir(realPath(filepath.Join(r, "x")))) {
+			inside = true
+			break
+		}
+	}
+	pos := cfg.logsFilePos
+	if pos.File == "" {
+		pos = Pos{File: cfg.Path}
+	}
+	if !inside {
+		ld.d.add(pos, "auth.logs", "use a path inside the directory of atmos.yaml (for example logs/atmos-auth.log) or under "+LogDirs(ld.getenv)[0]+
+			"; a configuration may not write to other files",
+			"file %q is outside the project (%s)", raw, projectDir)
+		return
+	}
+	if st, err := os.Lstat(real); err == nil {
+		switch {
+		case st.Mode()&os.ModeSymlink != 0:
+			ld.d.add(pos, "auth.logs", "point logs.file at a regular file, not at a link", "file %q is a symbolic link", raw)
+			return
+		case !st.Mode().IsRegular():
+			ld.d.add(pos, "auth.logs", "point logs.file at a regular file", "file %q is not a regular file", raw)
+			return
+		}
+	}
+	cfg.Logs.File = real
+}
+
+// LogDirs are atmos-auth's own log directories, where any configuration
+// may send its log: $XDG_STATE_HOME/atmos (default ~/.local/state/atmos)
+// and the cache's logs directory.
+func LogDirs(getenv Env) []string {
+	state := getenv("XDG_STATE_HOME")
+	if state == "" {
+		home := getenv("HOME")
+		if home == "" {
+			home, _ = os.UserHomeDir()
+		}
+		state = filepath.Join(home, ".local", "state")
+	}
+	return []string{filepath.Join(state, "atmos"), filepath.Join(ResolveDirs(getenv).Cache, "logs")}
+}
+
+// realPath resolves every symbolic link of p's directories: the longest
+// existing prefix is resolved by the kernel's rules, the rest (not yet
+// created, so no links) is appended; the final component is kept as is.
+func realPath(p string) string {
+	p = filepath.Clean(p)
+	dir, rest := filepath.Dir(p), []string{filepath.Base(p)}
+	for {
+		if r, err := filepath.EvalSymlinks(dir); err == nil {
+			return filepath.Join(append([]string{r}, rest...)...)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return p
+		}
+		rest = append([]string{filepath.Base(dir)}, rest...)
+		dir = parent
+	}
+}
+
+// within reports whether p is root or below it.
+func within(p, root string) bool {
+	rel, err := filepath.Rel(root, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
 func errText(err error) string {
