@@ -89,11 +89,14 @@ func blackhole(t *testing.T) string {
 // TestBlackholedEndpoint: an endpoint that accepts and never answers fails
 // within the configured bound with a message naming the endpoint, the
 // operation and the chain step, for credential-process (run by SDKs) and
-// login alike.
+// login alike, whatever the step calls: STS, a container credentials
+// endpoint (aws/ambient) or the GitHub OIDC token endpoint.
 func TestBlackholedEndpoint(t *testing.T) {
 	url := blackhole(t)
 	dir := t.TempDir()
 	cfg := fmt.Sprintf(`auth:
+  providers:
+    gh: {kind: github/oidc, region: us-east-1}
   identities:
     base: {kind: aws/ambient}
     role:
@@ -101,20 +104,42 @@ func TestBlackholedEndpoint(t *testing.T) {
       via: {identity: base}
       principal: {assume_role: "arn:aws:iam::111111111111:role/R"}
       spec: {endpoint_url: %q}
+    ci:
+      kind: aws/assume-role
+      via: {provider: gh}
+      principal: {assume_role: "arn:aws:iam::111111111111:role/CI"}
 `, url)
 	if err := os.WriteFile(filepath.Join(dir, "atmos.yaml"), []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for _, args := range [][]string{{"credential-process", "-i", "role"}, {"login", "-i", "role"}} {
-		t.Run(args[0], func(t *testing.T) {
-			env := boundedEnv(t, "AWS_ACCESS_KEY_ID=AKIAEXAMPLEEXAMPLE0", "AWS_SECRET_ACCESS_KEY=example", "ATMOS_AUTH_HTTP_TIMEOUT=2s")
-			code, stderr := runBounded(t, dir, env, args...)
+	keys := []string{"AWS_ACCESS_KEY_ID=AKIAEXAMPLEEXAMPLE0", "AWS_SECRET_ACCESS_KEY=example", "ATMOS_AUTH_HTTP_TIMEOUT=2s"}
+	for _, c := range []struct {
+		name string
+		env  []string
+		args []string
+		want []string
+	}{
+		{"sts/credential-process", keys, []string{"credential-process", "-i", "role"},
+			[]string{"role ← base: STS AssumeRole: no answer from " + url + " within 2s: check the network", "spec.endpoint_url"}},
+		{"sts/login", keys, []string{"login", "-i", "role"},
+			[]string{"role ← base: STS AssumeRole: no answer from " + url + " within 2s: check the network", "spec.endpoint_url"}},
+		{"container-endpoint", []string{"AWS_CONTAINER_CREDENTIALS_FULL_URI=" + url + "/creds", "ATMOS_AUTH_HTTP_TIMEOUT=2s"}, []string{"login", "-i", "base"},
+			[]string{"base: no ambient AWS credentials: no answer within 2s from the container credentials endpoint \"" + url + "/creds\""}},
+		{"github-oidc", []string{"ACTIONS_ID_TOKEN_REQUEST_URL=" + url + "/token", "ACTIONS_ID_TOKEN_REQUEST_TOKEN=bearer-secret", "ATMOS_AUTH_HTTP_TIMEOUT=2s"}, []string{"login", "-i", "ci"},
+			[]string{"gh: GitHub OIDC token request: no answer from " + url + " within 2s: check the network", "ACTIONS_ID_TOKEN_REQUEST_URL"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, stderr := runBounded(t, dir, boundedEnv(t, c.env...), c.args...)
 			if code != 1 {
 				t.Fatalf("exit %d, want 1; stderr:\n%s", code, stderr)
 			}
-			want := "role ← base: STS AssumeRole: no answer from " + url + " within 2s: check the network"
-			if !strings.Contains(stderr, want) || !strings.Contains(stderr, "spec.endpoint_url") {
-				t.Fatalf("stderr lacks %q and what to do:\n%s", want, stderr)
+			for _, w := range c.want {
+				if !strings.Contains(stderr, w) {
+					t.Fatalf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+			if strings.Contains(stderr, "bearer-secret") {
+				t.Fatalf("a secret in the message:\n%s", stderr)
 			}
 		})
 	}

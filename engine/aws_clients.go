@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
@@ -154,6 +155,18 @@ func newBoundedClient(total time.Duration) *http.Client {
 	return &http.Client{Transport: tr, Timeout: b(attemptTimeout)}
 }
 
+// sdkHTTPClient is the bounded client as the SDK's buildable client, for
+// config.LoadDefaultConfig (which adds a custom CA bundle through it).
+func (a *Authenticator) sdkHTTPClient() *awshttp.BuildableClient {
+	b := func(d time.Duration) time.Duration { return min(d, a.callTimeout()) }
+	return awshttp.NewBuildableClient().WithTimeout(b(attemptTimeout)).
+		WithDialerOptions(func(d *net.Dialer) { d.Timeout = b(dialTimeout) }).
+		WithTransportOptions(func(tr *http.Transport) {
+			tr.TLSHandshakeTimeout = b(tlsTimeout)
+			tr.ResponseHeaderTimeout = b(headerTimeout)
+		})
+}
+
 // NetworkError is a call that got no answer: the endpoint could not be
 // reached or did not answer within the bound.
 type NetworkError struct {
@@ -161,19 +174,28 @@ type NetworkError struct {
 	Endpoint           string // scheme://host of the last attempt ("" if none was sent)
 	Bound              time.Duration
 	Timeout            bool
-	Err                error
+	// Setting names what configures the endpoint (default: the AWS ones).
+	Setting string
+	Err     error
 }
 
 func (e *NetworkError) Error() string {
 	ep := e.Endpoint
 	if ep == "" {
-		ep = "the " + e.Service + " endpoint"
+		ep = strings.TrimSpace("the " + e.Service + " endpoint")
 	}
 	what := strings.TrimSpace(e.Service + " " + e.Operation)
-	if e.Timeout {
-		return fmt.Sprintf("%s: no answer from %s within %s: check the network (proxy, VPN, firewall) and the endpoint (spec.endpoint_url, AWS_ENDPOINT_URL*); %s sets the bound", what, ep, e.Bound, EnvHTTPTimeout)
+	if what == "" {
+		what = "AWS request"
 	}
-	return fmt.Sprintf("%s: cannot reach %s (%s): check the network (proxy, VPN, firewall) and the endpoint (spec.endpoint_url, AWS_ENDPOINT_URL*)", what, ep, netCause(e.Err))
+	setting := e.Setting
+	if setting == "" {
+		setting = "spec.endpoint_url, AWS_ENDPOINT_URL*"
+	}
+	if e.Timeout {
+		return fmt.Sprintf("%s: no answer from %s within %s: check the network (proxy, VPN, firewall) and the endpoint (%s); %s sets the bound", what, ep, e.Bound, setting, EnvHTTPTimeout)
+	}
+	return fmt.Sprintf("%s: cannot reach %s (%s): check the network (proxy, VPN, firewall) and the endpoint (%s)", what, ep, netCause(e.Err), setting)
 }
 
 func (e *NetworkError) Unwrap() error { return e.Err }
