@@ -20,6 +20,10 @@ import (
 // else it exits 1 with "run `atmos-auth login -i X`".
 type CredentialProcessCmd struct{}
 
+// CredentialProcessLockWait bounds credential-process's wait for another
+// atmos-auth's lock (engine.EnvLockTimeout overrides it).
+const CredentialProcessLockWait = 30 * time.Second
+
 type credentialProcessOutput struct {
 	Version         int    `json:"Version"`
 	AccessKeyID     string `json:"AccessKeyId"`
@@ -41,7 +45,10 @@ func (c *CredentialProcessCmd) Run(g *Globals) error {
 	a := g.authenticator(cfg, dirs, authOpts{credentialProcess: true})
 	creds, valid, err := a.Cached(name)
 	if err != nil || !valid {
-		res, lerr := a.Login(context.Background(), name)
+		// SDKs run us and wait: a lock held by a login waiting for an
+		// approval (or by a stopped process) fails after a short bound.
+		ctx := engine.WithLockWait(context.Background(), engine.LockWait(g.Getenv, CredentialProcessLockWait))
+		res, lerr := a.Login(ctx, name)
 		if lerr != nil {
 			if errors.Is(lerr, engine.ErrDeviceFlowNeeded) {
 				return &ExitError{Code: ExitFailure, Err: fmt.Errorf("credentials of %s need a new sign-in: run `atmos-auth login -i %s`", name, name)}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/internal/logfmt"
 	"github.com/atmos-auth/atmos-auth/keyring"
 )
 
@@ -137,12 +138,18 @@ func (g *Globals) logger(cfg *engine.Config) *slog.Logger {
 		level = slog.LevelWarn
 	}
 	var w io.Writer = g.Stderr
+	// cfg.Logs.File was checked at load time (inside the project or the
+	// tool's log directories, see engine.LoadFile); the open refuses a final
+	// symbolic link, anything but a regular file, and extra hard links.
 	if cfg.Logs.File != "" {
-		if f, err := os.OpenFile(cfg.Logs.File, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600); err == nil {
+		f, err := logfmt.OpenFile(cfg.Logs.File)
+		if err != nil {
+			fmt.Fprintf(g.Stderr, "atmos-auth: cannot open the log file: %v; logging to stderr instead (fix auth.logs.file)\n", err)
+		} else {
 			w = f
 		}
 	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+	return slog.New(logfmt.New(w, level))
 }
 
 // cliUI prints device codes and progress on stderr, opens the browser when
@@ -262,7 +269,7 @@ func (g *Globals) ensureLogin(ctx context.Context, cfg *engine.Config, name stri
 	if _, valid, err := a.Cached(name); err == nil && valid {
 		return nil
 	}
-	_, err := a.Login(ctx, name)
+	_, err := a.Login(engine.WithLockWait(ctx, engine.LockWait(g.Getenv, engine.DefaultLockWait)), name)
 	return authErr(err)
 }
 

@@ -1,16 +1,24 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // AWS service ids as used in the SDK's service-specific endpoint variables
@@ -76,12 +84,15 @@ func (a *Authenticator) awsConfig(region, endpoint string, creds *Credentials) a
 			// The standard retryer retries throttling, 5xx and transient
 			// network errors; AccessDenied and friends are not retried.
 			return retry.NewStandard(func(o *retry.StandardOptions) {
-				o.MaxAttempts = 5
+				o.MaxAttempts = maxAttempts
+				o.MaxBackoff = maxBackoff
+				o.Backoff = retry.NewExponentialJitterBackoff(maxBackoff)
 				if a.RetryBackoff > 0 {
 					o.Backoff = retry.NewExponentialJitterBackoff(a.RetryBackoff)
 				}
 			})
 		},
+		APIOptions: []func(*middleware.Stack) error{boundCalls(a.callTimeout())},
 	}
 	if endpoint != "" {
 		cfg.BaseEndpoint = aws.String(endpoint)
@@ -94,11 +105,159 @@ func (a *Authenticator) awsConfig(region, endpoint string, creds *Credentials) a
 	return cfg
 }
 
+// EnvHTTPTimeout bounds every network operation (one SDK call with all its
+// retries, or one plain HTTP request), a Go duration; DefaultCallTimeout
+// when unset.
+const EnvHTTPTimeout = "ATMOS_AUTH_HTTP_TIMEOUT"
+
+// Network bounds: a blackholed endpoint fails in about a minute with a
+// message naming it, not after minutes of silent retries.
+const (
+	DefaultCallTimeout = 60 * time.Second
+	dialTimeout        = 5 * time.Second
+	tlsTimeout         = 5 * time.Second
+	headerTimeout      = 15 * time.Second
+	attemptTimeout     = 30 * time.Second
+	maxAttempts        = 5
+	maxBackoff         = 5 * time.Second
+)
+
+// callTimeout is the bound of one network operation (EnvHTTPTimeout).
+func (a *Authenticator) callTimeout() time.Duration {
+	if d, err := time.ParseDuration(strings.TrimSpace(a.getenv(EnvHTTPTimeout))); err == nil && d > 0 {
+		return d
+	}
+	return DefaultCallTimeout
+}
+
+var boundedClients sync.Map // time.Duration → *http.Client
+
 func (a *Authenticator) httpClient() *http.Client {
 	if a.HTTPClient != nil {
 		return a.HTTPClient
 	}
-	return &http.Client{Timeout: 30 * time.Second}
+	total := a.callTimeout()
+	if c, ok := boundedClients.Load(total); ok {
+		return c.(*http.Client)
+	}
+	c, _ := boundedClients.LoadOrStore(total, newBoundedClient(total))
+	return c.(*http.Client)
+}
+
+// newBoundedClient: connect, TLS handshake, response headers and the whole
+// attempt each have a deadline (none longer than total).
+func newBoundedClient(total time.Duration) *http.Client {
+	b := func(d time.Duration) time.Duration { return min(d, total) }
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DialContext = (&net.Dialer{Timeout: b(dialTimeout), KeepAlive: 30 * time.Second}).DialContext
+	tr.TLSHandshakeTimeout = b(tlsTimeout)
+	tr.ResponseHeaderTimeout = b(headerTimeout)
+	return &http.Client{Transport: tr, Timeout: b(attemptTimeout)}
+}
+
+// sdkHTTPClient is the bounded client as the SDK's buildable client, for
+// config.LoadDefaultConfig (which adds a custom CA bundle through it).
+func (a *Authenticator) sdkHTTPClient() *awshttp.BuildableClient {
+	b := func(d time.Duration) time.Duration { return min(d, a.callTimeout()) }
+	return awshttp.NewBuildableClient().WithTimeout(b(attemptTimeout)).
+		WithDialerOptions(func(d *net.Dialer) { d.Timeout = b(dialTimeout) }).
+		WithTransportOptions(func(tr *http.Transport) {
+			tr.TLSHandshakeTimeout = b(tlsTimeout)
+			tr.ResponseHeaderTimeout = b(headerTimeout)
+		})
+}
+
+// NetworkError is a call that got no answer: the endpoint could not be
+// reached or did not answer within the bound.
+type NetworkError struct {
+	Service, Operation string
+	Endpoint           string // scheme://host of the last attempt ("" if none was sent)
+	Bound              time.Duration
+	Timeout            bool
+	// Setting names what configures the endpoint (default: the AWS ones).
+	Setting string
+	Err     error
+}
+
+func (e *NetworkError) Error() string {
+	ep := e.Endpoint
+	if ep == "" {
+		ep = strings.TrimSpace("the " + e.Service + " endpoint")
+	}
+	what := strings.TrimSpace(e.Service + " " + e.Operation)
+	if what == "" {
+		what = "AWS request"
+	}
+	setting := e.Setting
+	if setting == "" {
+		setting = "spec.endpoint_url, AWS_ENDPOINT_URL*"
+	}
+	if e.Timeout {
+		return fmt.Sprintf("%s: no answer from %s within %s: check the network (proxy, VPN, firewall) and the endpoint (%s); %s sets the bound", what, ep, e.Bound, setting, EnvHTTPTimeout)
+	}
+	return fmt.Sprintf("%s: cannot reach %s (%s): check the network (proxy, VPN, firewall) and the endpoint (%s)", what, ep, netCause(e.Err), setting)
+}
+
+func (e *NetworkError) Unwrap() error { return e.Err }
+
+// netCause is the innermost useful text of a transport error.
+func netCause(err error) string {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Err != nil {
+		return oe.Err.Error()
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Err != nil {
+		return ue.Err.Error()
+	}
+	return err.Error()
+}
+
+type callInfoKey struct{}
+
+type callInfo struct {
+	mu       sync.Mutex
+	endpoint string
+}
+
+// boundCalls gives every SDK operation (all attempts) a deadline and turns
+// a failure to get an answer into a NetworkError naming the endpoint.
+func boundCalls(total time.Duration) func(*middleware.Stack) error {
+	return func(st *middleware.Stack) error {
+		deadline := middleware.InitializeMiddlewareFunc("atmosAuthDeadline", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			info := &callInfo{}
+			cctx, cancel := context.WithTimeout(context.WithValue(ctx, callInfoKey{}, info), total)
+			defer cancel()
+			out, md, err := next.HandleInitialize(cctx, in)
+			if err != nil && ctx.Err() == nil {
+				var se *smithyhttp.RequestSendError
+				var ne net.Error
+				timeout := cctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
+				if timeout || errors.As(err, &se) {
+					info.mu.Lock()
+					ep := info.endpoint
+					info.mu.Unlock()
+					err = &NetworkError{Service: awsmiddleware.GetServiceID(ctx), Operation: awsmiddleware.GetOperationName(ctx),
+						Endpoint: ep, Bound: total, Timeout: timeout, Err: err}
+				}
+			}
+			return out, md, err
+		})
+		if err := st.Initialize.Add(deadline, middleware.After); err != nil {
+			return err
+		}
+		record := middleware.DeserializeMiddlewareFunc("atmosAuthEndpoint", func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
+			if req, ok := in.Request.(*smithyhttp.Request); ok && req.URL != nil {
+				if info, ok := ctx.Value(callInfoKey{}).(*callInfo); ok {
+					info.mu.Lock()
+					info.endpoint = req.URL.Scheme + "://" + req.URL.Host
+					info.mu.Unlock()
+				}
+			}
+			return next.HandleDeserialize(ctx, in)
+		})
+		return st.Deserialize.Add(record, middleware.After)
+	}
 }
 
 // apiCode returns the AWS error code of err ("" when it is not an API error).
@@ -113,6 +272,10 @@ func apiCode(err error) string {
 // describeErr renders an SDK error as "AssumeRole AccessDenied: message",
 // without the request ids and HTTP noise; other errors as they are.
 func describeErr(err error) string {
+	var ne *NetworkError
+	if errors.As(err, &ne) {
+		return ne.Error()
+	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		op := ""

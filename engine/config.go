@@ -27,6 +27,8 @@ type Config struct {
 	IntegrationOrder []string
 
 	decodeDiags []Diag
+	// logsFilePos is where auth.logs.file was set (for its diagnostics).
+	logsFilePos Pos
 	// fields holds, per entry, the position of each decoded field path.
 	fields map[*Entry]map[string]Pos
 }

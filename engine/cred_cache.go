@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -86,10 +87,11 @@ func writeJSONAtomic(path string, v any) error {
 	return writeFileAtomic(path, append(b, '\n'))
 }
 
-// readJSON reads a JSON file; a missing or unreadable (corrupt) file is
-// reported as fs.ErrNotExist so callers simply treat it as absent.
+// readJSON reads a JSON file; a missing or unreadable (corrupt, not a
+// regular file, too large) file is reported as fs.ErrNotExist so callers
+// simply treat it as absent.
 func readJSON(path string, v any) error {
-	b, err := os.ReadFile(path)
+	b, err := fsutil.ReadRegular(path, fsutil.MaxConfigSize)
 	if err != nil {
 		return fs.ErrNotExist
 	}
@@ -99,22 +101,118 @@ func readJSON(path string, v any) error {
 	return nil
 }
 
+// EnvLockTimeout bounds every wait for a lock another atmos-auth holds (a
+// Go duration such as 30s or 10m).
+const EnvLockTimeout = "ATMOS_AUTH_LOCK_TIMEOUT"
+
+// DefaultLockWait bounds a lock wait when nothing else says: long enough
+// for another login's browser or device approval.
+const DefaultLockWait = 10 * time.Minute
+
+type lockWaitKey struct{}
+
+// WithLockWait bounds every lock wait under ctx (credential-process, which
+// SDKs run and wait for, uses a short bound).
+func WithLockWait(ctx context.Context, d time.Duration) context.Context {
+	return context.WithValue(ctx, lockWaitKey{}, d)
+}
+
+// LockWait is the bound EnvLockTimeout sets, else def.
+func LockWait(getenv Env, def time.Duration) time.Duration {
+	if getenv != nil {
+		if d, err := time.ParseDuration(strings.TrimSpace(getenv(EnvLockTimeout))); err == nil && d > 0 {
+			return d
+		}
+	}
+	return def
+}
+
+func lockWaitOf(ctx context.Context) time.Duration {
+	if d, ok := ctx.Value(lockWaitKey{}).(time.Duration); ok && d > 0 {
+		return d
+	}
+	return LockWait(os.Getenv, DefaultLockWait)
+}
+
+// LockTimeoutError: another process held a lock for longer than the bound.
+type LockTimeoutError struct {
+	Lock    string // lock name: step-<identity> or sso-<session>
+	Path    string
+	Waited  time.Duration
+	PID     int  // holder, 0 when unknown
+	Stopped bool // the holder is stopped (SIGSTOP, Ctrl-Z)
+}
+
+func (e *LockTimeoutError) Error() string {
+	what := "lock " + strconv.Quote(e.Lock)
+	switch {
+	case strings.HasPrefix(e.Lock, "step-"):
+		what = "the lock of step " + strconv.Quote(strings.TrimPrefix(e.Lock, "step-"))
+	case strings.HasPrefix(e.Lock, "sso-"):
+		what = "the IAM Identity Center sign-in lock"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "waited %s for %s (%s)", e.Waited, what, e.Path)
+	switch {
+	case e.PID > 0 && e.Stopped:
+		fmt.Fprintf(&b, ", held by process %d, which is stopped: resume it (`kill -CONT %d`, or `fg` in its terminal) or end it, then retry", e.PID, e.PID)
+	case e.PID > 0:
+		fmt.Fprintf(&b, ", held by process %d: another atmos-auth is authenticating this step (perhaps waiting for a sign-in approval); finish or cancel it, then retry", e.PID)
+	default:
+		b.WriteString(": another atmos-auth is authenticating this step (perhaps waiting for a sign-in approval); finish or cancel it, then retry")
+	}
+	fmt.Fprintf(&b, " (%s=%s sets how long to wait)", EnvLockTimeout, "DURATION")
+	return b.String()
+}
+
 // lockFile takes an exclusive cross-process lock (flock: the kernel releases
-// it when the process dies). It waits until ctx ends.
+// it when the process dies), waiting at most the bound of ctx (WithLockWait,
+// else EnvLockTimeout, else DefaultLockWait): a holder waiting for an
+// approval, or stopped, never makes a caller wait forever. The holder's PID
+// is written into the lock file for the message of those who wait.
 func lockFile(ctx context.Context, d Dirs, name string) (unlock func(), err error) {
 	dir := d.awsCache("locks")
 	if err := ensureDir(dir); err != nil {
 		return nil, err
 	}
-	l := flock.New(filepath.Join(dir, fileName(name)+".lock"), flock.SetPermissions(0o600))
-	ok, err := l.TryLockContext(ctx, 20*time.Millisecond)
-	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", name, err)
+	path := filepath.Join(dir, fileName(name)+".lock")
+	l := flock.New(path, flock.SetPermissions(0o600))
+	wait := lockWaitOf(ctx)
+	wctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	ok, err := l.TryLockContext(wctx, 20*time.Millisecond)
+	if ok {
+		if fh, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0); err == nil {
+			_, _ = fh.WriteString(strconv.Itoa(os.Getpid()) + "\n")
+			_ = fh.Close()
+		}
+		return func() { _ = l.Unlock() }, nil
 	}
-	if !ok {
+	if ctx.Err() != nil {
 		return nil, fmt.Errorf("lock %s: %w", name, ctx.Err())
 	}
-	return func() { _ = l.Unlock() }, nil
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return nil, fmt.Errorf("lock %s: %w", name, err)
+	}
+	pid := lockHolder(path)
+	return nil, &LockTimeoutError{Lock: name, Path: path, Waited: wait, PID: pid, Stopped: pid > 0 && processStopped(pid)}
+}
+
+// lockHolder returns the PID holding path's flock: from the kernel where it
+// says (Linux /proc/locks), else the PID its holder wrote; 0 when unknown.
+func lockHolder(path string) int {
+	if pid := kernelLockHolder(path); pid > 0 {
+		return pid
+	}
+	b, err := fsutil.ReadRegular(path, 64)
+	if err != nil {
+		return 0
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid <= 0 {
+		return 0
+	}
+	return pid
 }
 
 // credsRecord is one cached chain step.

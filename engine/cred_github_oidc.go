@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -45,7 +47,9 @@ func (p *GitHubOIDCProvider) authenticate(ctx context.Context, st *step, _ *Cred
 	req.Header.Set("Accept", "application/json")
 	resp, err := st.a.httpClient().Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("GitHub OIDC token request: %w", err)
+		var ne net.Error
+		return nil, &NetworkError{Service: "GitHub OIDC", Operation: "token request", Endpoint: u.Scheme + "://" + u.Host,
+			Bound: min(attemptTimeout, st.a.callTimeout()), Timeout: errors.As(err, &ne) && ne.Timeout(), Setting: "ACTIONS_ID_TOKEN_REQUEST_URL", Err: err}
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))

@@ -46,6 +46,7 @@ func (ld *loader) decodeAuth(cfg *Config, auth *yaml.Node, file string) {
 		}
 	}
 	dc.subject = ""
+	cfg.logsFilePos = top["logs.file"]
 	if lv := cfg.Logs.Level; lv != "" {
 		ok := false
 		for _, l := range LogLevels {

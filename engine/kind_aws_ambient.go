@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/middleware"
 )
 
 var awsAmbientKind = &KindInfo{Name: "aws/ambient", Role: RoleIdentity, Cloud: "aws",
@@ -28,7 +29,12 @@ func (s *AWSAmbient) uncached() {}
 // authenticate resolves the SDK's default credential chain (env, shared
 // files, web identity/IRSA, ECS, IMDS). The result is never written to disk.
 func (s *AWSAmbient) authenticate(ctx context.Context, st *step, _ *Credentials) (*Credentials, error) {
-	var opts []func(*config.LoadOptions) error
+	// The default chain may call IMDS, an ECS endpoint or STS: the same
+	// bounded client and per-call deadline as every other AWS call.
+	ctx, cancel := context.WithTimeout(ctx, st.a.callTimeout())
+	defer cancel()
+	opts := []func(*config.LoadOptions) error{config.WithHTTPClient(st.a.sdkHTTPClient()),
+		config.WithAPIOptions([]func(*middleware.Stack) error{boundCalls(st.a.callTimeout())})}
 	if r := s.Principal.Region; r != "" {
 		opts = append(opts, config.WithRegion(r))
 	}
@@ -41,6 +47,9 @@ func (s *AWSAmbient) authenticate(ctx context.Context, st *step, _ *Credentials)
 	}
 	v, err := cfg.Credentials.Retrieve(ctx)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, s.timeoutErr(st, err)
+		}
 		return nil, fmt.Errorf("no ambient AWS credentials: %w", err)
 	}
 	c := &Credentials{Type: CredAWS, AccessKeyID: v.AccessKeyID, SecretAccessKey: v.SecretAccessKey, SessionToken: v.SessionToken, Region: cfg.Region, AccountID: v.AccountID, Role: "ambient (" + v.Source + ")"}
@@ -55,4 +64,18 @@ func (s *AWSAmbient) authenticate(ctx context.Context, st *step, _ *Credentials)
 		c.Region = st.region()
 	}
 	return c, nil
+}
+
+// timeoutErr names where the default chain was waiting: the container
+// endpoint when one is set, else IMDS and web identity.
+func (s *AWSAmbient) timeoutErr(st *step, err error) error {
+	where := "the instance metadata service (IMDS) or the web identity STS endpoint"
+	for _, v := range []string{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"} {
+		if u := st.a.getenv(v); u != "" {
+			where = fmt.Sprintf("the container credentials endpoint %q (%s)", u, v)
+			break
+		}
+	}
+	return fmt.Errorf("no ambient AWS credentials: no answer within %s from %s: check the network and that variable, or pick another identity; %s sets the bound (%w)",
+		st.a.callTimeout(), where, EnvHTTPTimeout, err)
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/atmos-auth/atmos-auth/internal/fsutil"
 )
 
 // LoadOptions say where configuration comes from.
@@ -124,9 +126,9 @@ func Load(o LoadOptions) (*Config, error) {
 // LoadFile loads path as the base configuration, then the profiles in o.
 func LoadFile(path string, o LoadOptions) (*Config, error) {
 	ld := &loader{getenv: o.getenv(), origin: map[*yaml.Node]string{}}
-	data, err := os.ReadFile(path)
+	data, err := readConfigFile(path)
 	if err != nil {
-		return nil, &ConfigError{Diags: []Diag{{Pos: Pos{File: path}, Msg: "cannot read: " + errText(err)}}}
+		return nil, err
 	}
 	cfg := &Config{Path: path, AbsPath: path, Files: []string{path}}
 	if abs, err := filepath.Abs(path); err == nil {
@@ -150,9 +152,9 @@ func LoadFile(path string, o LoadOptions) (*Config, error) {
 		}
 		cfg.Profiles = append(cfg.Profiles, p)
 		for _, f := range files {
-			data, err := os.ReadFile(f)
+			data, err := readConfigFile(f)
 			if err != nil {
-				return nil, &ConfigError{Diags: []Diag{{Pos: Pos{File: f}, Msg: "cannot read: " + errText(err)}}}
+				return nil, err
 			}
 			over, ok, err := ld.parse(f, data)
 			if err != nil {
@@ -177,7 +179,7 @@ func LoadFile(path string, o LoadOptions) (*Config, error) {
 	}
 	ld.decodeAuth(cfg, auth, path)
 	cfg.Keyring.Spec.Path = resolvePath(cfg.Keyring.Spec.Path, filepath.Dir(cfg.AbsPath), ld.getenv("HOME"))
-	cfg.Logs.File = resolvePath(cfg.Logs.File, filepath.Dir(cfg.AbsPath), ld.getenv("HOME"))
+	ld.checkLogFile(cfg)
 	cfg.decodeDiags = ld.d.list
 	return cfg, nil
 }
@@ -198,6 +200,119 @@ func resolvePath(p, base, home string) string {
 		return p
 	}
 	return filepath.Join(base, p)
+}
+
+// readConfigFile is the one read of a configuration or profile file: a
+// regular file of bounded size (fsutil.ReadRegular), so that a hostile
+// repository's atmos.yaml -> /dev/zero, a FIFO or a huge file is a
+// configuration error naming the file instead of a hang or an exhausted
+// memory.
+func readConfigFile(path string) ([]byte, error) {
+	data, err := fsutil.ReadRegular(path, fsutil.MaxConfigSize)
+	if err == nil {
+		return data, nil
+	}
+	hint := ""
+	switch {
+	case errors.Is(err, fsutil.ErrNotRegular):
+		hint = "a configuration file must be a regular file: point --config / ATMOS_CLI_CONFIG_PATH at one, or replace this one"
+	case errors.Is(err, fsutil.ErrTooLarge):
+		hint = fmt.Sprintf("configuration files are limited to %d MiB: check that this is the file you meant", fsutil.MaxConfigSize>>20)
+	}
+	return nil, &ConfigError{Diags: []Diag{{Pos: Pos{File: path}, Msg: "cannot read: " + errText(err), Hint: hint}}}
+}
+
+// checkLogFile resolves auth.logs.file and confines it: a repository's
+// atmos.yaml may only log inside its own directory tree (the directory of
+// atmos.yaml and below) or into atmos-auth's own log directories
+// (LogDirs), judged after resolving every symbolic link of the directories
+// on the way, so that neither "~/.bashrc", "../x", an absolute path nor a
+// symlinked directory reaches another file of the user. A final component
+// that is a symbolic link or not a regular file is refused too (the CLI
+// also opens it with O_NOFOLLOW). Anything else is a configuration error at
+// logs.file and the file setting is dropped, so nothing is written there.
+// /dev/stderr and /dev/stdout (common in Atmos configurations) log to
+// stderr: stdout carries payloads.
+func (ld *loader) checkLogFile(cfg *Config) {
+	raw := cfg.Logs.File
+	cfg.Logs.File = ""
+	switch raw {
+	case "", "/dev/stderr", "/dev/stdout":
+		return
+	}
+	home := ld.getenv("HOME")
+	projectDir := filepath.Dir(cfg.AbsPath)
+	p := resolvePath(raw, projectDir, home)
+	real := realPath(p)
+	roots := append([]string{projectDir}, LogDirs(ld.getenv)...)
+	inside := false
+	for _, r := range roots {
+		if within(real, filepath.Dir(realPath(filepath.Join(r, "x")))) {
+			inside = true
+			break
+		}
+	}
+	pos := cfg.logsFilePos
+	if pos.File == "" {
+		pos = Pos{File: cfg.Path}
+	}
+	if !inside {
+		ld.d.add(pos, "auth.logs", "use a path inside the directory of atmos.yaml (for example logs/atmos-auth.log) or under "+LogDirs(ld.getenv)[0]+
+			"; a configuration may not write to other files",
+			"file %q is outside the project (%s)", raw, projectDir)
+		return
+	}
+	if st, err := os.Lstat(real); err == nil {
+		switch {
+		case st.Mode()&os.ModeSymlink != 0:
+			ld.d.add(pos, "auth.logs", "point logs.file at a regular file, not at a link", "file %q is a symbolic link", raw)
+			return
+		case !st.Mode().IsRegular():
+			ld.d.add(pos, "auth.logs", "point logs.file at a regular file", "file %q is not a regular file", raw)
+			return
+		}
+	}
+	cfg.Logs.File = real
+}
+
+// LogDirs are atmos-auth's own log directories, where any configuration
+// may send its log: $XDG_STATE_HOME/atmos (default ~/.local/state/atmos)
+// and the cache's logs directory.
+func LogDirs(getenv Env) []string {
+	state := getenv("XDG_STATE_HOME")
+	if state == "" {
+		home := getenv("HOME")
+		if home == "" {
+			home, _ = os.UserHomeDir()
+		}
+		state = filepath.Join(home, ".local", "state")
+	}
+	return []string{filepath.Join(state, "atmos"), filepath.Join(ResolveDirs(getenv).Cache, "logs")}
+}
+
+// realPath resolves every symbolic link of p's directories: the longest
+// existing prefix is resolved by the kernel's rules, the rest (not yet
+// created, so no links) is appended; the final component is kept as is.
+func realPath(p string) string {
+	p = filepath.Clean(p)
+	dir, rest := filepath.Dir(p), []string{filepath.Base(p)}
+	for {
+		if r, err := filepath.EvalSymlinks(dir); err == nil {
+			return filepath.Join(append([]string{r}, rest...)...)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return p
+		}
+		rest = append([]string{filepath.Base(dir)}, rest...)
+		dir = parent
+	}
+}
+
+// within reports whether p is root or below it.
+func within(p, root string) bool {
+	rel, err := filepath.Rel(root, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
 func errText(err error) string {
@@ -228,9 +343,14 @@ func (ld *loader) parse(file string, data []byte) (*yaml.Node, bool, error) {
 		return nil, false, &ConfigError{Diags: []Diag{{Pos: posOf(root, file), Msg: "expected a mapping at the top of the file"}}}
 	}
 	var auth *yaml.Node
+	var authKey *yaml.Node
 	for i := 0; i+1 < len(root.Content); i += 2 {
-		if root.Content[i].Value == "auth" {
-			auth = deref(root.Content[i+1])
+		if k := root.Content[i]; k.Value == "auth" && k.Tag != "!!merge" {
+			if authKey != nil {
+				ld.duplicateKey(file, "", authKey, k)
+				ld.checkDuplicateKeys(auth, file, "auth", map[*yaml.Node]bool{})
+			}
+			auth, authKey = deref(root.Content[i+1]), k
 		}
 	}
 	if auth == nil {
@@ -247,6 +367,7 @@ func (ld *loader) parse(file string, data []byte) (*yaml.Node, bool, error) {
 			return nil, false, nil
 		}
 	}
+	ld.checkDuplicateKeys(auth, file, "auth", map[*yaml.Node]bool{})
 	if auth.Kind == yaml.ScalarNode && auth.Tag == "!!null" {
 		auth = &yaml.Node{Kind: yaml.MappingNode, Line: auth.Line, Column: auth.Column}
 	}
@@ -256,6 +377,52 @@ func (ld *loader) parse(file string, data []byte) (*yaml.Node, bool, error) {
 	ld.origin[auth] = file
 	ld.resolveTags(auth, file)
 	return auth, true, nil
+}
+
+// checkDuplicateKeys reports two explicit identical keys in one mapping, at
+// every level under n. YAML parsers silently keep one of them (the first
+// identity, the last field), so a hostile or careless file could hide an
+// entry behind another. Keys brought in by merge keys (<<: *base) are not
+// duplicates: explicit keys override merged ones by design; neither is a
+// profile overriding the base (that merge happens later, between files).
+func (ld *loader) checkDuplicateKeys(n *yaml.Node, file, path string, seen map[*yaml.Node]bool) {
+	n = deref(n)
+	if seen[n] {
+		return
+	}
+	seen[n] = true
+	switch n.Kind {
+	case yaml.MappingNode:
+		first := map[string]*yaml.Node{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Tag == "!!merge" {
+				ld.checkDuplicateKeys(v, file, path, seen)
+				continue
+			}
+			if k.Kind == yaml.ScalarNode {
+				if f, dup := first[k.Value]; dup {
+					ld.duplicateKey(file, path, f, k)
+				} else {
+					first[k.Value] = k
+				}
+			}
+			ld.checkDuplicateKeys(v, file, joinPath(path, k.Value), seen)
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			ld.checkDuplicateKeys(c, file, path+"["+strconv.Itoa(i)+"]", seen)
+		}
+	}
+}
+
+func (ld *loader) duplicateKey(file, path string, first, again *yaml.Node) {
+	subject := path
+	if subject == "" {
+		subject = "top level"
+	}
+	ld.d.add(posOf(again, file), subject, "remove or rename one of them: only one would be used",
+		"duplicate key %q (first at %s)", again.Value, posOf(first, file))
 }
 
 func yamlError(file string, err error) error {

@@ -204,7 +204,7 @@ func (f *fileBackend) unlock(create bool) (cipher.AEAD, error) {
 		return nil, f.unlockErr
 	}
 	hdrPath := filepath.Join(f.dir, headerName)
-	raw, err := os.ReadFile(hdrPath)
+	raw, err := fsutil.ReadRegular(hdrPath, fsutil.MaxConfigSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		if !create {
 			return nil, ErrNotFound
@@ -215,7 +215,7 @@ func (f *fileBackend) unlock(create bool) (cipher.AEAD, error) {
 		}
 		defer func() { _ = l.Unlock() }()
 		// Another process may have created it while we waited.
-		raw, err = os.ReadFile(hdrPath)
+		raw, err = fsutil.ReadRegular(hdrPath, fsutil.MaxConfigSize)
 		if errors.Is(err, fs.ErrNotExist) {
 			return f.createHeader(hdrPath)
 		}
@@ -287,7 +287,7 @@ func newAEAD(key []byte) (cipher.AEAD, error) {
 func writeAtomic(path string, data []byte) error { return fsutil.WriteFileAtomic(path, data) }
 
 func (f *fileBackend) get(key string) ([]byte, error) {
-	raw, err := os.ReadFile(f.entryPath(key))
+	raw, err := fsutil.ReadRegular(f.entryPath(key), fsutil.MaxConfigSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, ErrNotFound
 	}

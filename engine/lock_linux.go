@@ -1,0 +1,58 @@
+//go:build linux
+
+package engine
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/atmos-auth/atmos-auth/internal/fsutil"
+)
+
+// kernelLockHolder finds the process holding a flock on path in
+// /proc/locks (matched by inode): right even when the holder is not an
+// atmos-auth that wrote its PID.
+func kernelLockHolder(path string) int {
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	sys, ok := st.Sys().(*syscall.Stat_t)
+	if !ok {
+		return 0
+	}
+	b, err := fsutil.ReadRegular("/proc/locks", 1<<20)
+	if err != nil {
+		return 0
+	}
+	ino := strconv.FormatUint(sys.Ino, 10)
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		// "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF"; waiters have "->".
+		if len(f) < 6 || f[1] != "FLOCK" {
+			continue
+		}
+		if parts := strings.Split(f[5], ":"); len(parts) == 3 && parts[2] == ino {
+			if pid, err := strconv.Atoi(f[4]); err == nil && pid > 0 {
+				return pid
+			}
+		}
+	}
+	return 0
+}
+
+// processStopped reports whether pid is stopped (state T or t).
+func processStopped(pid int) bool {
+	b, err := fsutil.ReadRegular("/proc/"+strconv.Itoa(pid)+"/stat", 4096)
+	if err != nil {
+		return false
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 || i+2 >= len(s) {
+		return false
+	}
+	return s[i+2] == 'T' || s[i+2] == 't'
+}
