@@ -3,12 +3,11 @@
 package engine
 
 import (
+	"io"
 	"os"
 	"strconv"
 	"strings"
 	"syscall"
-
-	"github.com/atmos-auth/atmos-auth/internal/fsutil"
 )
 
 // kernelLockHolder finds the process holding a flock on path in
@@ -23,7 +22,7 @@ func kernelLockHolder(path string) int {
 	if !ok {
 		return 0
 	}
-	b, err := fsutil.ReadRegular("/proc/locks", 1<<20)
+	b, err := readProc("/proc/locks", 1<<20)
 	if err != nil {
 		return 0
 	}
@@ -45,7 +44,7 @@ func kernelLockHolder(path string) int {
 
 // processStopped reports whether pid is stopped (state T or t).
 func processStopped(pid int) bool {
-	b, err := fsutil.ReadRegular("/proc/"+strconv.Itoa(pid)+"/stat", 4096)
+	b, err := readProc("/proc/"+strconv.Itoa(pid)+"/stat", 4096)
 	if err != nil {
 		return false
 	}
@@ -55,4 +54,16 @@ func processStopped(pid int) bool {
 		return false
 	}
 	return s[i+2] == 'T' || s[i+2] == 't'
+}
+
+// readProc reads at most max bytes of a kernel file the tool itself names
+// (fsutil.ReadRegular refuses /proc on purpose: it guards files a
+// configuration names).
+func readProc(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, max))
 }
