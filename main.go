@@ -12,6 +12,7 @@ import (
 
 	"github.com/atmos-auth/atmos-auth/cli"
 	"github.com/atmos-auth/atmos-auth/formats"
+	"github.com/atmos-auth/atmos-auth/internal/termsafe"
 )
 
 var version = "dev"
@@ -83,19 +84,21 @@ func parse(parser *kong.Kong, root *CLI, args []string) (code int) {
 			panic(r)
 		}
 	}()
+	// Every message may quote a path, a name or an answer from a hostile
+	// repository or endpoint: what reaches the terminal is made inert.
 	ctx, err := parser.Parse(args)
 	if err != nil {
-		fmt.Fprintf(root.Stderr, "atmos-auth: %v\n", err)
+		fmt.Fprintf(root.Stderr, "atmos-auth: %s\n", termsafe.Lines(err.Error()))
 		return cli.ExitConfig
 	}
 	if err := root.Globals.Check(); err != nil {
-		fmt.Fprintf(root.Stderr, "atmos-auth: %v\n", err)
+		fmt.Fprintf(root.Stderr, "atmos-auth: %s\n", termsafe.Lines(err.Error()))
 		return cli.ExitConfig
 	}
 	if err := ctx.Run(&root.Globals); err != nil {
 		var ee *cli.ExitError
 		if !(errors.As(err, &ee) && ee.Err == nil) {
-			msg := err.Error()
+			msg := termsafe.Lines(err.Error())
 			if !strings.HasSuffix(msg, "\n") {
 				msg += "\n"
 			}
