@@ -314,3 +314,25 @@ func TestOpenBrowserRefusesHostileURLs(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestDeviceAuthorizationPrintsInert: the verification URL and the user
+// code are the sign-in endpoint's answer; a hostile endpoint's escape
+// sequences reach the terminal as visible escapes, and such a URL is not
+// opened.
+func TestDeviceAuthorizationPrintsInert(t *testing.T) {
+	var buf bytes.Buffer
+	u := &cliUI{g: &Globals{Stderr: &buf}, noBrowser: false}
+	dir := t.TempDir()
+	t.Setenv("PATH", dir) // no opener at all: a refused URL must not even be tried
+	u.DeviceAuthorization("sso", "https://x.example/\x1b]0;pwned\x07", "https://x.example/?c=\x1b[2J\u009b1m", "AB\x1b[8mCD")
+	u.Progress("renewing \x1b[31mred\u202e")
+	out := buf.String()
+	if strings.ContainsAny(out, "\x1b\x07\u009b\u202e") {
+		t.Fatalf("raw control characters on the terminal: %q", out)
+	}
+	for _, want := range []string{`https://x.example/?c=\x1b[2J\u009b1m`, `AB\x1b[8mCD`, `renewing \x1b[31mred\u202e`, "could not open a browser"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("missing %q in %q", want, out)
+		}
+	}
+}

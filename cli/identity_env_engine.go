@@ -18,6 +18,7 @@ import (
 
 	"github.com/atmos-auth/atmos-auth/engine"
 	"github.com/atmos-auth/atmos-auth/internal/logfmt"
+	"github.com/atmos-auth/atmos-auth/internal/termsafe"
 	"github.com/atmos-auth/atmos-auth/keyring"
 )
 
@@ -162,7 +163,9 @@ type cliUI struct {
 }
 
 func (u *cliUI) DeviceAuthorization(provider, uri, complete, code string) {
-	fmt.Fprintf(u.g.Stderr, "atmos-auth: sign in to %s: open %s and confirm the code %s\n", provider, complete, code)
+	// The URL and the code come from the sign-in endpoint (a hostile
+	// configuration can choose it): printed inert.
+	fmt.Fprintf(u.g.Stderr, "atmos-auth: sign in to %s: open %s and confirm the code %s\n", termsafe.String(provider), termsafe.String(complete), termsafe.String(code))
 	if !u.noBrowser {
 		if err := openBrowser(complete); err != nil {
 			fmt.Fprintf(u.g.Stderr, "atmos-auth: could not open a browser (%v); open the URL above\n", err)
@@ -171,7 +174,9 @@ func (u *cliUI) DeviceAuthorization(provider, uri, complete, code string) {
 	fmt.Fprintf(u.g.Stderr, "atmos-auth: waiting for the approval…\n")
 }
 
-func (u *cliUI) Progress(msg string) { fmt.Fprintf(u.g.Stderr, "atmos-auth: %s\n", msg) }
+func (u *cliUI) Progress(msg string) {
+	fmt.Fprintf(u.g.Stderr, "atmos-auth: %s\n", termsafe.Lines(msg))
+}
 
 func (u *cliUI) MFACode(identity, serial string) (string, error) {
 	if u.noMFA {
