@@ -1,14 +1,12 @@
 package main
 
 import (
-	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
 	"regexp"
-	"strings"
 	"sync"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/atmos-auth/atmos-auth/internal/testenv"
 )
 
 // recorder is an endpoint a hostile configuration points at: it keeps
@@ -20,14 +18,8 @@ import (
 //	                     secrets, device codes, access and refresh tokens,
 //	                     access keys, secret keys, session tokens)
 //	recorder saw REGEXP  fail unless some request matches REGEXP
-type recorder struct {
-	srv  *httptest.Server
-	mu   sync.Mutex
-	reqs []string
-}
-
 var (
-	recorders   = map[*testscript.TestScript]*recorder{}
+	recorders   = map[*testscript.TestScript]*testenv.Recorder{}
 	recordersMu sync.Mutex
 )
 
@@ -40,41 +32,30 @@ func cmdRecorder(ts *testscript.TestScript, neg bool, args []string) {
 	recordersMu.Unlock()
 	switch args[0] {
 	case "start":
-		r = &recorder{}
-		r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-			dump, _ := httputil.DumpRequest(req, true)
-			r.mu.Lock()
-			r.reqs = append(r.reqs, string(dump))
-			r.mu.Unlock()
-			w.Header().Set("Content-Type", "application/json")
-			w.Header().Set("X-Amzn-Errortype", "AccessDeniedException")
-			w.WriteHeader(http.StatusForbidden)
-			_, _ = w.Write([]byte(`{"__type":"AccessDeniedException","message":"recorder"}`))
-		}))
+		r = testenv.NewRecorder()
 		recordersMu.Lock()
 		recorders[ts] = r
 		recordersMu.Unlock()
 		ts.Defer(func() {
-			r.srv.Close()
+			r.Close()
 			recordersMu.Lock()
 			delete(recorders, ts)
 			recordersMu.Unlock()
 		})
-		ts.Setenv("RECORDER", r.srv.URL)
+		ts.Setenv("RECORDER", r.URL)
 	case "saw":
 		if r == nil {
 			ts.Fatalf("recorder: not started")
 		}
 		re, err := regexp.Compile(args[1])
 		ts.Check(err)
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		for _, req := range r.reqs {
+		reqs := r.Requests()
+		for _, req := range reqs {
 			if re.MatchString(req) {
 				return
 			}
 		}
-		ts.Fatalf("recorder: no request matches %q (%d request(s))", args[1], len(r.reqs))
+		ts.Fatalf("recorder: no request matches %q (%d request(s))", args[1], len(reqs))
 	case "no-secrets":
 		if r == nil {
 			ts.Fatalf("recorder: not started")
@@ -89,16 +70,10 @@ func cmdRecorder(ts *testscript.TestScript, neg bool, args []string) {
 		if len(secrets) == 0 {
 			ts.Fatalf("recorder no-secrets: the local cloud issued no secret: nothing to check")
 		}
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		for _, req := range r.reqs {
-			for _, s := range secrets {
-				if s != "" && strings.Contains(req, s) {
-					ts.Fatalf("recorder received a secret of the local cloud:\n%s", req)
-				}
-			}
+		if req, found := r.FindSecret(secrets); found {
+			ts.Fatalf("recorder received a secret of the local cloud:\n%s", req)
 		}
-		ts.Logf("recorder: %d request(s), no secret", len(r.reqs))
+		ts.Logf("recorder: %d request(s), no secret", len(r.Requests()))
 	default:
 		ts.Fatalf("recorder: unknown subcommand %q", args[0])
 	}

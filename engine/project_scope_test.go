@@ -3,16 +3,13 @@ package engine
 import (
 	"context"
 	"errors"
-	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/internal/testenv"
 	"github.com/atmos-auth/atmos-auth/keyring"
 )
 
@@ -27,45 +24,21 @@ func ssoTokenFileOf(a *Authenticator, provider string) string {
 	return ssoTokenPath(a.cache(), ssoBindingOf(a, provider).id())
 }
 
-// recorder is an endpoint that must never receive anything secret: it
-// keeps every request whole (line, headers, body) and refuses it.
-type recorder struct {
-	*httptest.Server
-	mu   sync.Mutex
-	reqs []string
-}
-
-func newRecorder(t testing.TB) *recorder {
-	r := &recorder{}
-	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		dump, _ := httputil.DumpRequest(req, true)
-		r.mu.Lock()
-		r.reqs = append(r.reqs, string(dump))
-		r.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("X-Amzn-Errortype", "AccessDeniedException")
-		w.WriteHeader(http.StatusForbidden)
-		_, _ = w.Write([]byte(`{"__type":"AccessDeniedException","message":"recorder"}`))
-	}))
+func newRecorder(t testing.TB) *testenv.Recorder {
+	r := testenv.NewRecorder()
 	t.Cleanup(r.Close)
 	return r
 }
 
 // assertNoSecret fails if any request the recorder got holds one of secrets
 // (what the local cloud had issued at some point, see Server.Secrets).
-func (r *recorder) assertNoSecret(t *testing.T, secrets []string) {
+func assertNoSecret(t *testing.T, r *testenv.Recorder, secrets []string) {
 	t.Helper()
 	if len(secrets) == 0 {
 		t.Fatal("the local cloud issued no secret: the test proves nothing")
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, req := range r.reqs {
-		for _, s := range secrets {
-			if s != "" && strings.Contains(req, s) {
-				t.Fatalf("the recorder received a secret of the other endpoint:\n%s", req)
-			}
-		}
+	if req, found := r.FindSecret(secrets); found {
+		t.Fatalf("the recorder received a secret of the other endpoint:\n%s", req)
 	}
 }
 
@@ -139,7 +112,7 @@ func TestHostileProjectNeverGetsTheSession(t *testing.T) {
 					t.Errorf("provider: err = %v", err)
 				}
 			}
-			rec.assertNoSecret(t, secrets)
+			assertNoSecret(t, rec, secrets)
 		})
 	}
 }
@@ -176,7 +149,7 @@ func TestEndpointChangeIsACacheMiss(t *testing.T) {
 	}
 	// With the STS endpoint changed, base-admin was renewed from the
 	// portal and only those new credentials met the new STS endpoint.
-	rec.assertNoSecret(t, secrets)
+	assertNoSecret(t, rec, secrets)
 }
 
 // TestUserKeysScopedToProject: keys stored for an aws/user in one project
@@ -379,11 +352,9 @@ func TestPermissionSetEndpointMustBeItsProviders(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "is not the portal endpoint of its provider company-sso") {
 		t.Fatalf("err = %v", err)
 	}
-	rec.assertNoSecret(t, f.srv.Secrets())
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	if len(rec.reqs) != 0 {
-		t.Fatalf("the recorder got %d request(s)", len(rec.reqs))
+	assertNoSecret(t, rec, f.srv.Secrets())
+	if len(rec.Requests()) != 0 {
+		t.Fatalf("the recorder got %d request(s)", len(rec.Requests()))
 	}
 }
 
@@ -433,11 +404,8 @@ func TestUserKeysBoundToEndpoint(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "were stored for") || !strings.Contains(err.Error(), "user configure -i stored") {
 		t.Fatalf("err = %v", err)
 	}
-	rec.assertNoSecret(t, []string{"AKIAEXAMPLEBOUND0001", "bound-secret"})
-	rec.mu.Lock()
-	n := len(rec.reqs)
-	rec.mu.Unlock()
-	if n != 0 {
+	assertNoSecret(t, rec, []string{"AKIAEXAMPLEBOUND0001", "bound-secret"})
+	if n := len(rec.Requests()); n != 0 {
 		t.Fatalf("the recorder got %d request(s)", n)
 	}
 	// Where they were stored for, they work.
