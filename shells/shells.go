@@ -113,18 +113,18 @@ func ValidName(name string) bool {
 	return true
 }
 
-// Check reports whether d can set name to value. It never includes the
-// value in its error: values are often secrets.
+// Check reports whether d can set name to value. Its error names the
+// variable and the shell, never the value: values are often secrets.
 func Check(d Dialect, name, value string) error {
 	if !ValidName(name) {
-		return fmt.Errorf("%w %q: use letters, digits and underscores, not starting with a digit", ErrInvalidName, name)
+		return fmt.Errorf("%w %q for %s: use letters, digits and underscores, not starting with a digit", ErrInvalidName, name, d.Name())
 	}
 	if strings.IndexByte(value, 0) >= 0 {
-		return fmt.Errorf("%w for %s: contains a NUL byte, which no environment can hold", ErrInvalidValue, name)
+		return fmt.Errorf("%w for %s in %s: contains a NUL byte, which no environment can hold", ErrInvalidValue, name, d.Name())
 	}
 	if c, ok := d.(ValueChecker); ok {
 		if err := c.CheckValue(value); err != nil {
-			return fmt.Errorf("%w for %s: %w", ErrInvalidValue, name, err)
+			return fmt.Errorf("%w for %s in %s: %w", ErrInvalidValue, name, d.Name(), err)
 		}
 	}
 	return nil
@@ -138,6 +138,9 @@ func Render(d Dialect, env *engine.Environment) (string, error) {
 		return "", nil
 	}
 	var b strings.Builder
+	if p, ok := d.(prologuer); ok {
+		b.WriteString(p.prologue(env))
+	}
 	for _, name := range env.UnsetKeys() {
 		if err := Check(d, name, ""); err != nil {
 			return "", err
@@ -156,8 +159,14 @@ func Render(d Dialect, env *engine.Environment) (string, error) {
 	return b.String(), nil
 }
 
-// errNotUTF8 is returned by dialects whose source text must be UTF-8.
-var errNotUTF8 = errors.New("not valid UTF-8, which this shell cannot represent")
+// prologuer is a dialect whose output starts with a check of how it was
+// loaded (tcsh: whether the newlines in its values survived).
+type prologuer interface {
+	prologue(env *engine.Environment) string
+}
+
+// errNotUTF8 is returned by dialects whose strings must be Unicode.
+var errNotUTF8 = errors.New("not valid UTF-8, which this shell's strings cannot hold; use bash, zsh, fish, tcsh or elvish for this identity")
 
 func checkUTF8(v string) error {
 	if !utf8.ValidString(v) {
