@@ -3,6 +3,8 @@ package shells
 import (
 	"strconv"
 	"strings"
+
+	"github.com/atmos-auth/atmos-auth/engine"
 )
 
 // tcshHook is the per-prompt check, a file sourced by the precmd alias
@@ -88,6 +90,32 @@ func (t Tcsh) Install(script string) string {
 func (t Tcsh) Source(path string) string {
 	q := t.Quote(path)
 	return "source " + q + " ; echo -n >! " + q + "\n"
+}
+
+// HookOutput is Render's statements, then HookVars, behind one
+// tcshEvalGuard when any value needs it: `__hook` prints this straight to
+// the hook's eval "`...`" when it cannot write the file the hook sources,
+// and the identity file's path may hold a newline or bytes that are not
+// UTF-8. Guarded, such output applies nothing there instead of a mangled
+// path.
+func (t Tcsh) HookOutput(diff *engine.Environment, v HookVars) (string, error) {
+	code, err := Render(t, diff)
+	if err != nil {
+		return "", err
+	}
+	vals := []string{v.State, v.File, v.StampDir, v.TrustDir}
+	if w := v.Watch; w != nil {
+		vals = append(vals, w.Allow, w.Deny)
+	}
+	if !strings.HasPrefix(code, tcshEvalGuard) {
+		for _, s := range vals {
+			if tcshNeedsGuard(s) {
+				code = tcshEvalGuard + code
+				break
+			}
+		}
+	}
+	return code + t.HookVars(v), nil
 }
 
 func (t Tcsh) HookVars(v HookVars) string {

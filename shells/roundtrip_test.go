@@ -346,3 +346,25 @@ func TestTcshEvalRefuses(t *testing.T) {
 		t.Errorf("eval ran a command hidden in a value")
 	}
 }
+
+// TestTcshHookOutputEval: when `__hook` cannot write the file the tcsh hook
+// sources, its output goes through the hook's eval "`...`": an identity
+// file path with a newline or bytes that are not UTF-8 must then apply
+// nothing (not the diff with a mangled path); sourced, everything applies.
+func TestTcshHookOutputEval(t *testing.T) {
+	for _, file := range []string{"/w/a\nb/.atmos-identity", "/w/\xff\xc0\xaf/.atmos-identity"} {
+		diff := engine.NewEnvironment()
+		diff.SetVar("A_PLAIN", "x")
+		out, err := HookOutput(Tcsh{}, Tcsh{}, diff, HookVars{State: "s", File: file})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, msg := runRendered(t, "tcsh", tcshEval(), out, nil)
+		if _, ok := got["A_PLAIN"]; ok || !strings.Contains(msg, "atmos-auth: a value holds a newline or bytes that are not UTF-8") {
+			t.Errorf("%q through eval: A_PLAIN %q, output %q; want nothing applied and the message", file, got["A_PLAIN"], msg)
+		}
+		if got, msg := runRendered(t, "tcsh", realShells["tcsh"], out, nil); got["A_PLAIN"] != "x" || msg != "" {
+			t.Errorf("%q sourced: A_PLAIN %q, output %q", file, got["A_PLAIN"], msg)
+		}
+	}
+}
