@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -20,18 +21,26 @@ type hookCaller struct {
 	// fixHook adapts the hook text to a non-interactive shell.
 	fixHook func(hook string) string
 	prompt  string
+	// cd changes to the directory in the environment variable name (not
+	// quoted by the code under test).
+	cd func(name string) string
 	// limit adapts a hostile value to what the shell itself can hold
 	// (nil: anything).
 	limit func(string) string
 }
 
 var hookCallers = map[string]hookCaller{
-	"bash": {load: evalPOSIX, prompt: "_atmos_auth_hook"},
-	"zsh":  {load: evalPOSIX, prompt: "_atmos_auth_hook"},
-	"fish": {load: func(d Dialect, f string) string { return "source " + d.Quote(f) }, prompt: "__atmos_auth_hook"},
+	"bash": {load: evalPOSIX, prompt: "_atmos_auth_hook", cd: cdPOSIX},
+	"zsh":  {load: evalPOSIX, prompt: "_atmos_auth_hook", cd: cdPOSIX},
+	"fish": {
+		load:   func(d Dialect, f string) string { return "source " + d.Quote(f) },
+		prompt: "__atmos_auth_hook",
+		cd:     func(n string) string { return "cd $" + n },
+	},
 	"tcsh": {
 		load:   func(d Dialect, f string) string { return "eval \"`cat " + d.Quote(f) + "`\"" },
 		prompt: "precmd",
+		cd:     func(n string) string { return "cd $" + n + ":q" },
 	},
 	"elvish": {
 		// edit: exists only in an interactive elvish: a plain variable
@@ -41,10 +50,12 @@ var hookCallers = map[string]hookCaller{
 		},
 		fixHook: func(h string) string { return strings.ReplaceAll(h, "edit:before-readline", "edit_before_readline") },
 		prompt:  "for h $edit_before_readline { $h }",
+		cd:      func(n string) string { return "cd $E:" + n },
 	},
 	"nu": {
 		load:   func(d Dialect, f string) string { return "source " + d.Quote(f) },
 		prompt: "do --env ($env.config.hooks.pre_prompt | last)",
+		cd:     func(n string) string { return "cd $env." + n },
 		// nu panics at startup on an environment variable that is not
 		// UTF-8, and its cd drops a trailing newline.
 		limit: func(s string) string { return strings.TrimRight(strings.ToValidUTF8(s, "_"), "\n") },
@@ -52,6 +63,8 @@ var hookCallers = map[string]hookCaller{
 }
 
 func evalPOSIX(d Dialect, f string) string { return `eval "$(cat ` + d.Quote(f) + `)"` }
+
+func cdPOSIX(n string) string { return `cd "$` + n + `"` }
 
 // hostileNames are directory names from a hostile repository: newlines at
 // both ends, quotes, history and substitution syntax, globs, a modifier,
@@ -167,7 +180,9 @@ func runHookHostile(t *testing.T, bin, name string, c hookCaller) {
 	var script strings.Builder
 	script.WriteString(c.load(d, root+"/hook.txt") + "\n")
 	for i, dir := range steps {
-		script.WriteString("cd " + d.Quote(dir) + "\n" + c.prompt + "\n")
+		dv := "HOSTILE_DIR_" + strconv.Itoa(i)
+		environ = append(environ, dv+"="+dir)
+		script.WriteString(c.cd(dv) + "\n" + c.prompt + "\n")
 		script.WriteString(rs.dump(d, filepath.Join(out, strings.Repeat("s", i+1))) + "\n")
 		script.WriteString(c.prompt + "\n")
 	}
@@ -227,5 +242,30 @@ func runHookHostile(t *testing.T, bin, name string, c hookCaller) {
 	b, _ := os.ReadFile(counter)
 	if n := strings.Count(string(b), "x"); n != 4 {
 		t.Errorf("%d hook processes, want 4 (one per change of identity tree, none on a quiet prompt)", n)
+	}
+}
+
+// TestElvishHookSurvivesBadOutput: whatever `__hook` prints or however it
+// fails, the elvish prompt hook reports one line and the shell goes on.
+// (With eval's &on-end, elvish 0.19 crashed on output that did not parse:
+// the old identity stayed exported in its recovery shell.)
+func TestElvishHookSurvivesBadOutput(t *testing.T) {
+	elvish := testenv.RequireTool(t, "elvish")
+	for _, fake := range []string{`printf 'set-env A "\\$"\n'`, `echo 'set-env A 1'; exit 3`, `printf '\377 ('`} {
+		dir := t.TempDir()
+		exe := filepath.Join(dir, "fake-atmos-auth")
+		if err := os.WriteFile(exe, []byte("#!/bin/sh\n"+fake+"\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, ".atmos-identity"), []byte("identity: x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		hook := hookCallers["elvish"].fixHook(Elvish{}.Hook(exe, ".atmos-identity"))
+		script := "var edit_before_readline = []\neval " + Elvish{}.Quote(hook) + "\ncd " + Elvish{}.Quote(dir) +
+			"\n" + hookCallers["elvish"].prompt + "\necho alive\n"
+		out, err := exec.Command(elvish, "-norc", "-c", script).CombinedOutput()
+		if err != nil || !strings.HasSuffix(string(out), "alive\n") || strings.Count(string(out), "atmos-auth: hook:") != 1 {
+			t.Errorf("%s: %v\n%s", fake, err, trunc(string(out)))
+		}
 	}
 }
