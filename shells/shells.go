@@ -58,6 +58,11 @@ var aliases = map[string]string{
 // ErrInvalidName reports a variable name that is not [A-Za-z_][A-Za-z0-9_]*.
 var ErrInvalidName = errors.New("invalid environment variable name")
 
+// MaxEnvEntry is the longest NAME=value a program can be started with on
+// Linux (MAX_ARG_STRLEN: 32 pages, counting the NUL). A shell holding a
+// longer exported variable cannot run any program (E2BIG).
+const MaxEnvEntry = 32*4096 - 1
+
 // ErrInvalidValue reports a value the dialect cannot represent.
 var ErrInvalidValue = errors.New("invalid environment variable value")
 
@@ -121,6 +126,9 @@ func Check(d Dialect, name, value string) error {
 	}
 	if strings.IndexByte(value, 0) >= 0 {
 		return fmt.Errorf("%w for %s in %s: contains a NUL byte, which no environment can hold", ErrInvalidValue, name, d.Name())
+	}
+	if n := len(name) + 1 + len(value); n > MaxEnvEntry {
+		return fmt.Errorf("%w for %s in %s: %s=value is %d bytes, and no program starts with an environment entry over %d (every command of the shell would fail)", ErrInvalidValue, name, d.Name(), name, n, MaxEnvEntry)
 	}
 	if c, ok := d.(ValueChecker); ok {
 		if err := c.CheckValue(value); err != nil {

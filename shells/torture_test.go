@@ -19,7 +19,8 @@ var byteClasses = map[string]byte{
 // identity file's content, a directory name, a variable the identity
 // restores): every single byte but NUL, every pair of byte classes,
 // invalid UTF-8 (truncated, overlong, surrogates, beyond U+10FFFF),
-// escapes that are quoting syntax in some shell, and 64 KiB values.
+// escapes that are quoting syntax in some shell, 64 KiB values, and what
+// no shell can hold: NUL, and a value too long to start a program with.
 func attackerTorture() map[string]string {
 	m := map[string]string{}
 	for b := 1; b < 256; b++ {
@@ -90,5 +91,11 @@ func attackerTorture() map[string]string {
 	m["A_LONG_BANG_LF"] = strings.Repeat("!\n", kib64/2)
 	m["A_LONG_FF"] = strings.Repeat("\xff", kib64)
 	m["A_LONG_BS_DOLLAR"] = strings.Repeat(`\$`, kib64/2)
+	// The longest entry a program can be started with, and one byte more
+	// (which would make every command of the shell fail with E2BIG).
+	m["A_LONG_MAX"] = strings.Repeat("m'!\n", 32*4096)[:32*4096-len("A_LONG_MAX=")-1]
+	m["A_LONG_OVER"] = strings.Repeat("o", 32*4096-len("A_LONG_OVER="))
+	m["A_NUL"] = "a\x00b"
+	m["A_NUL_END"] = "secret\x00"
 	return m
 }

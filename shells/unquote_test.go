@@ -299,12 +299,12 @@ func checkQuote(t *testing.T, dialect, v, label string) {
 	t.Helper()
 	d := Registry[dialect]
 	if err := Check(d, "X", v); err != nil {
-		if representable(dialect, v) {
+		if representable(dialect, "X", v) {
 			t.Errorf("%s %s: Check refuses %q, which the shell can hold: %v", dialect, label, trunc(v), err)
 		}
 		return
 	}
-	if !representable(dialect, v) {
+	if !representable(dialect, "X", v) {
 		t.Errorf("%s %s: Check accepts %q, which the shell cannot hold", dialect, label, trunc(v))
 	}
 	q := d.Quote(v)
