@@ -184,10 +184,11 @@ func checkUTF8(v string) error {
 }
 
 // isBare reports whether s needs no quoting in any dialect that uses it:
-// non-empty and only [A-Za-z0-9_./:,+@%-], not starting with '-'... a
-// leading '-' is harmless in assignments but keep output obvious.
+// non-empty and only [A-Za-z0-9_./:,+@%-], not starting with '-' (harmless
+// in assignments, but keep output obvious) or '%' (fish expands a bare
+// %self to its process id).
 func isBare(s string) bool {
-	if s == "" || s[0] == '-' {
+	if s == "" || s[0] == '-' || s[0] == '%' {
 		return false
 	}
 	for i := 0; i < len(s); i++ {

@@ -78,6 +78,16 @@ func attackerTorture() map[string]string {
 		"TCSH_MOD":     "$cwd:q $0:h ~ =1 \\\n!",
 		"PWSH_SUB":     "$(Get-Date) @(1) ``$x",
 		"ANSI":         "\x1b]0;title\x07\x1b[2J\x9b31m",
+		"FISH_SELF":    "%self",
+		"BARE_AT":      "@",
+		"BARE_AT_X":    "@x",
+		"BARE_PCT":     "%",
+		"BARE_PCT1":    "%1",
+		"BARE_DOTS":    "..",
+		"BARE_PLUS":    "+",
+		"BARE_COMMA":   "a,b",
+		"BARE_COLON":   "a:b",
+		"BARE_SLASHES": "//",
 	} {
 		m["A_"+k] = v
 	}

@@ -46,7 +46,11 @@ func unquotePOSIX(w string) (string, error) {
 }
 
 // unquoteFish: in '...' only \\ and \' are escapes (other \ is literal).
+// A bare %self is fish's process id.
 func unquoteFish(w string) (string, error) {
+	if strings.HasPrefix(w, "%") {
+		return "", fmt.Errorf("bare %% (process expansion)")
+	}
 	var b strings.Builder
 	for i := 0; i < len(w); {
 		c := w[i]
