@@ -168,7 +168,8 @@ func Render(d Dialect, env *engine.Environment) (string, error) {
 }
 
 // prologuer is a dialect whose output starts with a check of how it was
-// loaded (tcsh: whether the newlines in its values survived).
+// loaded (tcsh: whether eval "`...`" joined its lines, which newlines and
+// bytes that are not UTF-8 do not survive).
 type prologuer interface {
 	prologue(env *engine.Environment) string
 }
