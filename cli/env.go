@@ -40,7 +40,9 @@ func (c *EnvCmd) Run(g *Globals) error {
 	case isShell:
 		s, err := shells.Render(shells.Registry[c.Format], env)
 		if err != nil {
-			return err
+			// A name or value this shell cannot hold: the whole
+			// emission is refused (nothing on stdout), exit 2.
+			return ConfigErr(err)
 		}
 		out.WriteString(s)
 	case c.Format == "github":

@@ -13,7 +13,10 @@ func (Elvish) Name() string { return "elvish" }
 
 // Quote uses a single-quoted string, where everything is literal and a '
 // is written ”. Elvish source must be UTF-8, so a value that is not valid
-// UTF-8 is written double-quoted with \xHH escapes for the bad bytes.
+// UTF-8 is written double-quoted with \xHH escapes for the bad bytes and
+// the control characters. Elvish has no interpolation: inside "..." only
+// \ and " need escaping, and an unknown escape such as \$ is a parse
+// error that fails the whole chunk.
 func (Elvish) Quote(s string) string {
 	if isBare(s) {
 		return s
@@ -28,7 +31,7 @@ func (Elvish) Quote(s string) string {
 		switch {
 		case r == utf8.RuneError && n == 1:
 			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == '"' || r == '\\' || r == '$':
+		case r == '"' || r == '\\':
 			b.WriteByte('\\')
 			b.WriteRune(r)
 		case r < 0x20 || r == 0x7f:

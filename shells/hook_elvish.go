@@ -10,7 +10,11 @@ import "strings"
 // builtin) and compares its content, and tests whether its trust entries
 // exist (path:is-regular), with what the last hook run saw. The hook
 // process gets _ATMOS_AUTH_STATE through tmp (restored when the closure
-// returns); its output is evaluated in the closure's scope.
+// returns). Its output is evaluated in a namespace holding one function,
+// _atmos_auth_vars, which the output calls with the hook's variables (see
+// HookVars). Not eval's &on-end: elvish 0.19 calls it with a nil namespace
+// when the code does not parse, and crashes into its recovery shell. A
+// failure is one line on stderr: the try keeps the prompt alive.
 const elvishHook = `use path
 use re
 use str
@@ -49,15 +53,19 @@ if (not $_atmos_auth_installed) {
       }
     }
     if $run {
-      var code = ({ tmp E:_ATMOS_AUTH_STATE = $_atmos_auth_state; (external @EXE@) __hook elvish | slurp })
-      eval $code &ns=(ns [&]) &on-end={|ns|
-        set _atmos_auth_state = $ns[_atmos_auth_state]
-        set _atmos_auth_file = $ns[_atmos_auth_file]
-        set _atmos_auth_content = $ns[_atmos_auth_content]
-        set _atmos_auth_allow = $ns[_atmos_auth_allow]
-        set _atmos_auth_allowed = $ns[_atmos_auth_allowed]
-        set _atmos_auth_deny = $ns[_atmos_auth_deny]
-        set _atmos_auth_denied = $ns[_atmos_auth_denied]
+      try {
+        var code = ({ tmp E:_ATMOS_AUTH_STATE = $_atmos_auth_state; (external @EXE@) __hook elvish | slurp })
+        eval $code &ns=(ns [&_atmos_auth_vars~={|v|
+          set _atmos_auth_state = $v[state]
+          set _atmos_auth_file = $v[file]
+          set _atmos_auth_content = $v[content]
+          set _atmos_auth_allow = $v[allow]
+          set _atmos_auth_allowed = $v[allowed]
+          set _atmos_auth_deny = $v[deny]
+          set _atmos_auth_denied = $v[denied]
+        }])
+      } catch e {
+        echo 'atmos-auth: hook: '(to-string $e[reason]) >&2
       }
     }
   }]
@@ -83,13 +91,13 @@ func (e Elvish) HookVars(v HookVars) string {
 	if w.Content != nil {
 		content = e.quoteAlways(string(w.Content))
 	}
-	return "var _atmos_auth_state = " + e.quoteAlways(v.State) +
-		"\nvar _atmos_auth_file = " + e.quoteAlways(v.File) +
-		"\nvar _atmos_auth_content = " + content +
-		"\nvar _atmos_auth_allow = " + e.quoteAlways(w.Allow) +
-		"\nvar _atmos_auth_allowed = " + b(w.Allowed) +
-		"\nvar _atmos_auth_deny = " + e.quoteAlways(w.Deny) +
-		"\nvar _atmos_auth_denied = " + b(w.Denied) + "\n"
+	return "_atmos_auth_vars [&state=" + e.quoteAlways(v.State) +
+		" &file=" + e.quoteAlways(v.File) +
+		" &content=" + content +
+		" &allow=" + e.quoteAlways(w.Allow) +
+		" &allowed=" + b(w.Allowed) +
+		" &deny=" + e.quoteAlways(w.Deny) +
+		" &denied=" + b(w.Denied) + "]\n"
 }
 
 // quoteAlways quotes even bare words, so that a file named e.g. "$true" or

@@ -3,6 +3,8 @@ package shells
 import (
 	"strconv"
 	"strings"
+
+	"github.com/atmos-auth/atmos-auth/engine"
 )
 
 // tcshHook is the per-prompt check, a file sourced by the precmd alias
@@ -16,36 +18,42 @@ import (
 // prints `source FILE`, FILE holding the statements (so values with
 // newlines survive), which is then emptied. (tcsh keeps $status across
 // precmd by itself.)
+//
+// Every path ($cwd, the identity file, the trust entries) comes from the
+// file system, where a hostile repository names it: it is only ever
+// expanded as $name:q (one word, nothing substituted in it; ":h:q" for the
+// parent). Inside "..." a newline in a value is an "Unmatched" error at
+// every prompt, and unquoted the value would be split and globbed.
 const tcshHook = `set _atmos_auth_run = ''
-if ( "$cwd" != "$_atmos_auth_pwd" ) then
-  set _atmos_auth_pwd = "$cwd"
-  set _atmos_auth_d = "$cwd"
-  if ( "$_atmos_auth_d" == "/" ) set _atmos_auth_d = ''
+if ( $cwd:q != $_atmos_auth_pwd:q ) then
+  set _atmos_auth_pwd = $cwd:q
+  set _atmos_auth_d = $cwd:q
+  if ( $_atmos_auth_d:q == '/' ) set _atmos_auth_d = ''
   set _atmos_auth_f = ''
   while ( 1 )
-    if ( -f "$_atmos_auth_d/"@FILE@ ) then
-      set _atmos_auth_f = "$_atmos_auth_d/"@FILE@
+    if ( -f $_atmos_auth_d:q/@FILE@ ) then
+      set _atmos_auth_f = $_atmos_auth_d:q/@FILE@
       break
     endif
-    if ( "$_atmos_auth_d" == '' ) break
-    set _atmos_auth_d = "$_atmos_auth_d:h"
+    if ( $_atmos_auth_d:q == '' ) break
+    set _atmos_auth_d = $_atmos_auth_d:h:q
   end
-  if ( "$_atmos_auth_f" != "$_atmos_auth_file" ) set _atmos_auth_run = 1
+  if ( $_atmos_auth_f:q != $_atmos_auth_file:q ) set _atmos_auth_run = 1
 endif
 set _atmos_auth_recheck = 0
-if ( "$_atmos_auth_file" != '' && "$_atmos_auth_run" == '' ) then
-  if ( ! -e "$_atmos_auth_file" ) then
+if ( $_atmos_auth_file:q != '' && $_atmos_auth_run:q == '' ) then
+  if ( ! -e $_atmos_auth_file:q ) then
     set _atmos_auth_run = 1
-  else if ( -M "$_atmos_auth_file" != $_atmos_auth_fm || -Z "$_atmos_auth_file" != $_atmos_auth_fz ) then
+  else if ( -M $_atmos_auth_file:q != $_atmos_auth_fm || -Z $_atmos_auth_file:q != $_atmos_auth_fz ) then
     set _atmos_auth_run = 1
-  else if ( -e "$_atmos_auth_allow" != $_atmos_auth_allowed || -e "$_atmos_auth_deny" != $_atmos_auth_denied ) then
+  else if ( -e $_atmos_auth_allow:q != $_atmos_auth_allowed || -e $_atmos_auth_deny:q != $_atmos_auth_denied ) then
     set _atmos_auth_run = 1
   else if ( $_atmos_auth_recent ) then
     set _atmos_auth_run = 1
     set _atmos_auth_recheck = 1
   endif
 endif
-if ( "$_atmos_auth_run" != '' ) then
+if ( $_atmos_auth_run:q != '' ) then
   eval "` + "`" + `setenv _ATMOS_AUTH_STATE $_atmos_auth_state:q ; setenv _ATMOS_AUTH_RECHECK $_atmos_auth_recheck ; @EXE@ __hook tcsh $_atmos_auth_sid:q` + "`" + `"
 endif
 `
@@ -82,6 +90,32 @@ func (t Tcsh) Install(script string) string {
 func (t Tcsh) Source(path string) string {
 	q := t.Quote(path)
 	return "source " + q + " ; echo -n >! " + q + "\n"
+}
+
+// HookOutput is Render's statements, then HookVars, behind one
+// tcshEvalGuard when any value needs it: `__hook` prints this straight to
+// the hook's eval "`...`" when it cannot write the file the hook sources,
+// and the identity file's path may hold a newline or bytes that are not
+// UTF-8. Guarded, such output applies nothing there instead of a mangled
+// path.
+func (t Tcsh) HookOutput(diff *engine.Environment, v HookVars) (string, error) {
+	code, err := Render(t, diff)
+	if err != nil {
+		return "", err
+	}
+	vals := []string{v.State, v.File, v.StampDir, v.TrustDir}
+	if w := v.Watch; w != nil {
+		vals = append(vals, w.Allow, w.Deny)
+	}
+	if !strings.HasPrefix(code, tcshEvalGuard) {
+		for _, s := range vals {
+			if tcshNeedsGuard(s) {
+				code = tcshEvalGuard + code
+				break
+			}
+		}
+	}
+	return code + t.HookVars(v), nil
 }
 
 func (t Tcsh) HookVars(v HookVars) string {

@@ -2,12 +2,14 @@ package shells
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/atmos-auth/atmos-auth/engine"
 	"github.com/atmos-auth/atmos-auth/internal/testenv"
@@ -76,12 +78,21 @@ func runShell(t *testing.T, name string, env *engine.Environment, environ []stri
 
 func runShellWith(t *testing.T, name string, rs realShell, env *engine.Environment, environ []string) map[string]string {
 	t.Helper()
-	d := Registry[name]
-	dir := t.TempDir()
-	rendered, err := Render(d, env)
+	rendered, err := Render(Registry[name], env)
 	if err != nil {
 		t.Fatal(err)
 	}
+	got, _ := runRendered(t, name, rs, rendered, environ)
+	return got
+}
+
+// runRendered loads rendered (a dialect's output, possibly nothing) in the
+// real shell started with environ and returns the environment its
+// children see, and what the shell wrote on stdout and stderr.
+func runRendered(t *testing.T, name string, rs realShell, rendered string, environ []string) (map[string]string, string) {
+	t.Helper()
+	d := Registry[name]
+	dir := t.TempDir()
 	rfile := filepath.Join(dir, "rendered")
 	out := filepath.Join(dir, "env.out")
 	script := filepath.Join(dir, "script")
@@ -98,7 +109,8 @@ func runShellWith(t *testing.T, name string, rs realShell, env *engine.Environme
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TERM=dumb", "LANG=C.UTF-8",
 		"XDG_CONFIG_HOME=" + dir, "XDG_DATA_HOME=" + dir}, environ...)
 	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	cmd.Stdout, cmd.Stderr = &stderr, &stderr
+	var err error
 	done := make(chan error, 1)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -123,7 +135,7 @@ func runShellWith(t *testing.T, name string, rs realShell, env *engine.Environme
 			got[k] = v
 		}
 	}
-	return got
+	return got, stderr.String()
 }
 
 // TestRoundTripRealShells evaluates the rendered torture set in every real
@@ -169,19 +181,132 @@ func TestRoundTripRealShells(t *testing.T) {
 	}
 }
 
-// TestTcshEval checks the eval "`...`" idiom, which joins lines with
-// spaces: every value without a newline must survive it too.
-func TestTcshEval(t *testing.T) {
+// representable is what each dialect must round-trip: every byte string
+// without NUL that fits in an environment entry (Linux MAX_ARG_STRLEN),
+// except in the shells whose strings are Unicode (nu panics at
+// startup on a non-UTF-8 environment variable; PowerShell strings are
+// UTF-16), which must refuse the rest.
+func representable(dialect, name, v string) bool {
+	if strings.IndexByte(v, 0) >= 0 || len(name)+len("=")+len(v)+len("\x00") > 32*4096 {
+		return false
+	}
+	return utf8.ValidString(v) || dialect != "nu" && dialect != "pwsh"
+}
+
+// TestRoundTripAttacker loads the attacker's torture set in every real
+// shell, all in one emission, and compares what a child process sees byte
+// for byte. Each value the dialect cannot represent must make Render refuse
+// the whole emission, naming the variable and the shell, and the shell
+// then keeps its previous environment, the unsets included.
+func TestRoundTripAttacker(t *testing.T) {
+	for _, name := range Names() {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			d := Registry[name]
+			vals := attackerTorture()
+			accepted := map[string]string{}
+			var refused []string
+			for k, v := range vals {
+				err := Check(d, k, v)
+				if ok := representable(name, k, v); ok != (err == nil) {
+					t.Errorf("%s: %s %q: Check says %v, but representable is %v", name, k, trunc(v), err, ok)
+				}
+				if err != nil {
+					refused = append(refused, k)
+				} else {
+					accepted[k] = v
+				}
+			}
+			for _, k := range refused {
+				out, err := Render(d, envOf(accepted, k, vals[k]))
+				if !errors.Is(err, ErrInvalidValue) || out != "" {
+					t.Fatalf("%s: %s: Render = %d bytes, %v; want nothing and ErrInvalidValue", name, k, len(out), err)
+				}
+				if msg := err.Error(); !strings.Contains(msg, " "+k+" in "+name+":") {
+					t.Fatalf("%s: the refusal does not name the variable and the shell: %s", name, msg)
+				}
+			}
+			if name == "pwsh" {
+				return // not installable here: see TestPwshSyntax
+			}
+			rs := realShells[name]
+			preset := []string{"U_PRESET=still here", "A_BYTE_41=old"}
+			got, stderr := runRendered(t, name, rs, mustRender(t, d, envOf(accepted, "", "")), preset)
+			if stderr != "" {
+				t.Errorf("%s: the shell complained: %s", name, trunc(stderr))
+			}
+			for k, v := range accepted {
+				if g, ok := got[k]; !ok || g != v {
+					t.Errorf("%s: %s = %q (set %v), want %q", name, k, trunc(g), ok, trunc(v))
+				}
+			}
+			if _, ok := got["U_PRESET"]; ok {
+				t.Errorf("%s: U_PRESET still set after unset", name)
+			}
+			if len(refused) == 0 {
+				return
+			}
+			// What `env` prints when it refuses: nothing. The shell keeps
+			// everything it had.
+			out, err := Render(d, envOf(vals, "", ""))
+			if err == nil || out != "" {
+				t.Fatalf("%s: Render of every value = %d bytes, %v; want a refusal", name, len(out), err)
+			}
+			got, _ = runRendered(t, name, rs, out, preset)
+			if got["U_PRESET"] != "still here" || got["A_BYTE_41"] != "old" {
+				t.Errorf("%s: after a refusal U_PRESET = %q, A_BYTE_41 = %q; want them untouched", name, got["U_PRESET"], got["A_BYTE_41"])
+			}
+		})
+	}
+}
+
+// envOf sets vals (and name to value, when name is not "") and unsets
+// U_PRESET.
+func envOf(vals map[string]string, name, value string) *engine.Environment {
+	env := engine.NewEnvironment()
+	for k, v := range vals {
+		env.SetVar(k, v)
+	}
+	if name != "" {
+		env.SetVar(name, value)
+	}
+	env.UnsetVar("U_PRESET")
+	return env
+}
+
+func mustRender(t *testing.T, d Dialect, env *engine.Environment) string {
+	t.Helper()
+	out, err := Render(d, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// tcshEval loads the rendered file the way tcsh users eval a command's
+// output: eval "`...`", which joins its lines with spaces.
+func tcshEval() realShell {
 	rs := realShells["tcsh"]
 	rs.load = func(r string) string { return "eval \"`cat " + (Tcsh{}).Quote(r) + "`\"" }
+	return rs
+}
+
+// TestTcshEval checks the eval "`...`" idiom: every value that is UTF-8
+// without a newline, the attacker's included, must survive it too.
+func TestTcshEval(t *testing.T) {
 	env := engine.NewEnvironment()
-	for k, v := range torture() {
-		if !strings.Contains(v, "\n") {
-			env.SetVar(k, v)
+	for _, vals := range []map[string]string{torture(), tortureNonUTF8(), attackerTorture()} {
+		for k, v := range vals {
+			if !strings.Contains(v, "\n") && utf8.ValidString(v) && Check(Tcsh{}, k, v) == nil {
+				env.SetVar(k, v)
+			}
 		}
 	}
 	env.UnsetVar("U_PRESET")
-	got := runShellWith(t, "tcsh", rs, env, []string{"U_PRESET=x"})
+	got, stderr := runRendered(t, "tcsh", tcshEval(), mustRender(t, Tcsh{}, env), []string{"U_PRESET=x"})
+	if stderr != "" {
+		t.Errorf("tcsh complained: %s", trunc(stderr))
+	}
 	for k, v := range env.Set {
 		if got[k] != v {
 			t.Errorf("%s = %q, want %q", k, trunc(got[k]), trunc(v))
@@ -189,5 +314,58 @@ func TestTcshEval(t *testing.T) {
 	}
 	if _, ok := got["U_PRESET"]; ok {
 		t.Errorf("U_PRESET still set")
+	}
+}
+
+// TestTcshEvalRefuses: eval "`...`" cannot carry a newline, and tcsh's
+// command substitution mangles bytes that are not UTF-8 (it loses the bytes
+// after one near a 4 KiB boundary, quotes included: the old output ran the
+// attacker's touch). An emission holding either must apply nothing there,
+// not "a b" for "a\nb", not the other statements, and say why.
+func TestTcshEvalRefuses(t *testing.T) {
+	marker := filepath.Join(t.TempDir(), "PWNED")
+	vals := []string{"a\nb", "\n", "end\n", "\nstart", "x'\n'!\n", "\xff", "caf\xe9", "\xed\xa0\x80", "\xc0\xaf"}
+	for pad := 4080; pad < 4088; pad++ {
+		// Quoted, the value ends \x800xxxxxxxxxxx'\''; touch … ; echo '\'''
+		// and for some pads tcsh loses exactly xxxxxxxxxxx'\' from it.
+		vals = append(vals, strings.Repeat("a", pad)+"\x800"+strings.Repeat("x", 11)+"'; touch "+marker+" ; echo '")
+	}
+	for _, v := range vals {
+		env := engine.NewEnvironment()
+		env.SetVar("A_PLAIN", "x")
+		env.SetVar("A_BAD", v)
+		env.UnsetVar("U_PRESET")
+		got, stderr := runRendered(t, "tcsh", tcshEval(), mustRender(t, Tcsh{}, env), []string{"U_PRESET=kept", "A_BAD=old"})
+		if _, ok := got["A_PLAIN"]; ok || got["A_BAD"] != "old" || got["U_PRESET"] != "kept" {
+			t.Errorf("%q: half applied: A_PLAIN %q, A_BAD %q, U_PRESET %q", trunc(v), got["A_PLAIN"], trunc(got["A_BAD"]), got["U_PRESET"])
+		}
+		if !strings.Contains(stderr, "atmos-auth: a value holds a newline or bytes that are not UTF-8") {
+			t.Errorf("%q: no message: %q", trunc(v), stderr)
+		}
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Errorf("eval ran a command hidden in a value")
+	}
+}
+
+// TestTcshHookOutputEval: when `__hook` cannot write the file the tcsh hook
+// sources, its output goes through the hook's eval "`...`": an identity
+// file path with a newline or bytes that are not UTF-8 must then apply
+// nothing (not the diff with a mangled path); sourced, everything applies.
+func TestTcshHookOutputEval(t *testing.T) {
+	for _, file := range []string{"/w/a\nb/.atmos-identity", "/w/\xff\xc0\xaf/.atmos-identity"} {
+		diff := engine.NewEnvironment()
+		diff.SetVar("A_PLAIN", "x")
+		out, err := HookOutput(Tcsh{}, Tcsh{}, diff, HookVars{State: "s", File: file})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, msg := runRendered(t, "tcsh", tcshEval(), out, nil)
+		if _, ok := got["A_PLAIN"]; ok || !strings.Contains(msg, "atmos-auth: a value holds a newline or bytes that are not UTF-8") {
+			t.Errorf("%q through eval: A_PLAIN %q, output %q; want nothing applied and the message", file, got["A_PLAIN"], msg)
+		}
+		if got, msg := runRendered(t, "tcsh", realShells["tcsh"], out, nil); got["A_PLAIN"] != "x" || msg != "" {
+			t.Errorf("%q sourced: A_PLAIN %q, output %q", file, got["A_PLAIN"], msg)
+		}
 	}
 }

@@ -58,6 +58,11 @@ var aliases = map[string]string{
 // ErrInvalidName reports a variable name that is not [A-Za-z_][A-Za-z0-9_]*.
 var ErrInvalidName = errors.New("invalid environment variable name")
 
+// MaxEnvEntry is the longest NAME=value a program can be started with on
+// Linux (MAX_ARG_STRLEN: 32 pages, counting the NUL). A shell holding a
+// longer exported variable cannot run any program (E2BIG).
+const MaxEnvEntry = 32*4096 - 1
+
 // ErrInvalidValue reports a value the dialect cannot represent.
 var ErrInvalidValue = errors.New("invalid environment variable value")
 
@@ -113,18 +118,21 @@ func ValidName(name string) bool {
 	return true
 }
 
-// Check reports whether d can set name to value. It never includes the
-// value in its error: values are often secrets.
+// Check reports whether d can set name to value. Its error names the
+// variable and the shell, never the value: values are often secrets.
 func Check(d Dialect, name, value string) error {
 	if !ValidName(name) {
-		return fmt.Errorf("%w %q: use letters, digits and underscores, not starting with a digit", ErrInvalidName, name)
+		return fmt.Errorf("%w %q for %s: use letters, digits and underscores, not starting with a digit", ErrInvalidName, name, d.Name())
 	}
 	if strings.IndexByte(value, 0) >= 0 {
-		return fmt.Errorf("%w for %s: contains a NUL byte, which no environment can hold", ErrInvalidValue, name)
+		return fmt.Errorf("%w for %s in %s: contains a NUL byte, which no environment can hold", ErrInvalidValue, name, d.Name())
+	}
+	if n := len(name) + 1 + len(value); n > MaxEnvEntry {
+		return fmt.Errorf("%w for %s in %s: %s=value is %d bytes, and no program starts with an environment entry over %d (every command of the shell would fail)", ErrInvalidValue, name, d.Name(), name, n, MaxEnvEntry)
 	}
 	if c, ok := d.(ValueChecker); ok {
 		if err := c.CheckValue(value); err != nil {
-			return fmt.Errorf("%w for %s: %w", ErrInvalidValue, name, err)
+			return fmt.Errorf("%w for %s in %s: %w", ErrInvalidValue, name, d.Name(), err)
 		}
 	}
 	return nil
@@ -138,6 +146,9 @@ func Render(d Dialect, env *engine.Environment) (string, error) {
 		return "", nil
 	}
 	var b strings.Builder
+	if p, ok := d.(prologuer); ok {
+		b.WriteString(p.prologue(env))
+	}
 	for _, name := range env.UnsetKeys() {
 		if err := Check(d, name, ""); err != nil {
 			return "", err
@@ -156,8 +167,15 @@ func Render(d Dialect, env *engine.Environment) (string, error) {
 	return b.String(), nil
 }
 
-// errNotUTF8 is returned by dialects whose source text must be UTF-8.
-var errNotUTF8 = errors.New("not valid UTF-8, which this shell cannot represent")
+// prologuer is a dialect whose output starts with a check of how it was
+// loaded (tcsh: whether eval "`...`" joined its lines, which newlines and
+// bytes that are not UTF-8 do not survive).
+type prologuer interface {
+	prologue(env *engine.Environment) string
+}
+
+// errNotUTF8 is returned by dialects whose strings must be Unicode.
+var errNotUTF8 = errors.New("not valid UTF-8, which this shell's strings cannot hold; use bash, zsh, fish, tcsh or elvish for this identity")
 
 func checkUTF8(v string) error {
 	if !utf8.ValidString(v) {
@@ -167,10 +185,11 @@ func checkUTF8(v string) error {
 }
 
 // isBare reports whether s needs no quoting in any dialect that uses it:
-// non-empty and only [A-Za-z0-9_./:,+@%-], not starting with '-'... a
-// leading '-' is harmless in assignments but keep output obvious.
+// non-empty and only [A-Za-z0-9_./:,+@%-], not starting with '-' (harmless
+// in assignments, but keep output obvious) or '%' (fish expands a bare
+// %self to its process id).
 func isBare(s string) bool {
-	if s == "" || s[0] == '-' {
+	if s == "" || s[0] == '-' || s[0] == '%' {
 		return false
 	}
 	for i := 0; i < len(s); i++ {

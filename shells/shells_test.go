@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/atmos-auth/atmos-auth/engine"
 
@@ -110,11 +112,20 @@ func TestRenderOrderAndShape(t *testing.T) {
 func TestRenderRejects(t *testing.T) {
 	for _, name := range Names() {
 		d := Registry[name]
-		for _, bad := range []string{"", "1A", "A-B", "A B", "A.B", "A=B", "É", "A;rm", "$A", "A\n"} {
+		for _, bad := range hostileVarNames() {
 			env := engine.NewEnvironment()
+			env.SetVar("GOOD", "v")
 			env.SetVar(bad, "v")
-			if out, err := Render(d, env); !errors.Is(err, ErrInvalidName) || out != "" {
+			out, err := Render(d, env)
+			if !errors.Is(err, ErrInvalidName) || out != "" {
 				t.Errorf("%s: set %q: out %q err %v, want ErrInvalidName", name, bad, out, err)
+				continue
+			}
+			// The error names the shell and quotes the name: no raw
+			// control byte or invalid UTF-8 reaches the terminal.
+			msg := err.Error()
+			if !strings.Contains(msg, " for "+name+":") || !utf8.ValidString(msg) || strings.ContainsFunc(msg, unicode.IsControl) {
+				t.Errorf("%s: set %q: error %q", name, bad, msg)
 			}
 			env = engine.NewEnvironment()
 			env.UnsetVar(bad)
@@ -138,6 +149,20 @@ func TestRenderRejects(t *testing.T) {
 			t.Errorf("%s: invalid UTF-8: err %v, want ErrInvalidValue", name, err)
 		}
 	}
+}
+
+// hostileVarNames are variable names a hostile config could try: every byte
+// outside [A-Za-z0-9_] inside a name, a leading digit, empty, non-ASCII
+// letters, shell syntax.
+func hostileVarNames() []string {
+	out := []string{"", "1A", "9", "A-B", "A B", "A.B", "A=B", "É", "Ａ", "A;rm", "$A", "A\n", "\nA", "A\x00", "A\xff",
+		"A!", "A`id`", "A$(id)", "A'", "A\"", "A\\", "env:A", "A[0]", "A\u2028", "\x1b[2JA"}
+	for b := 1; b < 256; b++ {
+		if c := byte(b); !(c == '_' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+			out = append(out, "A"+string([]byte{c})+"B")
+		}
+	}
+	return out
 }
 
 func TestValidName(t *testing.T) {

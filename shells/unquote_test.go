@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/atmos-auth/atmos-auth/engine"
 )
 
 // Reference unquoters: each reads one word the way its shell's lexer does
@@ -44,7 +46,11 @@ func unquotePOSIX(w string) (string, error) {
 }
 
 // unquoteFish: in '...' only \\ and \' are escapes (other \ is literal).
+// A bare %self is fish's process id.
 func unquoteFish(w string) (string, error) {
+	if strings.HasPrefix(w, "%") {
+		return "", fmt.Errorf("bare %% (process expansion)")
+	}
 	var b strings.Builder
 	for i := 0; i < len(w); {
 		c := w[i]
@@ -153,12 +159,16 @@ func unquoteTcsh(w string) (string, error) {
 	return b.String(), nil
 }
 
-// unquoteElvish: '...' with ” for '; "..." with \xHH, \\, \", \$ and the
-// usual letter escapes; bare words.
+// unquoteElvish: '...' with ” for '; "..." with \xHH, \\, \" and the
+// letter escapes; bare words. Elvish has no interpolation and rejects an
+// unknown escape such as \$ (the whole chunk fails to parse), and its
+// source must be UTF-8.
 func unquoteElvish(w string) (string, error) {
 	switch {
 	case w == "":
 		return "", fmt.Errorf("empty word")
+	case !utf8.ValidString(w):
+		return "", fmt.Errorf("source is not UTF-8")
 	case w[0] == '\'':
 		if len(w) < 2 || w[len(w)-1] != '\'' {
 			return "", fmt.Errorf("unterminated '")
@@ -188,7 +198,7 @@ func unquoteElvish(w string) (string, error) {
 			}
 			i++
 			switch e := in[i]; e {
-			case '\\', '"', '$':
+			case '\\', '"':
 				b.WriteByte(e)
 			case 'n':
 				b.WriteByte('\n')
@@ -219,8 +229,11 @@ func unquoteElvish(w string) (string, error) {
 }
 
 // unquoteNu: '...' has no escapes at all; r#'...'# (any number of #)
-// ends at the first ' followed by as many #.
+// ends at the first ' followed by as many #. Nu source is UTF-8.
 func unquoteNu(w string) (string, error) {
+	if !utf8.ValidString(w) {
+		return "", fmt.Errorf("source is not UTF-8")
+	}
 	if strings.HasPrefix(w, "r#") {
 		n := len(w) - len(strings.TrimLeft(w[1:], "#")) - 1
 		h := strings.Repeat("#", n)
@@ -255,8 +268,10 @@ func TestEveryDialectHasUnquoter(t *testing.T) {
 
 func TestQuoteReference(t *testing.T) {
 	vals := torture()
-	for k, v := range tortureNonUTF8() {
-		vals[k] = v
+	for _, m := range []map[string]string{tortureNonUTF8(), attackerTorture()} {
+		for k, v := range m {
+			vals[k] = v
+		}
 	}
 	for _, n := range Names() {
 		for k, v := range vals {
@@ -287,8 +302,14 @@ func TestPwshQuoteExact(t *testing.T) {
 func checkQuote(t *testing.T, dialect, v, label string) {
 	t.Helper()
 	d := Registry[dialect]
-	if Check(d, "X", v) != nil {
+	if err := Check(d, "X", v); err != nil {
+		if representable(dialect, "X", v) {
+			t.Errorf("%s %s: Check refuses %q, which the shell can hold: %v", dialect, label, trunc(v), err)
+		}
 		return
+	}
+	if !representable(dialect, "X", v) {
+		t.Errorf("%s %s: Check accepts %q, which the shell cannot hold", dialect, label, trunc(v))
 	}
 	q := d.Quote(v)
 	got, err := unquoters[dialect](q)
@@ -306,16 +327,48 @@ func trunc(s string) string {
 	return s
 }
 
-func fuzzQuote(f *testing.F, dialect string) {
-	for _, v := range torture() {
-		if len(v) < 4096 {
-			f.Add(v)
+// fuzzSeeds adds every torture value short enough for a seed.
+func fuzzSeeds(f *testing.F) {
+	for _, m := range []map[string]string{torture(), tortureNonUTF8(), attackerTorture()} {
+		for _, v := range m {
+			if len(v) < 4096 {
+				f.Add(v)
+			}
 		}
 	}
-	for _, v := range tortureNonUTF8() {
-		f.Add(v)
-	}
+}
+
+func fuzzQuote(f *testing.F, dialect string) {
+	fuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, v string) { checkQuote(t, dialect, v, "fuzz") })
+}
+
+// FuzzRenderTcshEval: tcsh output without its eval guard must survive
+// eval "`...`": valid UTF-8 (tcsh's command substitution mangles other
+// bytes) whose only newlines end statements. Output holding anything else
+// must start with the guard.
+func FuzzRenderTcshEval(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, v string) {
+		env := engine.NewEnvironment()
+		env.SetVar("X", v)
+		out, err := Render(Tcsh{}, env)
+		if err != nil {
+			if !strings.Contains(v, "\x00") {
+				t.Fatalf("%q refused: %v", trunc(v), err)
+			}
+			return
+		}
+		if strings.HasPrefix(out, tcshEvalGuard) {
+			if utf8.ValidString(v) && !strings.Contains(v, "\n") {
+				t.Errorf("%q: guarded, but eval could carry it", trunc(v))
+			}
+			return
+		}
+		if !utf8.ValidString(out) || strings.Count(out, "\n") != strings.Count(out, " ;\n") || !strings.HasSuffix(out, " ;\n") {
+			t.Errorf("%q: unguarded output eval cannot carry: %q", trunc(v), trunc(out))
+		}
+	})
 }
 
 func FuzzQuoteBash(f *testing.F)   { fuzzQuote(f, "bash") }
