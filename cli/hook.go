@@ -126,20 +126,30 @@ func (c *HookApplyCmd) Run(g *Globals) error {
 	environ := hooks.EnvironMap(os.Environ())
 	delete(environ, "_ATMOS_AUTH_STATE")
 	delete(environ, "_ATMOS_AUTH_RECHECK")
-	res := hooks.Run(hooks.Input{
+	in := hooks.Input{
 		Environ: environ,
 		State:   g.Getenv("_ATMOS_AUTH_STATE"),
 		PWD:     pwd,
 		Trust:   trust,
 		Config:  hookConfig,
 		Resolve: g.hookResolver(context.Background()),
-	})
+	}
+	res := hooks.Run(in)
 	now := time.Now()
 	// A recheck (tcsh: the file was modified within the second of the
 	// last run, so its mtime cannot tell) has shown a pending file's
 	// message already.
 	recheck := g.Getenv("_ATMOS_AUTH_RECHECK") == "1" && res.Status == "pending"
 	if res.Message != "" && !recheck {
+		fmt.Fprintln(g.Stderr, termsafe.String(res.Message))
+	}
+	if _, err := shells.HookOutput(d, h, res.Diff, shells.HookVars{}); err != nil {
+		// The shell cannot hold this identity's environment: nothing of
+		// it is applied, and the previous identity is removed as after
+		// any failure, so the prompt and the state never claim an
+		// identity the shell does not have.
+		in.Resolve = func(*hooks.IdentityFile, func(string) string) (*engine.Environment, error) { return nil, err }
+		res = hooks.Run(in)
 		fmt.Fprintln(g.Stderr, termsafe.String(res.Message))
 	}
 	vars := shells.HookVars{State: res.State.Encode(), File: res.File, TrustDir: trust.AllowDir()}
