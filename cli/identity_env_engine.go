@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/url"
 	"os"
 	"os/exec"
@@ -218,18 +217,10 @@ func browserURLOK(raw string) error {
 		return fmt.Errorf("the URL has no host")
 	case u.Scheme == "https":
 		return nil
-	case u.Scheme == "http" && isLoopback(u.Hostname()):
+	case u.Scheme == "http" && engine.IsLoopbackHost(u.Hostname()):
 		return nil
 	}
 	return fmt.Errorf("only https (or http on a loopback address) is opened, not %q", u.Scheme+":")
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func openBrowser(url string) error {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"regexp"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 // fieldChecker validates one entry's fields, reporting at their positions.
 type fieldChecker struct {
+	cfg     *Config
 	d       *diags
 	entry   *Entry
 	subject string
@@ -99,6 +101,63 @@ func (c *fieldChecker) httpsURL(path, v string) {
 	}
 }
 
+// EnvTrustedEndpoints names the hosts, besides AWS's own and this
+// machine's, that configurations may send credentials to (comma list). It
+// is read from the user's environment only: an atmos.yaml cannot set it.
+const EnvTrustedEndpoints = "ATMOS_AUTH_TRUSTED_ENDPOINTS"
+
+// awsEndpointSuffixes are the DNS suffixes of AWS's partitions.
+var awsEndpointSuffixes = []string{".amazonaws.com", ".amazonaws.com.cn", ".api.aws", ".amazonwebservices.com.cn",
+	".c2s.ic.gov", ".sc2s.sgov.gov", ".cloud.adc-e.uk", ".csp.hci.ic.gov", ".amazonaws.eu"}
+
+// IsLoopbackHost reports whether host (no port) names this machine.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// endpointURL checks an endpoint a configuration sends credentials to (a
+// signed request, a bearer token). A cloned repository's atmos.yaml must
+// not be able to send them to a server of its own, so the endpoint must be
+// AWS's (https), on this machine, one of also (hosts the user's own
+// environment named for this kind), or named by the user in
+// ATMOS_AUTH_TRUSTED_ENDPOINTS.
+func (c *fieldChecker) endpointURL(path, v string, also ...string) {
+	if v == "" {
+		return
+	}
+	u, err := url.Parse(v)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		c.errf(path, "for example https://sts.us-east-1.amazonaws.com", "%s: %q is not a valid URL", path, v)
+		return
+	}
+	host := strings.ToLower(u.Hostname())
+	if IsLoopbackHost(host) {
+		return
+	}
+	if u.Scheme == "https" {
+		for _, sfx := range awsEndpointSuffixes {
+			if strings.HasSuffix(host, sfx) {
+				return
+			}
+		}
+	}
+	var getenv Env = func(string) string { return "" }
+	if c.cfg != nil && c.cfg.getenv != nil {
+		getenv = c.cfg.getenv
+	}
+	for _, h := range append(also, strings.Split(getenv(EnvTrustedEndpoints), ",")...) {
+		if h = strings.ToLower(strings.TrimSpace(h)); h != "" && h == host {
+			return
+		}
+	}
+	c.errf(path, fmt.Sprintf("if you trust it, export %s=%s: only your environment can", EnvTrustedEndpoints, host),
+		"%s: %q is neither an AWS endpoint (https://….amazonaws.com) nor on this machine: a repository's configuration cannot send credentials to it", path, v)
+}
+
 func (c *fieldChecker) oneOf(path, v string, options []string) {
 	if v == "" {
 		return
@@ -141,5 +200,5 @@ type AWSEndpointSpec struct {
 }
 
 func (s *AWSEndpointSpec) check(c *fieldChecker, path string) {
-	c.httpsURL(path+".endpoint_url", s.EndpointURL)
+	c.endpointURL(path+".endpoint_url", s.EndpointURL)
 }

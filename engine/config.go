@@ -31,6 +31,9 @@ type Config struct {
 	logsFilePos Pos
 	// fields holds, per entry, the position of each decoded field path.
 	fields map[*Entry]map[string]Pos
+	// getenv is the environment the configuration was loaded with: the
+	// user's, never the configuration's (endpoint trust reads it).
+	getenv Env
 }
 
 // LogsConfig is auth.logs.

@@ -30,5 +30,5 @@ func (s *AWSECRIntegration) validate(c *fieldChecker) {
 	if c.required("spec.registry.region", r.Region) {
 		c.region("spec.registry.region", r.Region)
 	}
-	c.httpsURL("spec.endpoint_url", s.Spec.EndpointURL)
+	c.endpointURL("spec.endpoint_url", s.Spec.EndpointURL)
 }

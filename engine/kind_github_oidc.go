@@ -1,5 +1,10 @@
 package engine
 
+import (
+	"net/url"
+	"strings"
+)
+
 var githubOIDCProviderKind = &KindInfo{Name: "github/oidc", Role: RoleProvider, Cloud: "github",
 	Produces: CredOIDC, New: func() any { return &GitHubOIDCProvider{} }}
 
@@ -16,5 +21,13 @@ type GitHubOIDCProvider struct {
 
 func (p *GitHubOIDCProvider) validate(c *fieldChecker) {
 	c.region("region", p.Region)
-	c.httpsURL("spec.endpoint_url", p.Spec.EndpointURL)
+	// The request token goes to this endpoint: the runner's own token
+	// host (ACTIONS_ID_TOKEN_REQUEST_URL) is trusted, like AWS's.
+	var runner []string
+	if c.cfg != nil && c.cfg.getenv != nil {
+		if u, err := url.Parse(c.cfg.getenv("ACTIONS_ID_TOKEN_REQUEST_URL")); err == nil && u.Hostname() != "" {
+			runner = append(runner, strings.ToLower(u.Hostname()))
+		}
+	}
+	c.endpointURL("spec.endpoint_url", p.Spec.EndpointURL, runner...)
 }

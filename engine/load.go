@@ -130,7 +130,7 @@ func LoadFile(path string, o LoadOptions) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := &Config{Path: path, AbsPath: path, Files: []string{path}}
+	cfg := &Config{Path: path, AbsPath: path, Files: []string{path}, getenv: ld.getenv}
 	if abs, err := filepath.Abs(path); err == nil {
 		cfg.AbsPath = abs
 	}

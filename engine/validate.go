@@ -34,7 +34,7 @@ func (c *Config) Validate() error {
 }
 
 func (c *Config) checker(d *diags, e *Entry) *fieldChecker {
-	return &fieldChecker{d: d, entry: e, subject: fmt.Sprintf("%s %q", e.Role, e.Name), fields: c.fields[e]}
+	return &fieldChecker{cfg: c, d: d, entry: e, subject: fmt.Sprintf("%s %q", e.Role, e.Name), fields: c.fields[e]}
 }
 
 // checkName refuses names that no one types but that a hostile
