@@ -3,10 +3,13 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/alecthomas/kong"
 
@@ -95,7 +98,20 @@ func parse(parser *kong.Kong, root *CLI, args []string) (code int) {
 		fmt.Fprintf(root.Stderr, "atmos-auth: %s\n", termsafe.Lines(err.Error()))
 		return cli.ExitConfig
 	}
+	if root.Globals.Ctx == nil {
+		sctx, stop := interruptContext()
+		defer stop()
+		root.Globals.Ctx = sctx
+	}
 	if err := ctx.Run(&root.Globals); err != nil {
+		if root.Globals.Ctx.Err() != nil && errors.Is(err, context.Canceled) {
+			// Ctrl-C or SIGTERM ended a wait: say what was interrupted,
+			// exit as a shell does after SIGINT (a child's own exit code,
+			// from exec or shell, carries no cancellation and passes
+			// through).
+			fmt.Fprintf(root.Stderr, "atmos-auth: interrupted: %s\n", termsafe.String(firstLine(err.Error())))
+			return cli.ExitInterrupted
+		}
 		var ee *cli.ExitError
 		if !(errors.As(err, &ee) && ee.Err == nil) {
 			msg := termsafe.Lines(err.Error())
@@ -107,4 +123,35 @@ func parse(parser *kong.Kong, root *CLI, args []string) (code int) {
 		return cli.CodeOf(err)
 	}
 	return cli.ExitOK
+}
+
+// interruptContext is cancelled by the first SIGINT or SIGTERM, so that
+// every wait (a device approval, a lock, the network) ends cleanly; the
+// handler is removed then, so a second Ctrl-C kills as usual even if
+// something did not listen.
+func interruptContext() (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sigs:
+			signal.Stop(sigs)
+			cancel()
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel()
+	}
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -47,7 +46,7 @@ func (c *CredentialProcessCmd) Run(g *Globals) error {
 	if err != nil || !valid {
 		// SDKs run us and wait: a lock held by a login waiting for an
 		// approval (or by a stopped process) fails after a short bound.
-		ctx := engine.WithLockWait(context.Background(), engine.LockWait(g.Getenv, CredentialProcessLockWait))
+		ctx := engine.WithLockWait(g.Context(), engine.LockWait(g.Getenv, CredentialProcessLockWait))
 		res, lerr := a.Login(ctx, name)
 		if lerr != nil {
 			if errors.Is(lerr, engine.ErrDeviceFlowNeeded) {

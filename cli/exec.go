@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -63,7 +62,7 @@ func (g *Globals) activeIdentityEnv(login bool) (*engine.Environment, error) {
 	if err != nil {
 		return nil, err
 	}
-	return g.IdentityEnv(context.Background(), cfg, name, login)
+	return g.IdentityEnv(g.Context(), cfg, name, login)
 }
 
 // lookPath finds name like a shell does, in pathVar: exit 127 when it does

@@ -7,10 +7,13 @@ import (
 
 // Exit codes shared by every command (see DESIGN.md "Conventions").
 const (
-	ExitOK       = 0
-	ExitFailure  = 1 // runtime or authentication failure
-	ExitConfig   = 2 // configuration or usage error
-	ExitNotFound = 127
+	ExitOK      = 0
+	ExitFailure = 1 // runtime or authentication failure
+	ExitConfig  = 2 // configuration or usage error
+	// ExitInterrupted is what a shell reports after SIGINT: a command that
+	// Ctrl-C (or SIGTERM) ended cleanly exits with it.
+	ExitInterrupted = 130
+	ExitNotFound    = 127
 )
 
 // ExitError carries an exit code with an error. A nil Err means "exit

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -24,6 +25,17 @@ type Globals struct {
 	Stderr io.Writer `kong:"-"`
 	// Getenv reads the environment (os.Getenv by default).
 	Getenv func(string) string `kong:"-"`
+	// Ctx is cancelled by Ctrl-C and SIGTERM (main sets it): every wait of
+	// a command ends with it.
+	Ctx context.Context `kong:"-"`
+}
+
+// Context is the command's context (Background when main set none).
+func (g *Globals) Context() context.Context {
+	if g.Ctx == nil {
+		return context.Background()
+	}
+	return g.Ctx
 }
 
 // IdentitySelect is the value the argument pre-parser gives --identity when

@@ -132,7 +132,7 @@ func (c *HookApplyCmd) Run(g *Globals) error {
 		PWD:     pwd,
 		Trust:   trust,
 		Config:  hookConfig,
-		Resolve: g.hookResolver(context.Background()),
+		Resolve: g.hookResolver(g.Context()),
 	}
 	res := hooks.Run(in)
 	now := time.Now()

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -104,7 +103,7 @@ func (c *LoginCmd) Run(g *Globals) error {
 	}
 	a := g.authenticator(cfg, dirs, authOpts{deviceFlow: c.DeviceFlow, noBrowser: c.NoBrowser})
 	a.Force = c.Force
-	ctx := context.Background()
+	ctx := g.Context()
 	var res *engine.Result
 	if c.Provider != "" {
 		if _, ok := cfg.Providers[c.Provider]; !ok {

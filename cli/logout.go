@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 )
 
@@ -19,7 +18,7 @@ func (c *LogoutCmd) Run(g *Globals) error {
 		return err
 	}
 	a := g.authenticator(cfg, dirs, authOpts{})
-	ctx := context.Background()
+	ctx := g.Context()
 	var done []string
 	switch {
 	case c.All:

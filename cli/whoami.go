@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"time"
 
@@ -44,7 +43,7 @@ func (c *WhoamiCmd) Run(g *Globals) error {
 			return &ExitError{Code: ExitFailure, Err: errors.New("no valid cached credentials to verify: run `atmos-auth login -i " + name + "`")}
 		}
 		a.Logger = g.logger(cfg)
-		arn, acct, err := a.CallerIdentity(context.Background(), name, creds)
+		arn, acct, err := a.CallerIdentity(g.Context(), name, creds)
 		if err != nil {
 			return authErr(err)
 		}
