@@ -98,6 +98,7 @@ func parse(parser *kong.Kong, root *CLI, args []string) (code int) {
 		fmt.Fprintf(root.Stderr, "atmos-auth: %s\n", termsafe.Lines(err.Error()))
 		return cli.ExitConfig
 	}
+	defer root.Globals.Close()
 	if root.Globals.Ctx == nil {
 		sctx, stop := interruptContext()
 		defer stop()

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/atmos-auth/atmos-auth/engine"
@@ -28,6 +29,11 @@ type Globals struct {
 	// Ctx is cancelled by Ctrl-C and SIGTERM (main sets it): every wait of
 	// a command ends with it.
 	Ctx context.Context `kong:"-"`
+
+	// log is the command's one logger, opened on first use (see logger);
+	// closers are closed by Close.
+	log     *slog.Logger
+	closers []io.Closer
 }
 
 // Context is the command's context (Background when main set none).

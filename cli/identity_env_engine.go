@@ -122,6 +122,9 @@ func truthy(v string) bool {
 // logger logs to auth.logs.file or stderr at --log-level / auth.logs.level
 // (default Warn). Nothing secret is ever passed to it.
 func (g *Globals) logger(cfg *engine.Config) *slog.Logger {
+	if g.log != nil {
+		return g.log
+	}
 	lvl := g.LogLevel
 	if lvl == "" {
 		lvl = cfg.Logs.Level
@@ -147,9 +150,24 @@ func (g *Globals) logger(cfg *engine.Config) *slog.Logger {
 			fmt.Fprintf(g.Stderr, "atmos-auth: cannot open the log file: %v; logging to stderr instead (fix auth.logs.file)\n", err)
 		} else {
 			w = f
+			g.closers = append(g.closers, f)
 		}
 	}
-	return slog.New(logfmt.New(w, level))
+	g.log = slog.New(logfmt.New(w, level))
+	return g.log
+}
+
+// Close releases what the command opened once for all its steps (the log
+// file); main calls it when the command returns.
+func (g *Globals) Close() error {
+	var first error
+	for _, c := range g.closers {
+		if err := c.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	g.closers, g.log = nil, nil
+	return first
 }
 
 // cliUI prints device codes and progress on stderr, opens the browser when
