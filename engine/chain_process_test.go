@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -53,19 +55,29 @@ func childLogin() int {
 	return 0
 }
 
-// childWriteLoop rewrites one cache file under its lock until killed.
+// childWriteLoop rewrites one cache file under its lock until killed. After
+// each complete write (the file renamed into place, the lock released) it
+// prints "written <n>" on stdout: the test kills it only after such a
+// signal, so every round has a cache file to check. The access key id is
+// "$CHILD_ROUND-<n>", telling this round's writes from older ones.
 func childWriteLoop() int {
 	d := Dirs{Cache: os.Getenv("CHILD_CACHE")}
+	round := os.Getenv("CHILD_ROUND")
 	chain := []*Entry{{Name: "victim", Kind: "aws/assume-role", Spec: &AWSAssumeRole{}}}
 	big := strings.Repeat("x", 1<<20)
-	fmt.Println("ready")
 	for i := 0; ; i++ {
 		unlock, err := lockFile(context.Background(), d, "step-victim")
 		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
-		_ = writeCreds(d, chain, "", &Credentials{Type: CredAWS, AccessKeyID: fmt.Sprint(i), SessionToken: big, Expiration: time.Now().Add(time.Hour)}, time.Now())
+		err = writeCreds(d, chain, "", &Credentials{Type: CredAWS, AccessKeyID: fmt.Sprintf("%s-%d", round, i), SessionToken: big, Expiration: time.Now().Add(time.Hour)}, time.Now())
 		unlock()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		fmt.Printf("written %d\n", i)
 	}
 }
 
@@ -95,8 +107,10 @@ func concurrentLogins(t testing.TB, n int) int {
 		t.Fatal(err)
 	}
 	seed := &Authenticator{Config: cfg, Dirs: Dirs{Cache: cache}}
-	_ = writeJSONAtomic(ssoTokenFileOf(seed, "company-sso"),
-		ssoTokenRecord{V: 2, Binding: ssoBindingOf(seed, "company-sso"), AccessToken: "expired", ExpiresAt: time.Now().Add(-time.Hour)})
+	if err := writeJSONAtomic(ssoTokenFileOf(seed, "company-sso"),
+		ssoTokenRecord{V: 2, Binding: ssoBindingOf(seed, "company-sso"), AccessToken: "expired", ExpiresAt: time.Now().Add(-time.Hour)}); err != nil {
+		t.Fatalf("seeding the expired session: %v", err)
+	}
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
 	for i := 0; i < n; i++ {
@@ -132,21 +146,55 @@ func BenchmarkConcurrentLogins20(b *testing.B) {
 	}
 }
 
+// killed tells whether a child's Wait error says SIGKILL ended it.
+func killed(err error) bool {
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		return false
+	}
+	ws, ok := ee.Sys().(syscall.WaitStatus)
+	return ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL
+}
+
+// TestKilledWriterLeavesNoCorruptCacheNorLock kills a process rewriting a
+// cache file in a loop, each round after a different number of complete
+// writes: the lock is free at once and the file is whole and this round's.
 func TestKilledWriterLeavesNoCorruptCacheNorLock(t *testing.T) {
 	cache := t.TempDir()
 	d := Dirs{Cache: cache}
 	chain := []*Entry{{Name: "victim", Kind: "aws/assume-role", Spec: &AWSAssumeRole{}}}
 	for round := 0; round < 5; round++ {
-		cmd := childCmd(t, "write-loop", "CHILD_CACHE="+cache)
-		out, _ := cmd.StdoutPipe()
+		cmd := childCmd(t, "write-loop", "CHILD_CACHE="+cache, fmt.Sprintf("CHILD_ROUND=%d", round))
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		buf := make([]byte, 6)
-		_, _ = out.Read(buf)
-		time.Sleep(time.Duration(20+round*17) * time.Millisecond)
-		_ = cmd.Process.Signal(syscall.SIGKILL)
-		_ = cmd.Wait()
+		// Wait for 1, 4, 7… complete writes, then kill: the writer is by
+		// then inside (or between) its next writes.
+		lines := bufio.NewScanner(out)
+		last := -1
+		for want := 1 + round*3; last+1 < want; {
+			if !lines.Scan() {
+				_ = cmd.Process.Kill()
+				_ = cmd.Wait()
+				t.Fatalf("round %d: the writer stopped after %d writes: %v %s", round, last+1, lines.Err(), stderr.String())
+			}
+			if _, err := fmt.Sscanf(lines.Text(), "written %d", &last); err != nil {
+				t.Fatalf("round %d: writer said %q: %v", round, lines.Text(), err)
+			}
+		}
+		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatalf("round %d: kill: %v", round, err)
+		}
+		// It died of the kill, not of an error of its own.
+		if err := cmd.Wait(); !killed(err) {
+			t.Fatalf("round %d: writer ended with %v, want killed: %s", round, err, stderr.String())
+		}
 		// The lock is free at once (the kernel released it).
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		unlock, err := lockFile(ctx, d, "step-victim")
@@ -155,16 +203,23 @@ func TestKilledWriterLeavesNoCorruptCacheNorLock(t *testing.T) {
 			t.Fatalf("round %d: lock still held after kill: %v", round, err)
 		}
 		unlock()
-		// The file is absent or whole.
+		// The file is whole (it exists: a write completed before the kill).
 		b, err := os.ReadFile(credsPath(d, "victim"))
-		if err == nil {
-			var r credsRecord
-			if err := json.Unmarshal(b, &r); err != nil {
-				t.Fatalf("round %d: corrupt cache file: %v", round, err)
-			}
-			if _, ok := readCreds(d, chain, ""); !ok {
-				t.Fatalf("round %d: cache file not readable", round)
-			}
+		if err != nil {
+			t.Fatalf("round %d: no cache file after %d complete writes: %v", round, last+1, err)
+		}
+		var r credsRecord
+		if err := json.Unmarshal(b, &r); err != nil {
+			t.Fatalf("round %d: corrupt cache file: %v", round, err)
+		}
+		c, ok := readCreds(d, chain, "")
+		if !ok {
+			t.Fatalf("round %d: cache file not readable", round)
+		}
+		// …and holds this round's last signalled write or a later one.
+		var gotRound, n int
+		if _, err := fmt.Sscanf(c.AccessKeyID, "%d-%d", &gotRound, &n); err != nil || gotRound != round || n < last {
+			t.Fatalf("round %d: cache holds write %q, want %d-%d or later", round, c.AccessKeyID, round, last)
 		}
 	}
 }
