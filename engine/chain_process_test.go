@@ -157,8 +157,8 @@ func killed(err error) bool {
 }
 
 // TestKilledWriterLeavesNoCorruptCacheNorLock kills a process rewriting a
-// cache file in a loop, each round after a different number of complete
-// writes: the lock is free at once and the file is whole and this round's.
+// cache file in a loop, each round after its first complete write: the lock
+// is free at once and the file is whole and this round's.
 func TestKilledWriterLeavesNoCorruptCacheNorLock(t *testing.T) {
 	cache := t.TempDir()
 	d := Dirs{Cache: cache}
@@ -174,26 +174,47 @@ func TestKilledWriterLeavesNoCorruptCacheNorLock(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		// Wait for 1, 4, 7… complete writes, then kill: the writer is by
-		// then inside (or between) its next writes.
-		lines := bufio.NewScanner(out)
-		last := -1
-		for want := 1 + round*3; last+1 < want; {
-			if !lines.Scan() {
-				_ = cmd.Process.Kill()
-				_ = cmd.Wait()
-				t.Fatalf("round %d: the writer stopped after %d writes: %v %s", round, last+1, lines.Err(), stderr.String())
+		// Every "written n" line is read as it comes; the kill waits for
+		// the first: from then on the file must exist, whole. It lands a
+		// varying time later, to hit the writer at different points of a
+		// write (the assertions below hold wherever it lands: nothing
+		// waits for something not to happen).
+		first, last := make(chan struct{}), make(chan int, 1)
+		var said []string
+		go func() {
+			n, lines := -1, bufio.NewScanner(out)
+			for lines.Scan() {
+				var i int
+				if _, err := fmt.Sscanf(lines.Text(), "written %d", &i); err != nil || i != n+1 {
+					said = append(said, lines.Text())
+					continue
+				}
+				if n = i; n == 0 {
+					close(first)
+				}
 			}
-			if _, err := fmt.Sscanf(lines.Text(), "written %d", &last); err != nil {
-				t.Fatalf("round %d: writer said %q: %v", round, lines.Text(), err)
-			}
+			last <- n
+		}()
+		select {
+		case <-first:
+		case n := <-last: // the writer ended without completing a write
+			last <- n
+		case <-time.After(30 * time.Second):
+			_ = cmd.Process.Kill()
+			t.Fatalf("round %d: no write completed within 30s: %s", round, stderr.String())
 		}
+		time.Sleep(time.Duration(round*17) * time.Millisecond)
 		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 			t.Fatalf("round %d: kill: %v", round, err)
 		}
+		// Its output ends with its death (EOF), then Wait may close the pipe.
+		done := <-last
 		// It died of the kill, not of an error of its own.
-		if err := cmd.Wait(); !killed(err) {
-			t.Fatalf("round %d: writer ended with %v, want killed: %s", round, err, stderr.String())
+		if err := cmd.Wait(); !killed(err) || len(said) > 0 {
+			t.Fatalf("round %d: writer ended with %v, want killed: %s %q", round, err, stderr.String(), said)
+		}
+		if done < 0 {
+			t.Fatalf("round %d: the writer never completed a write", round)
 		}
 		// The lock is free at once (the kernel released it).
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
@@ -206,7 +227,7 @@ func TestKilledWriterLeavesNoCorruptCacheNorLock(t *testing.T) {
 		// The file is whole (it exists: a write completed before the kill).
 		b, err := os.ReadFile(credsPath(d, "victim"))
 		if err != nil {
-			t.Fatalf("round %d: no cache file after %d complete writes: %v", round, last+1, err)
+			t.Fatalf("round %d: no cache file after %d complete writes: %v", round, done+1, err)
 		}
 		var r credsRecord
 		if err := json.Unmarshal(b, &r); err != nil {
@@ -216,10 +237,11 @@ func TestKilledWriterLeavesNoCorruptCacheNorLock(t *testing.T) {
 		if !ok {
 			t.Fatalf("round %d: cache file not readable", round)
 		}
-		// …and holds this round's last signalled write or a later one.
+		// …and holds this round's last completed write (or the one after
+		// it, renamed into place before the kill and not yet signalled).
 		var gotRound, n int
-		if _, err := fmt.Sscanf(c.AccessKeyID, "%d-%d", &gotRound, &n); err != nil || gotRound != round || n < last {
-			t.Fatalf("round %d: cache holds write %q, want %d-%d or later", round, c.AccessKeyID, round, last)
+		if _, err := fmt.Sscanf(c.AccessKeyID, "%d-%d", &gotRound, &n); err != nil || gotRound != round || n < done || n > done+1 {
+			t.Fatalf("round %d: cache holds write %q, want %d-%d or %d-%d", round, c.AccessKeyID, round, done, round, done+1)
 		}
 	}
 }
