@@ -167,7 +167,7 @@ func (u *cliUI) DeviceAuthorization(provider, uri, complete, code string) {
 	// configuration can choose it): printed inert.
 	fmt.Fprintf(u.g.Stderr, "atmos-auth: sign in to %s: open %s and confirm the code %s\n", termsafe.String(provider), termsafe.String(complete), termsafe.String(code))
 	if !u.noBrowser {
-		if err := openBrowser(complete); err != nil {
+		if err := browserOpener(complete); err != nil {
 			fmt.Fprintf(u.g.Stderr, "atmos-auth: could not open a browser (%v); open the URL above\n", err)
 		}
 	}
@@ -231,6 +231,10 @@ func isLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
+
+// browserOpener is what a device authorization calls to open its URL
+// (tests observe the decision through it).
+var browserOpener = openBrowser
 
 func openBrowser(url string) error {
 	if err := browserURLOK(url); err != nil {
