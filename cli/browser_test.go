@@ -33,6 +33,11 @@ import (
 // verification URL. When it should not open, the local cloud approves by
 // itself and the record must stay empty. The URL and the code are on stderr
 // in every case that starts a device flow.
+//
+// The decision itself is observed too: the device authorization hands its
+// URL to browserOpener synchronously, before the login can return, so when
+// the login has returned the test knows every call there will ever be —
+// no waiting for a wrongly started opener that might still show up.
 
 const browserTestConfig = `auth:
   providers:
@@ -85,17 +90,19 @@ func TestLoginOpensBrowserPolicy(t *testing.T) {
 				localcloud.WithDeviceCodeExpiry(30 * time.Second),
 			}
 			if !tc.wantOpen {
-				// Nobody else approves: the local cloud does, after the
-				// CLI's first poll (which comes at once), so the login
-				// waits one polling interval (1s) — ample time for a wrongly
-				// started xdg-open to leave its record.
-				opts = append(opts, localcloud.WithAutoApprove(300*time.Millisecond))
+				// Nobody else approves: the local cloud does, at once.
+				opts = append(opts, localcloud.WithAutoApprove(0))
 			}
 			srv := localcloud.StartTest(t, opts...)
 			record := fakeOpener(t)
+			decided := observeOpener(t)
 
 			stderr, stdout, err := runBrowserLogin(t, srv.URL(), tc.tty, tc.env, tc.cmd)
-			calls := readRecord(t, record, tc.wantOpen)
+			// The login has returned: every hand-over to the opener
+			// happened before, and a started opener that approved the
+			// login has recorded its call.
+			opened := decided()
+			calls := readRecord(t, record)
 
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
@@ -106,6 +113,9 @@ func TestLoginOpensBrowserPolicy(t *testing.T) {
 				}
 				if len(calls) != 0 {
 					t.Fatalf("xdg-open called without a device flow: %q", calls)
+				}
+				if len(opened) != 0 {
+					t.Fatalf("the opener was handed %q without a device flow", opened)
 				}
 				return
 			}
@@ -130,11 +140,14 @@ func TestLoginOpensBrowserPolicy(t *testing.T) {
 				if len(calls) != 1 || calls[0] != "1 "+url {
 					t.Fatalf("xdg-open calls %q, want exactly one with the single argument %s", calls, url)
 				}
+				if len(opened) != 1 || opened[0] != url {
+					t.Fatalf("the opener was handed %q, want exactly %s", opened, url)
+				}
 				if strings.Contains(stderr, "could not open a browser") {
 					t.Fatalf("stderr reports a failed opener:\n%s", stderr)
 				}
-			} else if len(calls) != 0 {
-				t.Fatalf("xdg-open called %q, want no call", calls)
+			} else if len(calls) != 0 || len(opened) != 0 {
+				t.Fatalf("xdg-open called %q, the opener handed %q, want no call", calls, opened)
 			}
 		})
 	}
@@ -165,14 +178,30 @@ curl -fsS -o /dev/null --max-time 10 --data-urlencode "user_code=$code" --data a
 	return record
 }
 
-// readRecord returns the recorded xdg-open calls. When a call is expected
-// it is already recorded (it approved the login); when none is expected a
-// late one still gets a moment to show up.
-func readRecord(t *testing.T, record string, wantOpen bool) []string {
+// observeOpener records every URL a device authorization hands to the
+// opener (then opens it as usual) and returns the record's reader.
+func observeOpener(t *testing.T) func() []string {
 	t.Helper()
-	if !wantOpen {
-		time.Sleep(200 * time.Millisecond)
+	var mu sync.Mutex
+	var urls []string
+	prev := browserOpener
+	browserOpener = func(u string) error {
+		mu.Lock()
+		urls = append(urls, u)
+		mu.Unlock()
+		return prev(u)
 	}
+	t.Cleanup(func() { browserOpener = prev })
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), urls...)
+	}
+}
+
+// readRecord returns the recorded xdg-open calls.
+func readRecord(t *testing.T, record string) []string {
+	t.Helper()
 	if b, err := os.ReadFile(record + ".err"); err == nil && len(b) > 0 {
 		t.Errorf("fake xdg-open failed: %s", b)
 	}
@@ -240,11 +269,13 @@ func runBrowserLogin(t *testing.T, endpoint string, tty bool, env map[string]str
 		t.Fatalf("login did not end within a minute; stderr so far:\n%s", errBuf.String())
 	}
 	if tty {
-		time.Sleep(50 * time.Millisecond) // let the reader take the last lines
+		// With the terminal's last descriptor closed, the reader gets what
+		// is still buffered, then EIO.
 		ttyFile.Close()
 		select {
 		case <-readerDone:
 		case <-time.After(5 * time.Second):
+			t.Fatalf("the terminal's output did not end after it was closed; so far:\n%s", errBuf.String())
 		}
 	}
 	return strings.ReplaceAll(errBuf.String(), "\r\n", "\n"), out.String(), err

@@ -184,7 +184,7 @@ func (u *cliUI) DeviceAuthorization(provider, uri, complete, code string) {
 	// configuration can choose it): printed inert.
 	fmt.Fprintf(u.g.Stderr, "atmos-auth: sign in to %s: open %s and confirm the code %s\n", termsafe.String(provider), termsafe.String(complete), termsafe.String(code))
 	if !u.noBrowser {
-		if err := openBrowser(complete); err != nil {
+		if err := browserOpener(complete); err != nil {
 			fmt.Fprintf(u.g.Stderr, "atmos-auth: could not open a browser (%v); open the URL above\n", err)
 		}
 	}
@@ -240,6 +240,10 @@ func browserURLOK(raw string) error {
 	}
 	return fmt.Errorf("only https (or http on a loopback address) is opened, not %q", u.Scheme+":")
 }
+
+// browserOpener is what a device authorization calls to open its URL
+// (tests observe the decision through it).
+var browserOpener = openBrowser
 
 func openBrowser(url string) error {
 	if err := browserURLOK(url); err != nil {

@@ -214,11 +214,11 @@ func (p *AWSSSOProvider) poll(ctx context.Context, s *step, client *ssooidc.Clie
 	if s.a.PollInterval > 0 {
 		interval = s.a.PollInterval
 	}
-	// The device code's own lifetime bounds the wait (wall time: this is
-	// a real wait, not an expiry decision about cached data).
-	deadline := time.Now().Add(time.Duration(dev.ExpiresIn) * time.Second)
+	// The device code's own lifetime bounds the wait, on the same clock
+	// as every other expiry (a.Wait advances a test's clock).
+	deadline := s.a.now().Add(time.Duration(dev.ExpiresIn) * time.Second)
 	if dev.ExpiresIn <= 0 {
-		deadline = time.Now().Add(10 * time.Minute)
+		deadline = s.a.now().Add(10 * time.Minute)
 	}
 	for {
 		out, err := client.CreateToken(ctx, &ssooidc.CreateTokenInput{
@@ -247,15 +247,11 @@ func (p *AWSSSOProvider) poll(ctx context.Context, s *step, client *ssooidc.Clie
 		default:
 			return nil, err
 		}
-		if time.Now().Add(interval).After(deadline) {
+		if s.a.now().Add(interval).After(deadline) {
 			return nil, fmt.Errorf("the device authorization expired before it was approved: run the login again")
 		}
-		t := time.NewTimer(interval)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, ctx.Err()
-		case <-t.C:
+		if err := s.a.wait(ctx, interval); err != nil {
+			return nil, err
 		}
 	}
 }

@@ -22,6 +22,10 @@ type Authenticator struct {
 	Getenv func(string) string
 	// Clock decides every expiry (time.Now by default).
 	Clock Clock
+	// Wait pauses ctx-bounded between device-flow polls (a timer by
+	// default). A test with a Clock of its own gives one that advances it,
+	// so the device code's expiry is decided on the same clock.
+	Wait func(ctx context.Context, d time.Duration) error
 	// Margin: cached credentials expiring sooner are renewed (DefaultMargin).
 	Margin time.Duration
 	// OpenKeyring opens the credential store; called lazily, only when a
@@ -93,6 +97,21 @@ func (a *Authenticator) now() time.Time {
 		return a.Clock()
 	}
 	return time.Now()
+}
+
+// wait pauses for d or until ctx ends.
+func (a *Authenticator) wait(ctx context.Context, d time.Duration) error {
+	if a.Wait != nil {
+		return a.Wait(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 func (a *Authenticator) margin() time.Duration {

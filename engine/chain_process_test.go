@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -53,19 +55,29 @@ func childLogin() int {
 	return 0
 }
 
-// childWriteLoop rewrites one cache file under its lock until killed.
+// childWriteLoop rewrites one cache file under its lock until killed. After
+// each complete write (the file renamed into place, the lock released) it
+// prints "written <n>" on stdout: the test kills it only after such a
+// signal, so every round has a cache file to check. The access key id is
+// "$CHILD_ROUND-<n>", telling this round's writes from older ones.
 func childWriteLoop() int {
 	d := Dirs{Cache: os.Getenv("CHILD_CACHE")}
+	round := os.Getenv("CHILD_ROUND")
 	chain := []*Entry{{Name: "victim", Kind: "aws/assume-role", Spec: &AWSAssumeRole{}}}
 	big := strings.Repeat("x", 1<<20)
-	fmt.Println("ready")
 	for i := 0; ; i++ {
 		unlock, err := lockFile(context.Background(), d, "step-victim")
 		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
-		_ = writeCreds(d, chain, "", &Credentials{Type: CredAWS, AccessKeyID: fmt.Sprint(i), SessionToken: big, Expiration: time.Now().Add(time.Hour)}, time.Now())
+		err = writeCreds(d, chain, "", &Credentials{Type: CredAWS, AccessKeyID: fmt.Sprintf("%s-%d", round, i), SessionToken: big, Expiration: time.Now().Add(time.Hour)}, time.Now())
 		unlock()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		fmt.Printf("written %d\n", i)
 	}
 }
 
@@ -95,8 +107,10 @@ func concurrentLogins(t testing.TB, n int) int {
 		t.Fatal(err)
 	}
 	seed := &Authenticator{Config: cfg, Dirs: Dirs{Cache: cache}}
-	_ = writeJSONAtomic(ssoTokenFileOf(seed, "company-sso"),
-		ssoTokenRecord{V: 2, Binding: ssoBindingOf(seed, "company-sso"), AccessToken: "expired", ExpiresAt: time.Now().Add(-time.Hour)})
+	if err := writeJSONAtomic(ssoTokenFileOf(seed, "company-sso"),
+		ssoTokenRecord{V: 2, Binding: ssoBindingOf(seed, "company-sso"), AccessToken: "expired", ExpiresAt: time.Now().Add(-time.Hour)}); err != nil {
+		t.Fatalf("seeding the expired session: %v", err)
+	}
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
 	for i := 0; i < n; i++ {
@@ -132,21 +146,76 @@ func BenchmarkConcurrentLogins20(b *testing.B) {
 	}
 }
 
+// killed tells whether a child's Wait error says SIGKILL ended it.
+func killed(err error) bool {
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		return false
+	}
+	ws, ok := ee.Sys().(syscall.WaitStatus)
+	return ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL
+}
+
+// TestKilledWriterLeavesNoCorruptCacheNorLock kills a process rewriting a
+// cache file in a loop, each round after its first complete write: the lock
+// is free at once and the file is whole and this round's.
 func TestKilledWriterLeavesNoCorruptCacheNorLock(t *testing.T) {
 	cache := t.TempDir()
 	d := Dirs{Cache: cache}
 	chain := []*Entry{{Name: "victim", Kind: "aws/assume-role", Spec: &AWSAssumeRole{}}}
 	for round := 0; round < 5; round++ {
-		cmd := childCmd(t, "write-loop", "CHILD_CACHE="+cache)
-		out, _ := cmd.StdoutPipe()
+		cmd := childCmd(t, "write-loop", "CHILD_CACHE="+cache, fmt.Sprintf("CHILD_ROUND=%d", round))
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		buf := make([]byte, 6)
-		_, _ = out.Read(buf)
-		time.Sleep(time.Duration(20+round*17) * time.Millisecond)
-		_ = cmd.Process.Signal(syscall.SIGKILL)
-		_ = cmd.Wait()
+		// Every "written n" line is read as it comes; the kill waits for
+		// the first: from then on the file must exist, whole. It lands a
+		// varying time later, to hit the writer at different points of a
+		// write (the assertions below hold wherever it lands: nothing
+		// waits for something not to happen).
+		first, last := make(chan struct{}), make(chan int, 1)
+		var said []string
+		go func() {
+			n, lines := -1, bufio.NewScanner(out)
+			for lines.Scan() {
+				var i int
+				if _, err := fmt.Sscanf(lines.Text(), "written %d", &i); err != nil || i != n+1 {
+					said = append(said, lines.Text())
+					continue
+				}
+				if n = i; n == 0 {
+					close(first)
+				}
+			}
+			last <- n
+		}()
+		select {
+		case <-first:
+		case n := <-last: // the writer ended without completing a write
+			last <- n
+		case <-time.After(30 * time.Second):
+			_ = cmd.Process.Kill()
+			t.Fatalf("round %d: no write completed within 30s: %s", round, stderr.String())
+		}
+		time.Sleep(time.Duration(round*17) * time.Millisecond)
+		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatalf("round %d: kill: %v", round, err)
+		}
+		// Its output ends with its death (EOF), then Wait may close the pipe.
+		done := <-last
+		// It died of the kill, not of an error of its own.
+		if err := cmd.Wait(); !killed(err) || len(said) > 0 {
+			t.Fatalf("round %d: writer ended with %v, want killed: %s %q", round, err, stderr.String(), said)
+		}
+		if done < 0 {
+			t.Fatalf("round %d: the writer never completed a write", round)
+		}
 		// The lock is free at once (the kernel released it).
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		unlock, err := lockFile(ctx, d, "step-victim")
@@ -155,16 +224,24 @@ func TestKilledWriterLeavesNoCorruptCacheNorLock(t *testing.T) {
 			t.Fatalf("round %d: lock still held after kill: %v", round, err)
 		}
 		unlock()
-		// The file is absent or whole.
+		// The file is whole (it exists: a write completed before the kill).
 		b, err := os.ReadFile(credsPath(d, "victim"))
-		if err == nil {
-			var r credsRecord
-			if err := json.Unmarshal(b, &r); err != nil {
-				t.Fatalf("round %d: corrupt cache file: %v", round, err)
-			}
-			if _, ok := readCreds(d, chain, ""); !ok {
-				t.Fatalf("round %d: cache file not readable", round)
-			}
+		if err != nil {
+			t.Fatalf("round %d: no cache file after %d complete writes: %v", round, done+1, err)
+		}
+		var r credsRecord
+		if err := json.Unmarshal(b, &r); err != nil {
+			t.Fatalf("round %d: corrupt cache file: %v", round, err)
+		}
+		c, ok := readCreds(d, chain, "")
+		if !ok {
+			t.Fatalf("round %d: cache file not readable", round)
+		}
+		// …and holds this round's last completed write (or the one after
+		// it, renamed into place before the kill and not yet signalled).
+		var gotRound, n int
+		if _, err := fmt.Sscanf(c.AccessKeyID, "%d-%d", &gotRound, &n); err != nil || gotRound != round || n < done || n > done+1 {
+			t.Fatalf("round %d: cache holds write %q, want %d-%d or %d-%d", round, c.AccessKeyID, round, done, round, done+1)
 		}
 	}
 }

@@ -26,6 +26,15 @@ func (c *testClock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
+// wait is an Authenticator.Wait: the time passes at once.
+func (c *testClock) wait(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.Advance(d)
+	return nil
+}
+
 type testUI struct {
 	mu      sync.Mutex
 	devices int
@@ -135,8 +144,11 @@ func newFixture(t testing.TB, yaml string, opts ...localcloud.Option) *fixture {
 	return f
 }
 
+// newAuth: the authenticator and the local cloud share f.clock, and the
+// device flow's waits advance it instead of sleeping, so every expiry and
+// every SlowDown is decided on that clock alone.
 func (f *fixture) newAuth(cfg *Config, d Dirs) *Authenticator {
-	return &Authenticator{Config: cfg, Dirs: d, Clock: f.clock.Now, UI: f.ui, AllowDeviceFlow: true,
+	return &Authenticator{Config: cfg, Dirs: d, Clock: f.clock.Now, Wait: f.clock.wait, UI: f.ui, AllowDeviceFlow: true,
 		OpenKeyring: func() (keyring.Store, error) { return f.ks, nil }, PollInterval: 5 * time.Millisecond,
 		RetryBackoff: 5 * time.Millisecond, Getenv: func(string) string { return "" }}
 }
@@ -432,12 +444,15 @@ func TestCacheFilesModes(t *testing.T) {
 
 // TestDeviceFlowHonoursSlowDown: a client polling faster than the server
 // allows gets SlowDown and must widen its interval (RFC 8628), not hammer.
+// Both sides run on the fixture's clock, which only the client's waits
+// advance: the polls are at 0, 10 ms (SlowDown: the server wants 100 ms),
+// then every 160 ms until the approval at 600 ms: 170, 330, 490, 650.
 func TestDeviceFlowHonoursSlowDown(t *testing.T) {
-	f := newFixture(t, chainYAML, localcloud.WithClock(time.Now),
+	f := newFixture(t, chainYAML,
 		localcloud.WithPollInterval(100*time.Millisecond), localcloud.WithAutoApprove(600*time.Millisecond))
-	f.a.Clock = time.Now
 	f.a.PollInterval = 10 * time.Millisecond
 	f.a.SlowDownStep = 150 * time.Millisecond
+	start := f.clock.Now()
 	if _, err := f.a.Login(context.Background(), "base-admin"); err != nil {
 		t.Fatal(err)
 	}
@@ -449,5 +464,35 @@ func TestDeviceFlowHonoursSlowDown(t *testing.T) {
 	// one SlowDown the interval is 160 ms, then 310 ms…
 	if n := f.srv.Calls("CreateToken"); n > 8 {
 		t.Fatalf("CreateToken polled %d times: SlowDown not honoured (%v)", n, st.Errors)
+	}
+	if n, slow := f.srv.Calls("CreateToken"), st.Errors["CreateToken/SlowDownException"]; n != 6 || slow != 1 {
+		t.Fatalf("CreateToken polled %d times with %d SlowDown, want 6 with 1 (%v)", n, slow, st.Errors)
+	}
+	if waited := f.clock.Now().Sub(start); waited != 650*time.Millisecond {
+		t.Fatalf("the login waited %v, want 650ms", waited)
+	}
+}
+
+// TestDeviceFlowGivesUpAtTheCodesExpiry: nobody approves (within the
+// code's life); the client stops polling once its next poll would come
+// after the device code's expiry as its injected clock tells, instead of
+// polling on until the server answers ExpiredToken.
+func TestDeviceFlowGivesUpAtTheCodesExpiry(t *testing.T) {
+	f := newFixture(t, chainYAML, localcloud.WithDeviceCodeExpiry(time.Minute), localcloud.WithAutoApprove(time.Hour))
+	f.a.PollInterval = 7 * time.Second
+	start := f.clock.Now()
+	_, err := f.a.Login(context.Background(), "base-admin")
+	if err == nil || !strings.Contains(err.Error(), "the device authorization expired before it was approved") {
+		t.Fatalf("err = %v", err)
+	}
+	// Polls at 0, 7…56 s; the next (63 s) would come after the expiry.
+	if n := f.srv.Calls("CreateToken"); n != 9 {
+		t.Fatalf("CreateToken polled %d times, want 9 (%v)", n, f.srv.Stats().Errors)
+	}
+	if waited := f.clock.Now().Sub(start); waited != 56*time.Second {
+		t.Fatalf("the login waited %v, want 56s", waited)
+	}
+	if n := f.srv.Stats().Errors["CreateToken/ExpiredTokenException"]; n != 0 {
+		t.Fatalf("the client polled past the code's expiry (%d ExpiredToken)", n)
 	}
 }
