@@ -28,6 +28,11 @@ func TestScripts(t *testing.T) {
 			e.Setenv("CI", "true")
 			e.Setenv("DBUS_SESSION_BUS_ADDRESS", "disabled:")
 			e.Setenv("REFERENCE", mustAbs("testdata/reference"))
+			// nushell comes from npm (scripts/install-test-deps.sh): on PATH
+			// when installed, so that scripts can say [exec:nu].
+			if nu := mustAbs("scripts/npm/node_modules/@nushell/linux-x64/bin"); isDir(nu) {
+				e.Setenv("PATH", nu+string(os.PathListSeparator)+e.Getenv("PATH"))
+			}
 			return nil
 		},
 		RequireExplicitExec: true,
@@ -41,4 +46,9 @@ func mustAbs(p string) string {
 		panic(err)
 	}
 	return wd + "/" + p
+}
+
+func isDir(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
 }

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/internal/testenv"
 	"github.com/atmos-auth/atmos-auth/localcloud"
 )
 
@@ -41,7 +42,7 @@ func runBounded(t *testing.T, dir string, env []string, args ...string) (int, st
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), guard)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, atmosAuth(t), args...)
+	cmd := exec.CommandContext(ctx, testenv.AtmosAuth(t), args...)
 	cmd.Dir, cmd.Env = dir, env
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -176,7 +177,7 @@ func TestCredentialProcessLockHeld(t *testing.T) {
 	// The holder: a login printing its device code and waiting.
 	ctx, cancel := context.WithTimeout(context.Background(), guard)
 	defer cancel()
-	login := exec.CommandContext(ctx, atmosAuth(t), "login", "-i", "admin", "--device-flow")
+	login := exec.CommandContext(ctx, testenv.AtmosAuth(t), "login", "-i", "admin", "--device-flow")
 	login.Dir, login.Env = dir, env
 	pipe, err := login.StderrPipe()
 	if err != nil {

@@ -148,7 +148,7 @@ var completionShells = []completionShell{
 // run on TAB or on Enter, and names that cannot be shown as one line are
 // not offered.
 func TestCompletionHostileNames(t *testing.T) {
-	bin := atmosAuth(t)
+	bin := testenv.AtmosAuth(t)
 	for _, cs := range completionShells {
 		t.Run(cs.name, func(t *testing.T) {
 			sh := testenv.RequireTool(t, cs.name)
@@ -229,7 +229,7 @@ var promptShells = []promptShell{
 // the prompt shows the name literally and that the name's escape sequence
 // never reached the terminal.
 func TestShellPromptHostileName(t *testing.T) {
-	bin := atmosAuth(t)
+	bin := testenv.AtmosAuth(t)
 	for _, ps := range promptShells {
 		t.Run(ps.name, func(t *testing.T) {
 			sh := testenv.RequireTool(t, ps.name)
@@ -259,7 +259,7 @@ func TestShellPromptHostileName(t *testing.T) {
 // TestPromptCmdControlChars: `atmos-auth prompt` output goes into prompts;
 // control characters in the identity are shown, not sent.
 func TestPromptCmdControlChars(t *testing.T) {
-	bin := atmosAuth(t)
+	bin := testenv.AtmosAuth(t)
 	_, env := testEnv(t)
 	for _, f := range []string{"text", "long"} {
 		cmd := exec.Command(bin, "prompt", "-f", f)

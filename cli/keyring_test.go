@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/internal/testenv"
 	"github.com/atmos-auth/atmos-auth/keyring"
 )
 
@@ -210,14 +211,7 @@ func TestBinaryFrozenBus(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "atmos-auth")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := testenv.AtmosAuth(t)
 	cfg := filepath.Join(tmp, "atmos.yaml")
 	if err := os.WriteFile(cfg, []byte("auth:\n  identities:\n    dev:\n      kind: aws/user\n"), 0o600); err != nil {
 		t.Fatal(err)

@@ -86,7 +86,7 @@ func (ld *loader) decodeEntries(cfg *Config, dc *decoder, m *yaml.Node, file str
 		return
 	}
 	if m.Kind != yaml.MappingNode {
-		ld.d.add(posOf(m, file), "auth", "", "%ss: expected a mapping of names to %ss, got %s", role, role, kindName(m))
+		ld.d.add(posOf(m, file), "auth", "", "%s: expected a mapping of names to %s, got %s", role.Plural(), role.Plural(), kindName(m))
 		return
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {

@@ -22,6 +22,18 @@ func (r Role) String() string {
 	}
 }
 
+// Plural is the role's plural noun, the name of its section in auth:.
+func (r Role) Plural() string {
+	switch r {
+	case RoleProvider:
+		return "providers"
+	case RoleIdentity:
+		return "identities"
+	default:
+		return "integrations"
+	}
+}
+
 // Via is the chain link of an identity or integration.
 type Via struct {
 	Provider string `yaml:"provider"`

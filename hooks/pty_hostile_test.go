@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/atmos-auth/atmos-auth/internal/testenv"
 )
 
 // ptyWorld is a temporary HOME, workspace and environment for one shell.
@@ -18,7 +20,7 @@ type ptyWorld struct {
 func newPTYWorld(t *testing.T, sh ptyShell, extraEnv ...string) *ptyWorld {
 	sh.argv(t, "") // skips when the shell is missing
 	root := t.TempDir()
-	pw := &ptyWorld{bin: atmosAuth(t), root: root, home: filepath.Join(root, "home"), w: filepath.Join(root, "w")}
+	pw := &ptyWorld{bin: testenv.AtmosAuth(t), root: root, home: filepath.Join(root, "home"), w: filepath.Join(root, "w")}
 	for _, d := range []string{pw.home, pw.w} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)

@@ -15,31 +15,6 @@ import (
 	"github.com/atmos-auth/atmos-auth/internal/testenv"
 )
 
-// buildBinary builds atmos-auth once per test binary.
-var buildOnce sync.Once
-var binPath, buildErr = "", error(nil)
-
-func atmosAuth(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "atmos-auth-bin-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "atmos-auth")
-		out, err := exec.Command("go", "build", "-o", binPath, "github.com/atmos-auth/atmos-auth").CombinedOutput()
-		if err != nil {
-			buildErr = err
-			t.Logf("%s", out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatalf("build atmos-auth: %v", buildErr)
-	}
-	return binPath
-}
-
 const testConfig = `auth:
   providers:
     gcp-adc:
@@ -360,7 +335,7 @@ func TestHookPTY(t *testing.T) {
 
 func runHookPTY(t *testing.T, sh ptyShell) {
 	sh.argv(t, "") // skips when the shell is missing
-	bin := atmosAuth(t)
+	bin := testenv.AtmosAuth(t)
 	root := t.TempDir()
 	home := filepath.Join(root, "home")
 	w := filepath.Join(root, "w")
