@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/internal/testenv"
 	"github.com/atmos-auth/atmos-auth/localcloud"
 )
 
@@ -43,7 +44,7 @@ func TestInterruptEndsWaits(t *testing.T) {
 	env := boundedEnv(t, "AWS_ENDPOINT_URL="+srv.URL(), "ATMOS_AUTH_NO_BROWSER=1")
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		ctx, cancel := context.WithTimeout(context.Background(), guard)
-		login := exec.CommandContext(ctx, atmosAuth(t), "login", "-i", "admin", "--device-flow")
+		login := exec.CommandContext(ctx, testenv.AtmosAuth(t), "login", "-i", "admin", "--device-flow")
 		login.Dir, login.Env = dir, env
 		pipe, err := login.StderrPipe()
 		if err != nil {
