@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/atmos-auth/atmos-auth/internal/testenv"
 	"os"
 	"testing"
 
@@ -17,6 +18,14 @@ func TestMain(m *testing.M) {
 
 // TestScripts runs the CLI behaviour scripts under testdata/script.
 func TestScripts(t *testing.T) {
+	// Scripts guard shell checks with [exec:zsh] and the like, which skip
+	// quietly when a shell is missing: in CI every one must be there.
+	if testenv.InCI() {
+		t.Setenv("PATH", mustAbs("scripts/npm/node_modules/@nushell/linux-x64/bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
+		for _, sh := range []string{"bash", "zsh", "fish", "tcsh", "elvish", "nu"} {
+			testenv.RequireTool(t, sh)
+		}
+	}
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(e *testscript.Env) error {
