@@ -1,13 +1,13 @@
 package main
 
 import (
-	"github.com/atmos-auth/atmos-auth/internal/testenv"
 	"os"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/atmos-auth/atmos-auth/cli"
+	"github.com/atmos-auth/atmos-auth/internal/testenv"
 )
 
 func TestMain(m *testing.M) {
