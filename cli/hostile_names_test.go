@@ -192,6 +192,8 @@ var completionShells = []completionShell{
 			os.WriteFile(filepath.Join(home, "env.nu"), []byte("^atmos-auth completion nu | save -f '"+file+"'\n"), 0o644)
 			os.WriteFile(filepath.Join(home, "config.nu"), []byte("$env.config.show_banner = false\n"+
 				"$env.PROMPT_COMMAND = {|| 'R> ' }\n$env.PROMPT_COMMAND_RIGHT = ''\n$env.PROMPT_INDICATOR = ''\n"+
+				// The user's own completer, for another command.
+				"$env.config.completions.external.completer = {|spans| if $spans.0 == 'mytool' { ['mine-ok'] } }\n"+
 				"source '"+file+"'\n"), 0o644)
 			return exec.Command(sh, "--no-std-lib", "--env-config", filepath.Join(home, "env.nu"),
 				"--config", filepath.Join(home, "config.nu"))
@@ -235,8 +237,12 @@ func TestCompletionHostileNames(t *testing.T) {
 			complete := func(args, prefix, want string) {
 				t.Helper()
 				// TAB, then Ctrl-A and a printf in front of the command.
-				ptmx.WriteString("atmos-auth " + args + " " + prefix + "\t\x01" + printf + "\r")
-				last := args[strings.LastIndexByte(args, ' ')+1:]
+				line, last := "atmos-auth "+prefix, "atmos-auth"
+				if args != "" {
+					line = "atmos-auth " + args + " " + prefix
+					last = args[strings.LastIndexByte(args, ' ')+1:]
+				}
+				ptmx.WriteString(line + "\t\x01" + printf + "\r")
 				at = out.wait(t, "<"+last+">\r\n<"+want+">\r\n", at)
 				at = prompt(at)
 			}
@@ -258,11 +264,21 @@ func TestCompletionHostileNames(t *testing.T) {
 			complete("env", "--identity=c1", "--identity="+offeredNames[11])
 			complete("env -i", "a2", offered("a2", offeredNames[1]))
 			complete("whoami -i", "c1", offeredNames[11])
+			complete("env", "--identity=a7", offered("--identity=a7", "--identity="+offeredNames[6]))
+			// Commands, shells and formats.
+			complete("", "comp", "completion")
+			complete("completion", "el", "elvish")
+			complete("env -f", "js", "json")
 			if cs.name == "bash" {
 				// A file of the repository, completed after --config.
 				const file = "ff$(touch mk6)`touch mk7`"
 				os.WriteFile(filepath.Join(dir, file), nil, 0o644)
 				complete("exec --config", "ff", file)
+			}
+			if cs.name == "nu" {
+				// The completer the user had keeps its commands.
+				ptmx.WriteString("mytool mi\t\x01" + printf + "\r")
+				at = prompt(out.wait(t, "<mytool>\r\n<mine-ok>\r\n", at))
 			}
 			ptmx.WriteString("exit\r")
 			waitExit(t, cmd, out)
