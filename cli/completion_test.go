@@ -37,9 +37,26 @@ func runOK(t *testing.T, argv ...string) string {
 	return string(out)
 }
 
-// TestCompletionSyntaxTcshElvishNu runs each shell's own parser on its
-// completion script.
-func TestCompletionSyntaxTcshElvishNu(t *testing.T) {
+// TestCompletionSyntax runs each shell's own parser (PowerShell: the
+// tree-sitter grammar, shellcheck for bash too) on its completion script.
+func TestCompletionSyntax(t *testing.T) {
+	t.Run("bash", func(t *testing.T) {
+		p := completionScript(t, "bash")
+		runOK(t, testenv.RequireTool(t, "bash"), "-n", p)
+		runOK(t, testenv.RequireTool(t, "shellcheck"), "--shell=bash", p)
+	})
+	t.Run("zsh", func(t *testing.T) {
+		runOK(t, testenv.RequireTool(t, "zsh"), "-n", completionScript(t, "zsh"))
+	})
+	t.Run("fish", func(t *testing.T) {
+		runOK(t, testenv.RequireTool(t, "fish"), "--no-execute", completionScript(t, "fish"))
+	})
+	t.Run("pwsh", func(t *testing.T) {
+		node := testenv.RequireTool(t, "node")
+		checker, _ := filepath.Abs("../scripts/npm/pwsh-check.mjs")
+		testenv.RequireFile(t, filepath.Join(filepath.Dir(checker), "node_modules", "tree-sitter-powershell"))
+		runOK(t, node, "--no-deprecation", checker, completionScript(t, "pwsh"))
+	})
 	t.Run("tcsh", func(t *testing.T) {
 		runOK(t, testenv.RequireTool(t, "tcsh"), "-n", "-f", completionScript(t, "tcsh"))
 	})

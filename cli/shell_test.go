@@ -195,33 +195,3 @@ complete_words atmos-auth env -f js
 		t.Errorf("got %q, want %q", out, want)
 	}
 }
-
-// TestCompletionSyntax checks the zsh, fish and PowerShell scripts parse.
-func TestCompletionSyntax(t *testing.T) {
-	bin := atmosAuth(t)
-	_, env := testEnv(t)
-	gen := func(sh string) string {
-		cmd := exec.Command(bin, "completion", sh)
-		cmd.Env = env
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatal(err)
-		}
-		p := filepath.Join(t.TempDir(), "c."+sh)
-		os.WriteFile(p, out, 0o600)
-		return p
-	}
-	check := func(argv ...string) {
-		if out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput(); err != nil {
-			t.Errorf("%s: %v\n%s", strings.Join(argv, " "), err, out)
-		}
-	}
-	check(testenv.RequireTool(t, "bash"), "-n", gen("bash"))
-	check(testenv.RequireTool(t, "shellcheck"), "--shell=bash", gen("bash"))
-	check(testenv.RequireTool(t, "zsh"), "-n", gen("zsh"))
-	check(testenv.RequireTool(t, "fish"), "--no-execute", gen("fish"))
-	node := testenv.RequireTool(t, "node")
-	checker, _ := filepath.Abs("../scripts/npm/pwsh-check.mjs")
-	testenv.RequireFile(t, filepath.Join(filepath.Dir(checker), "node_modules", "tree-sitter-powershell"))
-	check(node, "--no-deprecation", checker, gen("pwsh"))
-}
