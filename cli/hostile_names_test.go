@@ -33,6 +33,7 @@ var offeredNames = []string{
 	"b1 #x",
 	"b2é€日本",
 	"c1.x/y@2,+%z_-",
+	"b3'#x'##(touch mk9)#",
 }
 
 // plainName matches the names tcsh completion offers: tcsh expands the
@@ -265,6 +266,7 @@ func TestCompletionHostileNames(t *testing.T) {
 			complete("env -i", "a2", offered("a2", offeredNames[1]))
 			complete("whoami -i", "c1", offeredNames[11])
 			complete("env", "--identity=a7", offered("--identity=a7", "--identity="+offeredNames[6]))
+			complete("env", "--identity=b3", offered("--identity=b3", "--identity="+offeredNames[12]))
 			// Commands, shells and formats.
 			complete("", "comp", "completion")
 			complete("completion", "el", "elvish")
