@@ -271,12 +271,10 @@ func TestCompletionHostileNames(t *testing.T) {
 			complete("", "comp", "completion")
 			complete("completion", "el", "elvish")
 			complete("env -f", "js", "json")
-			if cs.name == "bash" {
-				// A file of the repository, completed after --config.
-				const file = "ff$(touch mk6)`touch mk7`"
-				os.WriteFile(filepath.Join(dir, file), nil, 0o644)
-				complete("exec --config", "ff", file)
-			}
+			// A file of the repository, completed after --config.
+			const file = "ff$(touch mk6)`touch mk7`"
+			os.WriteFile(filepath.Join(dir, file), nil, 0o644)
+			complete("exec --config", "ff", file)
 			if cs.name == "nu" {
 				// The completer the user had keeps its commands.
 				ptmx.WriteString("mytool mi\t\x01" + printf + "\r")
