@@ -63,6 +63,7 @@ func run(args []string, io cli.Globals) int {
 		kong.Description("Cloud credentials from atmos.yaml, native to your shell."),
 		kong.UsageOnError(),
 		kong.Vars{"version": version, "list_formats": strings.Join(formats.ListFormatNames(), ",")},
+		cli.CompletionVars(),
 		kong.Writers(root.Stdout, root.Stderr),
 		kong.Exit(func(code int) { panic(exitPanic(code)) }),
 	)

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -31,7 +32,16 @@ var offeredNames = []string{
 	"a9${IFS}$HOME",
 	"b1 #x",
 	"b2é€日本",
+	"c1.x/y@2,+%z_-",
+	"b3'#x'##(touch mk9)#",
 }
+
+// plainName matches the names tcsh completion offers: tcsh expands the
+// words its completer prints again, so it offers only names made of these.
+var plainName = regexp.MustCompile(`^[A-Za-z0-9_./,+@%-]+$`)
+
+// nuPath is where scripts/npm installs nushell (npm package "nushell").
+const nuPath = "../scripts/npm/node_modules/@nushell/linux-x64/bin/nu"
 
 // refusedNames cannot be one line of plain text (a newline splits it, a tab
 // forges a description, control characters drive the terminal): they are not
@@ -72,7 +82,11 @@ func noMarkers(t *testing.T, dirs ...string) {
 	}
 }
 
-// startPTY runs cmd on a new terminal and records everything it prints.
+// cursorQuery is the terminal query nu sends before each prompt.
+const cursorQuery = "\x1b[6n"
+
+// startPTY runs cmd on a new terminal and records everything it prints,
+// answering cursor position queries.
 func startPTY(t *testing.T, cmd *exec.Cmd) (*os.File, *ptyOut) {
 	t.Helper()
 	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 250})
@@ -87,6 +101,9 @@ func startPTY(t *testing.T, cmd *exec.Cmd) (*os.File, *ptyOut) {
 			out.mu.Lock()
 			out.buf.Write(b[:n])
 			out.mu.Unlock()
+			if strings.Contains(string(b[:n]), cursorQuery) {
+				ptmx.WriteString("\x1b[1;1R") // nu asks where the cursor is
+			}
 			if err != nil {
 				return
 			}
@@ -116,42 +133,90 @@ func waitExit(t *testing.T, cmd *exec.Cmd, out *ptyOut) {
 
 type completionShell struct {
 	name string
+	// tool finds the shell (nil: RequireTool(name)).
+	tool func(t *testing.T) string
 	// start returns the interactive shell with the completion loaded,
 	// given the test's home directory.
 	start func(t *testing.T, sh, home string) *exec.Cmd
+	// printf is the command printing each argument as <arg> on a line
+	// (nil: printf '<%s>\n').
+	printf string
+	// plainOnly: the shell offers only names plainName matches.
+	plainOnly bool
+	// cursorQuery: the shell reads keys only once the answer to its
+	// cursor query is in and the prompt drawn again.
+	cursorQuery bool
 }
 
 var completionShells = []completionShell{
-	{"bash", func(t *testing.T, sh, home string) *exec.Cmd {
+	{name: "bash", start: func(t *testing.T, sh, home string) *exec.Cmd {
 		rc := filepath.Join(home, ".bashrc")
 		os.WriteFile(rc, []byte("PS1='R> '\nsource <(atmos-auth completion bash)\n"), 0o644)
 		return exec.Command(sh, "--noprofile", "--rcfile", rc, "-i")
 	}},
-	{"zsh", func(t *testing.T, sh, home string) *exec.Cmd {
+	{name: "zsh", start: func(t *testing.T, sh, home string) *exec.Cmd {
 		os.WriteFile(filepath.Join(home, ".zshrc"), []byte("PS1='R> '\nbindkey -e\nautoload -Uz compinit\n"+
 			"compinit -u -d "+home+"/.zcompdump\nsource <(atmos-auth completion zsh)\n"), 0o644)
 		return exec.Command(sh, "-i")
 	}},
-	{"fish", func(t *testing.T, sh, home string) *exec.Cmd {
+	{name: "fish", start: func(t *testing.T, sh, home string) *exec.Cmd {
 		conf := filepath.Join(home, ".config", "fish")
 		os.MkdirAll(conf, 0o755)
 		os.WriteFile(filepath.Join(conf, "config.fish"), []byte("function fish_prompt; printf 'R> '; end\n"+
 			"function fish_greeting; end\natmos-auth completion fish | source\n"), 0o644)
 		return exec.Command(sh, "-i")
 	}},
+	{name: "tcsh", plainOnly: true, start: func(t *testing.T, sh, home string) *exec.Cmd {
+		os.WriteFile(filepath.Join(home, ".tcshrc"), []byte("set edit\nset prompt = 'R> '\neval \"`atmos-auth completion tcsh`\"\n"), 0o644)
+		return exec.Command(sh, "-i")
+	}},
+	{name: "elvish", printf: "e:printf '<%s>\\n' ", start: func(t *testing.T, sh, home string) *exec.Cmd {
+		rc := filepath.Join(home, "rc.elv")
+		os.WriteFile(rc, []byte("set edit:prompt = { put 'R> ' }\nset edit:rprompt = { }\n"+
+			// The keys the test types: in the menu elvish shows when the
+			// text to insert does not start with the word typed (it is
+			// quoted), Ctrl-A accepts the candidate first.
+			"set edit:insert:binding[Ctrl-A] = { edit:move-dot-sol }\n"+
+			"set edit:completion:binding[Ctrl-A] = { edit:completion:accept; edit:move-dot-sol }\n"+
+			"eval (atmos-auth completion elvish | slurp)\n"), 0o644)
+		return exec.Command(sh, "-rc", rc)
+	}},
+	{name: "nu", printf: "^printf '<%s>\\n' ", cursorQuery: true,
+		tool: func(t *testing.T) string {
+			nu, _ := filepath.Abs(nuPath)
+			return testenv.RequireFile(t, nu)
+		},
+		start: func(t *testing.T, sh, home string) *exec.Cmd {
+			// Nu sources only files that exist when config.nu is parsed:
+			// env.nu, run before, saves the completion.
+			file := filepath.Join(home, "completion.nu")
+			os.WriteFile(filepath.Join(home, "env.nu"), []byte("^atmos-auth completion nu | save -f '"+file+"'\n"), 0o644)
+			os.WriteFile(filepath.Join(home, "config.nu"), []byte("$env.config.show_banner = false\n"+
+				"$env.PROMPT_COMMAND = {|| 'R> ' }\n$env.PROMPT_COMMAND_RIGHT = ''\n$env.PROMPT_INDICATOR = ''\n"+
+				// The user's own completer, for another command.
+				"$env.config.completions.external.completer = {|spans| if $spans.0 == 'mytool' { ['mine-ok'] } }\n"+
+				"source '"+file+"'\n"), 0o644)
+			return exec.Command(sh, "--no-std-lib", "--env-config", filepath.Join(home, "env.nu"),
+				"--config", filepath.Join(home, "config.nu"))
+		}},
 }
 
 // TestCompletionHostileNames presses TAB after `atmos-auth login PREFIX` in
-// real bash, zsh and fish, then turns the completed line into
-// `printf '<%s>\n' atmos-auth login ...` and runs it: the shell's own
+// real bash, zsh, fish, tcsh, elvish and nu, then turns the completed line
+// into `printf '<%s>\n' atmos-auth login ...` and runs it: the shell's own
 // parser must read the inserted word back as exactly the name, nothing may
-// run on TAB or on Enter, and names that cannot be shown as one line are
-// not offered.
+// run on TAB or on Enter, and names that cannot be shown as one line (in
+// tcsh: names that need quoting) are not offered.
 func TestCompletionHostileNames(t *testing.T) {
 	bin := testenv.AtmosAuth(t)
 	for _, cs := range completionShells {
 		t.Run(cs.name, func(t *testing.T) {
-			sh := testenv.RequireTool(t, cs.name)
+			var sh string
+			if cs.tool != nil {
+				sh = cs.tool(t)
+			} else {
+				sh = testenv.RequireTool(t, cs.name)
+			}
 			dir, env := testEnv(t)
 			home := filepath.Join(dir, "home")
 			hostileConfig(t, dir, append(append([]string{}, offeredNames...), refusedNames...)...)
@@ -159,30 +224,61 @@ func TestCompletionHostileNames(t *testing.T) {
 			cmd.Dir = dir
 			cmd.Env = append(env, "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"))
 			ptmx, out := startPTY(t, cmd)
-			at := out.wait(t, "R> ", 0)
+			prompt := func(at int) int {
+				if cs.cursorQuery {
+					at = out.wait(t, cursorQuery, at)
+				}
+				return out.wait(t, "R> ", at)
+			}
+			printf := cs.printf
+			if printf == "" {
+				printf = "printf '<%s>\\n' "
+			}
+			at := prompt(0)
 			complete := func(args, prefix, want string) {
 				t.Helper()
 				// TAB, then Ctrl-A and a printf in front of the command.
-				ptmx.WriteString("atmos-auth " + args + " " + prefix + "\t\x01printf '<%s>\\n' \r")
-				last := args[strings.LastIndexByte(args, ' ')+1:]
+				line, last := "atmos-auth "+prefix, "atmos-auth"
+				if args != "" {
+					line = "atmos-auth " + args + " " + prefix
+					last = args[strings.LastIndexByte(args, ' ')+1:]
+				}
+				ptmx.WriteString(line + "\t\x01" + printf + "\r")
 				at = out.wait(t, "<"+last+">\r\n<"+want+">\r\n", at)
-				at = out.wait(t, "R> ", at)
+				at = prompt(at)
+			}
+			offered := func(prefix, name string) string {
+				if cs.plainOnly && !plainName.MatchString(name) {
+					return prefix
+				}
+				return name
 			}
 			for _, n := range offeredNames {
-				complete("login", n[:2], n)
+				complete("login", n[:2], offered(n[:2], n))
 			}
 			for _, n := range refusedNames {
 				complete("login", n[:2], n[:2])
 			}
 			// A name that would be read as a flag is not offered either.
 			complete("login -i", "-c", "-c")
-			complete("env", "--identity=a1", "--identity="+offeredNames[0])
-			complete("env -i", "a2", offeredNames[1])
-			if cs.name == "bash" {
-				// A file of the repository, completed after --config.
-				const file = "ff$(touch mk6)`touch mk7`"
-				os.WriteFile(filepath.Join(dir, file), nil, 0o644)
-				complete("exec --config", "ff", file)
+			complete("env", "--identity=a1", offered("--identity=a1", "--identity="+offeredNames[0]))
+			complete("env", "--identity=c1", "--identity="+offeredNames[11])
+			complete("env -i", "a2", offered("a2", offeredNames[1]))
+			complete("whoami -i", "c1", offeredNames[11])
+			complete("env", "--identity=a7", offered("--identity=a7", "--identity="+offeredNames[6]))
+			complete("env", "--identity=b3", offered("--identity=b3", "--identity="+offeredNames[12]))
+			// Commands, shells and formats.
+			complete("", "comp", "completion")
+			complete("completion", "el", "elvish")
+			complete("env -f", "js", "json")
+			// A file of the repository, completed after --config.
+			const file = "ff$(touch mk6)`touch mk7`"
+			os.WriteFile(filepath.Join(dir, file), nil, 0o644)
+			complete("exec --config", "ff", file)
+			if cs.name == "nu" {
+				// The completer the user had keeps its commands.
+				ptmx.WriteString("mytool mi\t\x01" + printf + "\r")
+				at = prompt(out.wait(t, "<mytool>\r\n<mine-ok>\r\n", at))
 			}
 			ptmx.WriteString("exit\r")
 			waitExit(t, cmd, out)

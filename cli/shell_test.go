@@ -161,33 +161,3 @@ complete_words atmos-auth env -f js
 		t.Errorf("got %q, want %q", out, want)
 	}
 }
-
-// TestCompletionSyntax checks the zsh, fish and PowerShell scripts parse.
-func TestCompletionSyntax(t *testing.T) {
-	bin := testenv.AtmosAuth(t)
-	_, env := testEnv(t)
-	gen := func(sh string) string {
-		cmd := exec.Command(bin, "completion", sh)
-		cmd.Env = env
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatal(err)
-		}
-		p := filepath.Join(t.TempDir(), "c."+sh)
-		os.WriteFile(p, out, 0o600)
-		return p
-	}
-	check := func(argv ...string) {
-		if out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput(); err != nil {
-			t.Errorf("%s: %v\n%s", strings.Join(argv, " "), err, out)
-		}
-	}
-	check(testenv.RequireTool(t, "bash"), "-n", gen("bash"))
-	check(testenv.RequireTool(t, "shellcheck"), "--shell=bash", gen("bash"))
-	check(testenv.RequireTool(t, "zsh"), "-n", gen("zsh"))
-	check(testenv.RequireTool(t, "fish"), "--no-execute", gen("fish"))
-	// One Register-ArgumentCompleter statement, whole.
-	if got := testenv.PwshStatements(t, gen("pwsh")); got[0] != 1 {
-		t.Errorf("pwsh completion: %d top-level statements, want 1", got[0])
-	}
-}
