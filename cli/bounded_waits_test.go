@@ -146,17 +146,16 @@ func TestBlackholedEndpoint(t *testing.T) {
 	}
 }
 
-// TestCredentialProcessLockHeld: credential-process needs the sign-in lock
-// that a login waiting for its device approval holds, in another process.
-// It fails after ATMOS_AUTH_LOCK_TIMEOUT naming the lock, its file and the
-// holder's PID; when the holder is stopped (SIGSTOP) the message says so.
-func TestCredentialProcessLockHeld(t *testing.T) {
+// approvalProject starts a local cloud whose device approval never comes
+// and writes a project with one permission set behind it.
+func approvalProject(t *testing.T) (dir string, env []string) {
+	t.Helper()
 	srv := localcloud.New(localcloud.WithAutoApprove(time.Hour)) // the approval never comes
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Close() })
-	dir := t.TempDir()
+	dir = t.TempDir()
 	cfg := `auth:
   providers:
     company-sso:
@@ -172,11 +171,22 @@ func TestCredentialProcessLockHeld(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "atmos.yaml"), []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	env := boundedEnv(t, "AWS_ENDPOINT_URL="+srv.URL(), "ATMOS_AUTH_NO_BROWSER=1")
+	return dir, boundedEnv(t, "AWS_ENDPOINT_URL="+srv.URL(), "ATMOS_AUTH_NO_BROWSER=1")
+}
 
-	// The holder: a login printing its device code and waiting.
+// waitingLogin is a `login --device-flow` that printed its device code and
+// waits for its approval, holding the sign-in lock.
+type waitingLogin struct {
+	*exec.Cmd
+	rest chan string // the rest of its stderr, once it has ended
+}
+
+// startWaitingLogin starts the login and returns once it waits; the guard
+// and a cleanup end it whatever the test does.
+func startWaitingLogin(t *testing.T, dir string, env []string) *waitingLogin {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), guard)
-	defer cancel()
+	t.Cleanup(cancel)
 	login := exec.CommandContext(ctx, testenv.AtmosAuth(t), "login", "-i", "admin", "--device-flow")
 	login.Dir, login.Env = dir, env
 	pipe, err := login.StderrPipe()
@@ -191,19 +201,39 @@ func TestCredentialProcessLockHeld(t *testing.T) {
 		_ = login.Process.Kill()
 		_ = login.Wait()
 	})
+	w := &waitingLogin{Cmd: login, rest: make(chan string, 1)}
 	waiting := make(chan bool, 1)
 	go func() {
+		var rest strings.Builder
+		seen := false
 		sc := bufio.NewScanner(pipe)
 		for sc.Scan() {
-			if strings.Contains(sc.Text(), "waiting for the approval") {
+			if !seen && strings.Contains(sc.Text(), "waiting for the approval") {
+				seen = true
 				waiting <- true
+				continue
 			}
+			rest.WriteString(sc.Text() + "\n")
 		}
-		close(waiting)
+		if !seen {
+			waiting <- false
+		}
+		w.rest <- rest.String()
 	}()
 	if !<-waiting {
-		t.Fatal("the login ended before waiting for its approval")
+		t.Fatalf("the login ended before waiting for its approval:\n%s", <-w.rest)
 	}
+	return w
+}
+
+// TestCredentialProcessLockHeld: credential-process needs the sign-in lock
+// that a login waiting for its device approval holds, in another process.
+// It fails after ATMOS_AUTH_LOCK_TIMEOUT naming the lock, its file and the
+// holder's PID; when the holder is stopped (SIGSTOP) the message says so.
+func TestCredentialProcessLockHeld(t *testing.T) {
+	dir, env := approvalProject(t)
+	// The holder: a login printing its device code and waiting.
+	login := startWaitingLogin(t, dir, env)
 	pid := strconv.Itoa(login.Process.Pid)
 
 	cpEnv := append(env[:len(env):len(env)], "ATMOS_AUTH_LOCK_TIMEOUT=1s")
