@@ -111,7 +111,7 @@ func parse(parser *kong.Kong, root *CLI, args []string) (code int) {
 			// exit as a shell does after SIGINT (a child's own exit code,
 			// from exec or shell, carries no cancellation and passes
 			// through).
-			fmt.Fprintf(root.Stderr, "atmos-auth: interrupted: %s\n", termsafe.String(firstLine(err.Error())))
+			fmt.Fprintf(root.Stderr, "atmos-auth: interrupted: %s\n", termsafe.String(cli.FirstLine(err.Error())))
 			return cli.ExitInterrupted
 		}
 		var ee *cli.ExitError
@@ -149,11 +149,4 @@ func interruptContext() (context.Context, func()) {
 		close(done)
 		cancel()
 	}
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
 }

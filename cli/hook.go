@@ -143,15 +143,6 @@ func (c *HookApplyCmd) Run(g *Globals) error {
 	if res.Message != "" && !recheck {
 		fmt.Fprintln(g.Stderr, termsafe.String(res.Message))
 	}
-	if _, err := shells.HookOutput(d, h, res.Diff, shells.HookVars{}); err != nil {
-		// The shell cannot hold this identity's environment: nothing of
-		// it is applied, and the previous identity is removed as after
-		// any failure, so the prompt and the state never claim an
-		// identity the shell does not have.
-		in.Resolve = func(*hooks.IdentityFile, func(string) string) (*engine.Environment, error) { return nil, err }
-		res = hooks.Run(in)
-		fmt.Fprintln(g.Stderr, termsafe.String(res.Message))
-	}
 	vars := shells.HookVars{State: res.State.Encode(), File: res.File, TrustDir: trust.AllowDir()}
 	if w := res.Watch; w != nil {
 		vars.Watch = &shells.HookWatch{ModTime: w.ModTime.Unix(), Size: w.Size, Recent: w.Recent, Content: w.Content,
@@ -166,9 +157,19 @@ func (c *HookApplyCmd) Run(g *Globals) error {
 	}
 	out, err := shells.HookOutput(d, h, res.Diff, vars)
 	if err != nil {
-		fmt.Fprintln(g.Stderr, "atmos-auth: hook:", termsafe.String(firstLine(err.Error())))
-		// Restore only: never leave half an identity.
-		out, _ = shells.HookOutput(d, h, nil, vars)
+		// The shell cannot hold this identity's environment: nothing of
+		// it is applied, and the previous identity is removed as after
+		// any failure, so the prompt and the state never claim an
+		// identity the shell does not have.
+		in.Resolve = func(*hooks.IdentityFile, func(string) string) (*engine.Environment, error) { return nil, err }
+		res = hooks.Run(in)
+		fmt.Fprintln(g.Stderr, res.Message)
+		vars.State = res.State.Encode()
+		if out, err = shells.HookOutput(d, h, res.Diff, vars); err != nil {
+			fmt.Fprintln(g.Stderr, "atmos-auth: hook:", termsafe.String(FirstLine(err.Error())))
+			// Change nothing rather than half an identity.
+			out, _ = shells.HookOutput(d, h, nil, vars)
+		}
 	}
 	if fa, ok := h.(shells.FileApplier); ok && vars.StampDir != "" {
 		// The shell cannot read every value from our stdout: hand it a file.
@@ -205,7 +206,8 @@ func validSID(s string) bool {
 	return s != "" && s[0] != '.' && len(s) < 100
 }
 
-func firstLine(s string) string {
+// FirstLine is s up to its first line break.
+func FirstLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		return s[:i]
 	}
