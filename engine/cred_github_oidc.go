@@ -47,6 +47,9 @@ func (p *GitHubOIDCProvider) authenticate(ctx context.Context, st *step, _ *Cred
 	req.Header.Set("Accept", "application/json")
 	resp, err := st.a.httpClient().Do(req)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err() // Ctrl-C: not a network failure
+		}
 		var ne net.Error
 		return nil, &NetworkError{Service: "GitHub OIDC", Operation: "token request", Endpoint: u.Scheme + "://" + u.Host,
 			Bound: min(attemptTimeout, st.a.callTimeout()), Timeout: errors.As(err, &ne) && ne.Timeout(), Setting: "ACTIONS_ID_TOKEN_REQUEST_URL", Err: err}

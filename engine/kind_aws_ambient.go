@@ -31,6 +31,7 @@ func (s *AWSAmbient) uncached() {}
 func (s *AWSAmbient) authenticate(ctx context.Context, st *step, _ *Credentials) (*Credentials, error) {
 	// The default chain may call IMDS, an ECS endpoint or STS: the same
 	// bounded client and per-call deadline as every other AWS call.
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, st.a.callTimeout())
 	defer cancel()
 	opts := []func(*config.LoadOptions) error{config.WithHTTPClient(st.a.sdkHTTPClient()),
@@ -47,6 +48,9 @@ func (s *AWSAmbient) authenticate(ctx context.Context, st *step, _ *Credentials)
 	}
 	v, err := cfg.Credentials.Retrieve(ctx)
 	if err != nil {
+		if parent.Err() != nil {
+			return nil, parent.Err() // Ctrl-C: not a network failure
+		}
 		if ctx.Err() != nil {
 			return nil, s.timeoutErr(st, err)
 		}
