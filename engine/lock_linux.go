@@ -3,15 +3,18 @@
 package engine
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"strconv"
 	"strings"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // kernelLockHolder finds the process holding a flock on path in
-// /proc/locks (matched by inode): right even when the holder is not an
+// /proc/locks (matched by device and inode): right even when the holder is not an
 // atmos-auth that wrote its PID.
 func kernelLockHolder(path string) int {
 	st, err := os.Stat(path)
@@ -26,14 +29,16 @@ func kernelLockHolder(path string) int {
 	if err != nil {
 		return 0
 	}
-	ino := strconv.FormatUint(sys.Ino, 10)
+	// The kernel prints the device as hex major:minor, then the inode: both
+	// must match, an inode alone names a file on any device.
+	dev := fmt.Sprintf("%02x:%02x:%d", unix.Major(uint64(sys.Dev)), unix.Minor(uint64(sys.Dev)), sys.Ino)
 	for _, line := range strings.Split(string(b), "\n") {
 		f := strings.Fields(line)
 		// "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF"; waiters have "->".
 		if len(f) < 6 || f[1] != "FLOCK" {
 			continue
 		}
-		if parts := strings.Split(f[5], ":"); len(parts) == 3 && parts[2] == ino {
+		if f[5] == dev {
 			if pid, err := strconv.Atoi(f[4]); err == nil && pid > 0 {
 				return pid
 			}
