@@ -287,7 +287,7 @@ func (g *Globals) ensureLogin(ctx context.Context, cfg *engine.Config, name stri
 	if _, valid, err := a.Cached(name); err == nil && valid {
 		return nil
 	}
-	_, err := a.Login(engine.WithLockWait(ctx, engine.LockWait(g.Getenv, engine.DefaultLockWait)), name)
+	_, err := a.Login(ctx, name)
 	return authErr(err)
 }
 

@@ -312,7 +312,7 @@ func (a *Authenticator) runStep(ctx context.Context, s *step, base *Credentials)
 	if cc, ok := s.entry().Spec.(customCache); ok {
 		lock = cc.lockName(s)
 	}
-	unlock, err := lockFile(ctx, a.cache(), lock)
+	unlock, err := lockFile(ctx, a.cache(), lock, a.getenv)
 	if err != nil {
 		return nil, err
 	}

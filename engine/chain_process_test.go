@@ -66,7 +66,7 @@ func childWriteLoop() int {
 	chain := []*Entry{{Name: "victim", Kind: "aws/assume-role", Spec: &AWSAssumeRole{}}}
 	big := strings.Repeat("x", 1<<20)
 	for i := 0; ; i++ {
-		unlock, err := lockFile(context.Background(), d, "step-victim")
+		unlock, err := lockFile(context.Background(), d, "step-victim", nil)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
@@ -218,7 +218,7 @@ func TestKilledWriterLeavesNoCorruptCacheNorLock(t *testing.T) {
 		}
 		// The lock is free at once (the kernel released it).
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		unlock, err := lockFile(ctx, d, "step-victim")
+		unlock, err := lockFile(ctx, d, "step-victim", nil)
 		cancel()
 		if err != nil {
 			t.Fatalf("round %d: lock still held after kill: %v", round, err)

@@ -127,11 +127,11 @@ func LockWait(getenv Env, def time.Duration) time.Duration {
 	return def
 }
 
-func lockWaitOf(ctx context.Context) time.Duration {
+func lockWaitOf(ctx context.Context, getenv Env) time.Duration {
 	if d, ok := ctx.Value(lockWaitKey{}).(time.Duration); ok && d > 0 {
 		return d
 	}
-	return LockWait(os.Getenv, DefaultLockWait)
+	return LockWait(getenv, DefaultLockWait)
 }
 
 // LockTimeoutError: another process held a lock for longer than the bound.
@@ -167,17 +167,17 @@ func (e *LockTimeoutError) Error() string {
 
 // lockFile takes an exclusive cross-process lock (flock: the kernel releases
 // it when the process dies), waiting at most the bound of ctx (WithLockWait,
-// else EnvLockTimeout, else DefaultLockWait): a holder waiting for an
+// else EnvLockTimeout in getenv, else DefaultLockWait): a holder waiting for an
 // approval, or stopped, never makes a caller wait forever. The holder's PID
 // is written into the lock file for the message of those who wait.
-func lockFile(ctx context.Context, d Dirs, name string) (unlock func(), err error) {
+func lockFile(ctx context.Context, d Dirs, name string, getenv Env) (unlock func(), err error) {
 	dir := d.awsCache("locks")
 	if err := ensureDir(dir); err != nil {
 		return nil, err
 	}
 	path := filepath.Join(dir, fileName(name)+".lock")
 	l := flock.New(path, flock.SetPermissions(0o600))
-	wait := lockWaitOf(ctx)
+	wait := lockWaitOf(ctx, getenv)
 	wctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	ok, err := l.TryLockContext(wctx, 20*time.Millisecond)
