@@ -85,11 +85,11 @@ func (a *Authenticator) awsConfig(region, endpoint string, creds *Credentials) a
 			// network errors; AccessDenied and friends are not retried.
 			return retry.NewStandard(func(o *retry.StandardOptions) {
 				o.MaxAttempts = maxAttempts
-				o.MaxBackoff = maxBackoff
-				o.Backoff = retry.NewExponentialJitterBackoff(maxBackoff)
+				backoff := maxBackoff
 				if a.RetryBackoff > 0 {
-					o.Backoff = retry.NewExponentialJitterBackoff(a.RetryBackoff)
+					backoff = a.RetryBackoff
 				}
+				o.Backoff = retry.NewExponentialJitterBackoff(backoff)
 			})
 		},
 		APIOptions: []func(*middleware.Stack) error{boundCalls(a.callTimeout())},

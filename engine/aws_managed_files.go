@@ -40,18 +40,19 @@ func ManagedProfile(e *Entry) bool {
 // shQuote quotes for both sh -c (the Go SDK) and shlex (botocore).
 func shQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'"'"'`) + "'" }
 
-// iniArg quotes one word of the credential_process line. The line is an INI
-// value first: the Go SDK cuts a value at " #", " ;", "\t#" or "\t;" (an
-// inline comment), and every parser ends it at a line break. Inside shQuote's
-// output every blank sits within single quotes, so closing and reopening the
-// quote between the blank and the comment character (the word a, blank,
-// quote, quote, #b reads as "a #b" to sh and to shlex) keeps the word whole for every reader. A line break cannot
-// be carried: it is refused, since it would start a new INI line that a
-// hostile directory name could fill with a profile of its own.
 // ErrNotINISafe is wrapped when a path or name cannot be written into the
 // managed AWS config file.
 var ErrNotINISafe = errors.New("cannot write an AWS profile")
 
+// iniArg quotes one word of the credential_process line. The line is an INI
+// value first: the Go SDK cuts a value at " #", " ;", "\t#" or "\t;" (an
+// inline comment), and every parser ends it at a line break. Inside
+// shQuote's output every blank sits within single quotes, so closing and
+// reopening the quote between the blank and the comment character (the word
+// a, blank, quote, quote, #b reads as "a #b" to sh and to shlex) keeps the
+// word whole for every reader. A line break cannot be carried: it is
+// refused, since it would start a new INI line that a hostile directory
+// name could fill with a profile of its own.
 func iniArg(what, s string) (string, error) {
 	if i := strings.IndexAny(s, "\n\r\x00"); i >= 0 {
 		return "", fmt.Errorf("%w: %s %q contains a line break or NUL byte, which an AWS config file cannot hold: rename it", ErrNotINISafe, what, s)

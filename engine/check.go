@@ -91,14 +91,26 @@ func (c *fieldChecker) accountID(path, v string) {
 	c.match(path, v, reAccountID, "AWS account id (12 digits)", `"123456789012" (quoted, to keep leading zeros)`)
 }
 
-func (c *fieldChecker) httpsURL(path, v string) {
+// httpsURL reports a value that is not an http(s) URL with a host, and
+// returns the parsed URL (nil when empty or invalid).
+func (c *fieldChecker) httpsURL(path, v string) *url.URL {
 	if v == "" {
-		return
+		return nil
 	}
 	u, err := url.Parse(v)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		c.errf(path, "for example https://company.awsapps.com/start", "%s: %q is not a valid URL", path, v)
+		return nil
 	}
+	return u
+}
+
+// getenv reads the user's environment the configuration was loaded with.
+func (c *fieldChecker) getenv(k string) string {
+	if c.cfg == nil || c.cfg.getenv == nil {
+		return ""
+	}
+	return c.cfg.getenv(k)
 }
 
 // EnvTrustedEndpoints names the hosts, besides AWS's own and this
@@ -126,12 +138,8 @@ func IsLoopbackHost(host string) bool {
 // environment named for this kind), or named by the user in
 // ATMOS_AUTH_TRUSTED_ENDPOINTS.
 func (c *fieldChecker) endpointURL(path, v string, also ...string) {
-	if v == "" {
-		return
-	}
-	u, err := url.Parse(v)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		c.errf(path, "for example https://sts.us-east-1.amazonaws.com", "%s: %q is not a valid URL", path, v)
+	u := c.httpsURL(path, v)
+	if u == nil {
 		return
 	}
 	host := strings.ToLower(u.Hostname())
@@ -145,11 +153,7 @@ func (c *fieldChecker) endpointURL(path, v string, also ...string) {
 			}
 		}
 	}
-	var getenv Env = func(string) string { return "" }
-	if c.cfg != nil && c.cfg.getenv != nil {
-		getenv = c.cfg.getenv
-	}
-	for _, h := range append(also, strings.Split(getenv(EnvTrustedEndpoints), ",")...) {
+	for _, h := range append(also, strings.Split(c.getenv(EnvTrustedEndpoints), ",")...) {
 		if h = strings.ToLower(strings.TrimSpace(h)); h != "" && h == host {
 			return
 		}

@@ -24,10 +24,8 @@ func (p *GitHubOIDCProvider) validate(c *fieldChecker) {
 	// The request token goes to this endpoint: the runner's own token
 	// host (ACTIONS_ID_TOKEN_REQUEST_URL) is trusted, like AWS's.
 	var runner []string
-	if c.cfg != nil && c.cfg.getenv != nil {
-		if u, err := url.Parse(c.cfg.getenv("ACTIONS_ID_TOKEN_REQUEST_URL")); err == nil && u.Hostname() != "" {
-			runner = append(runner, strings.ToLower(u.Hostname()))
-		}
+	if u, err := url.Parse(c.getenv("ACTIONS_ID_TOKEN_REQUEST_URL")); err == nil && u.Hostname() != "" {
+		runner = append(runner, strings.ToLower(u.Hostname()))
 	}
 	c.endpointURL("spec.endpoint_url", p.Spec.EndpointURL, runner...)
 }
