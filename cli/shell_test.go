@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/creack/pty"
-
 	"github.com/atmos-auth/atmos-auth/internal/testenv"
 )
 
@@ -74,24 +72,7 @@ func TestShellPTY(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "home", ".bashrc"), []byte("PS1='S> '\n"), 0o644)
 	cmd := exec.Command(bin, "shell", "-i", "role", "--shell", bash)
 	cmd.Env = append(env, "AWS_PROFILE=mine")
-	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 200})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ptmx.Close()
-	out := &ptyOut{}
-	go func() {
-		b := make([]byte, 4096)
-		for {
-			n, err := ptmx.Read(b)
-			out.mu.Lock()
-			out.buf.Write(b[:n])
-			out.mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
+	ptmx, out := startPTY(t, cmd)
 	send := func(s string) { ptmx.WriteString(s + "\r") }
 	at := out.wait(t, "[role] S> ", 0)
 	send(`echo "lvl=$ATMOS_SHLVL p=$AWS_PROFILE"`)
@@ -106,16 +87,9 @@ func TestShellPTY(t *testing.T) {
 	send(`echo "inner=$?"`)
 	out.wait(t, "inner=3", at)
 	send("exit 5")
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err = <-done:
-	case <-time.After(15 * time.Second):
-		cmd.Process.Kill()
-		t.Fatalf("shell did not exit; terminal:\n%s", out.String())
-	}
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 5 {
-		t.Errorf("exit: %v, want status 5", err)
+	waitExit(t, cmd, out)
+	if code := cmd.ProcessState.ExitCode(); code != 5 {
+		t.Errorf("exit: %v, want status 5", cmd.ProcessState)
 	}
 }
 

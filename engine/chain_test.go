@@ -103,19 +103,7 @@ const chainYAML = `auth:
 
 func loadTestConfig(t testing.TB, yaml, url string) *Config {
 	t.Helper()
-	dir := t.TempDir()
-	p := filepath.Join(dir, "atmos.yaml")
-	if err := os.WriteFile(p, []byte(strings.ReplaceAll(yaml, "{{URL}}", url)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := Load(LoadOptions{ConfigPath: p, Getenv: func(string) string { return "" }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	return cfg
+	return configAt(t, t.TempDir(), yaml, url)
 }
 
 type fixture struct {
