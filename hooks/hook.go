@@ -68,8 +68,11 @@ type Watch struct {
 	Allowed, Denied bool
 }
 
-func watch(in Input, path, config string) *Watch {
-	w := &Watch{}
+// watch stats the file, then reads it (in that order, so that a change
+// after the read moves the mtime past what the shell compares with), and
+// returns what it read for the trust decision too: one read per run.
+func watch(in Input, path, config string) (w *Watch, content []byte, readErr error) {
+	w = &Watch{}
 	if st, err := os.Stat(path); err == nil {
 		w.ModTime, w.Size = st.ModTime(), st.Size()
 	}
@@ -80,15 +83,14 @@ func watch(in Input, path, config string) *Watch {
 	// The kernel's file clock may lag the wall clock by a tick: one second
 	// of margin.
 	w.Recent = w.ModTime.Unix() >= now().Unix()-1
-	if b, err := ReadContent(path); err == nil {
-		w.Content = b
-	}
-	if w.Content != nil {
-		if a, d, err := in.Trust.Entries(Subject{Path: path, Content: w.Content, Config: config}); err == nil {
+	content, readErr = ReadContent(path)
+	if readErr == nil {
+		w.Content = content
+		if a, d, err := in.Trust.Entries(Subject{Path: path, Content: content, Config: config}); err == nil {
 			w.Allow, w.Deny, w.Allowed, w.Denied = a, d, exists(a), exists(d)
 		}
 	}
-	return w
+	return w, content, readErr
 }
 
 // Run is one hook evaluation: undo what the previous identity did (unless
@@ -119,8 +121,10 @@ func Run(in Input) *Result {
 		if in.Config != nil {
 			config = in.Config(res.File, getenv)
 		}
-		res.Watch = watch(in, res.File, config)
-		t, st, status, msg := resolveFile(in, res.File, config, base)
+		var content []byte
+		var rerr error
+		res.Watch, content, rerr = watch(in, res.File, config)
+		t, st, status, msg := resolveFile(in, res.File, config, base, content, rerr)
 		res.Status = status
 		if msg != "" {
 			res.Message = msg
@@ -144,11 +148,10 @@ func Run(in Input) *Result {
 	return res
 }
 
-func resolveFile(in Input, path, config string, base map[string]string) (map[string]string, *State, string, string) {
+func resolveFile(in Input, path, config string, base map[string]string, content []byte, err error) (map[string]string, *State, string, string) {
 	fail := func(err error) (map[string]string, *State, string, string) {
 		return nil, nil, "error", "atmos-auth: " + oneLine(err, path, config)
 	}
-	content, err := ReadContent(path)
 	if errors.Is(err, fsutil.ErrNotRegular) {
 		return nil, nil, "refused", "atmos-auth: " + oneLine(err, path, config)
 	}
