@@ -146,24 +146,33 @@ func (a *Authenticator) httpClient() *http.Client {
 
 // newBoundedClient: connect, TLS handshake, response headers and the whole
 // attempt each have a deadline (none longer than total).
+// stageBounds are the per-stage bounds of one attempt, none longer than
+// the whole call's bound.
+type stageBounds struct{ dial, tls, header, attempt time.Duration }
+
+func boundsWithin(total time.Duration) stageBounds {
+	return stageBounds{dial: min(dialTimeout, total), tls: min(tlsTimeout, total),
+		header: min(headerTimeout, total), attempt: min(attemptTimeout, total)}
+}
+
 func newBoundedClient(total time.Duration) *http.Client {
-	b := func(d time.Duration) time.Duration { return min(d, total) }
+	b := boundsWithin(total)
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.DialContext = (&net.Dialer{Timeout: b(dialTimeout), KeepAlive: 30 * time.Second}).DialContext
-	tr.TLSHandshakeTimeout = b(tlsTimeout)
-	tr.ResponseHeaderTimeout = b(headerTimeout)
-	return &http.Client{Transport: tr, Timeout: b(attemptTimeout)}
+	tr.DialContext = (&net.Dialer{Timeout: b.dial, KeepAlive: 30 * time.Second}).DialContext
+	tr.TLSHandshakeTimeout = b.tls
+	tr.ResponseHeaderTimeout = b.header
+	return &http.Client{Transport: tr, Timeout: b.attempt}
 }
 
 // sdkHTTPClient is the bounded client as the SDK's buildable client, for
 // config.LoadDefaultConfig (which adds a custom CA bundle through it).
 func (a *Authenticator) sdkHTTPClient() *awshttp.BuildableClient {
-	b := func(d time.Duration) time.Duration { return min(d, a.callTimeout()) }
-	return awshttp.NewBuildableClient().WithTimeout(b(attemptTimeout)).
-		WithDialerOptions(func(d *net.Dialer) { d.Timeout = b(dialTimeout) }).
+	b := boundsWithin(a.callTimeout())
+	return awshttp.NewBuildableClient().WithTimeout(b.attempt).
+		WithDialerOptions(func(d *net.Dialer) { d.Timeout = b.dial }).
 		WithTransportOptions(func(tr *http.Transport) {
-			tr.TLSHandshakeTimeout = b(tlsTimeout)
-			tr.ResponseHeaderTimeout = b(headerTimeout)
+			tr.TLSHandshakeTimeout = b.tls
+			tr.ResponseHeaderTimeout = b.header
 		})
 }
 
