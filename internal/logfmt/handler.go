@@ -12,10 +12,10 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"strconv"
 	"sync"
 	"time"
-	"unicode/utf8"
+
+	"github.com/atmos-auth/atmos-auth/internal/termsafe"
 )
 
 // Handler is a slog.Handler writing one logfmt line per record.
@@ -161,46 +161,27 @@ func AppendValue(buf []byte, s string) []byte {
 		return append(buf, s...)
 	}
 	buf = append(buf, '"')
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			buf = appendHex(buf, s[i])
-		case r == '\\':
-			buf = append(buf, '\\', '\\')
-		case r == '"' || r == '$' || r == '`' || r == '!':
-			buf = appendHex(buf, byte(r))
-		case r == '\n':
-			buf = append(buf, '\\', 'n')
-		case r == '\t':
-			buf = append(buf, '\\', 't')
-		case r == '\r':
-			buf = append(buf, '\\', 'r')
-		case r < 0x80 && (r < 0x20 || r == 0x7f):
-			buf = appendHex(buf, byte(r))
-		case r == ' ' || strconv.IsPrint(r):
-			buf = append(buf, s[i:i+size]...)
-		case r < 0x10000:
-			buf = append(buf, `\u`...)
-			buf = appendHexN(buf, uint32(r), 4)
-		default:
-			buf = append(buf, `\U`...)
-			buf = appendHexN(buf, uint32(r), 8)
-		}
-		i += size
-	}
+	buf = termsafe.Append(buf, s, logQuote)
 	return append(buf, '"')
 }
 
-const hexDigits = "0123456789abcdef"
-
-func appendHex(buf []byte, b byte) []byte {
-	return append(buf, '\\', 'x', hexDigits[b>>4], hexDigits[b&0xf])
-}
-
-func appendHexN(buf []byte, v uint32, n int) []byte {
-	for i := n - 1; i >= 0; i-- {
-		buf = append(buf, hexDigits[(v>>(4*uint(i)))&0xf])
+// logQuote is what logfmt escapes on top of termsafe: the quote and the
+// backslash of its own syntax, the characters shells expand inside double
+// quotes ($, backtick, !), and the usual short forms of \n \t \r.
+func logQuote(buf []byte, r rune) ([]byte, bool) {
+	switch r {
+	case '\\':
+		return append(buf, '\\', '\\'), true
+	case '"', '$', '`', '!':
+		return append(buf, '\\', 'x', hexDigits[r>>4], hexDigits[r&0xf]), true
+	case '\n':
+		return append(buf, '\\', 'n'), true
+	case '\t':
+		return append(buf, '\\', 't'), true
+	case '\r':
+		return append(buf, '\\', 'r'), true
 	}
-	return buf
+	return buf, false
 }
+
+const hexDigits = "0123456789abcdef"

@@ -6,8 +6,6 @@
 package termsafe
 
 import (
-	"fmt"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -46,25 +44,59 @@ func safe(s string, lines bool) bool {
 }
 
 func escape(s string, lines bool) string {
-	var b strings.Builder
-	b.Grow(len(s) + 16)
+	keepNewlines := func(buf []byte, r rune) ([]byte, bool) {
+		if lines && r == '\n' {
+			return append(buf, '\n'), true
+		}
+		return buf, false
+	}
+	return string(Append(make([]byte, 0, len(s)+16), s, keepNewlines))
+}
+
+// Append appends s to buf with every byte or character a terminal could
+// act on replaced by a visible escape, as String does. own, when not nil,
+// sees each valid character first and returns true when it appended that
+// character itself (a caller's own quoting: logfmt escapes quotes and
+// shell syntax on top of this).
+func Append(buf []byte, s string, own func(buf []byte, r rune) ([]byte, bool)) []byte {
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n <= 1 {
+			buf = appendHex(buf, s[i])
+			i++
+			continue
+		}
+		if own != nil {
+			var done bool
+			if buf, done = own(buf, r); done {
+				i += n
+				continue
+			}
+		}
 		switch {
-		case r == utf8.RuneError && n <= 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == '\n' && lines:
-			b.WriteByte('\n')
 		case r < 0x80 && (r < 0x20 || r == 0x7f):
-			fmt.Fprintf(&b, `\x%02x`, r)
+			buf = appendHex(buf, byte(r))
 		case r == ' ' || unicode.IsPrint(r):
-			b.WriteString(s[i : i+n])
+			buf = append(buf, s[i:i+n]...)
 		case r <= 0xffff:
-			fmt.Fprintf(&b, `\u%04x`, r)
+			buf = appendHexN(append(buf, `\u`...), uint32(r), 4)
 		default:
-			fmt.Fprintf(&b, `\U%08x`, r)
+			buf = appendHexN(append(buf, `\U`...), uint32(r), 8)
 		}
 		i += n
 	}
-	return b.String()
+	return buf
+}
+
+const hexDigits = "0123456789abcdef"
+
+func appendHex(buf []byte, b byte) []byte {
+	return append(buf, '\\', 'x', hexDigits[b>>4], hexDigits[b&0xf])
+}
+
+func appendHexN(buf []byte, v uint32, n int) []byte {
+	for i := n - 1; i >= 0; i-- {
+		buf = append(buf, hexDigits[(v>>(4*uint(i)))&0xf])
+	}
+	return buf
 }
