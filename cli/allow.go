@@ -21,7 +21,7 @@ type AllowCmd struct {
 func (c *AllowCmd) Run(g *Globals) error {
 	f, trust, err := g.identityFileArg(c.Path)
 	if err != nil {
-		return safeErr(err)
+		return err
 	}
 	// The user is reviewing this file: its errors may name line:col.
 	parsed, err := hooks.Parse(f.Path, f.Content)
@@ -30,7 +30,7 @@ func (c *AllowCmd) Run(g *Globals) error {
 	}
 	parsed.Config = f.Config
 	if err := trust.Allow(parsed.Subject()); err != nil {
-		return safeErr(err)
+		return err
 	}
 	fmt.Fprintln(g.Stderr, termsafe.String(fmt.Sprintf("atmos-auth: allowed %s (%s)", f.Path, describeFile(parsed))))
 	return nil
@@ -87,11 +87,3 @@ func (g *Globals) identityFileArg(arg string) (*hooks.IdentityFile, *hooks.Trust
 // that may quote a path: a newline in it is escaped too.
 func oneLineErr(err error) error { return ConfigErr(errors.New(termsafe.String(err.Error()))) }
 
-// safeErr keeps err's exit code and makes its text safe for a terminal:
-// it may quote directory names and files of a hostile repository.
-func safeErr(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &ExitError{Code: CodeOf(err), Err: errors.New(termsafe.Lines(err.Error()))}
-}

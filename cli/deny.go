@@ -16,10 +16,10 @@ type DenyCmd struct {
 func (c *DenyCmd) Run(g *Globals) error {
 	f, trust, err := g.identityFileArg(c.Path)
 	if err != nil {
-		return safeErr(err)
+		return err
 	}
 	if err := trust.Deny(f.Subject()); err != nil {
-		return safeErr(err)
+		return err
 	}
 	fmt.Fprintln(g.Stderr, "atmos-auth: denied", termsafe.String(f.Path))
 	return nil

@@ -18,13 +18,13 @@ type StatusCmd struct{}
 func (c *StatusCmd) Run(g *Globals) error {
 	pwd, err := hooks.LogicalPWD(g.Getenv)
 	if err != nil {
-		return safeErr(err)
+		return err
 	}
 	line := func(label, value string) { fmt.Fprintf(g.Stdout, "%-9s %s\n", label+":", termsafe.String(value)) }
 	if path := hooks.Find(pwd); path == "" {
 		line("file", "none (no "+hooks.FileName+" here or above)")
 	} else if err := c.file(g, path, line); err != nil {
-		return safeErr(err)
+		return err
 	}
 	active := g.Getenv("ATMOS_IDENTITY")
 	if active == "" {
