@@ -86,4 +86,3 @@ func (g *Globals) identityFileArg(arg string) (*hooks.IdentityFile, *hooks.Trust
 // oneLineErr is a configuration error (exit 2) whose message is one line
 // that may quote a path: a newline in it is escaped too.
 func oneLineErr(err error) error { return ConfigErr(errors.New(termsafe.String(err.Error()))) }
-
