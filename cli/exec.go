@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/environ"
 	"github.com/atmos-auth/atmos-auth/hooks"
 )
 
@@ -50,7 +50,7 @@ func (g *Globals) identityEnviron(login bool) ([]string, error) {
 
 // activeIdentityEnv loads the configuration, picks the identity and returns
 // its environment; nil without error when atmos-auth is disabled.
-func (g *Globals) activeIdentityEnv(login bool) (*engine.Environment, error) {
+func (g *Globals) activeIdentityEnv(login bool) (*environ.Environment, error) {
 	cfg, err := g.LoadValidConfig()
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/environ"
 	"github.com/atmos-auth/atmos-auth/hooks"
 	"github.com/atmos-auth/atmos-auth/internal/fsutil"
 	"github.com/atmos-auth/atmos-auth/internal/termsafe"
@@ -123,11 +124,11 @@ func (c *HookApplyCmd) Run(g *Globals) error {
 		fmt.Fprintln(g.Stderr, "atmos-auth: hook:", termsafe.String(err.Error()))
 		return nil
 	}
-	environ := hooks.EnvironMap(os.Environ())
-	delete(environ, "_ATMOS_AUTH_STATE")
-	delete(environ, "_ATMOS_AUTH_RECHECK")
+	procEnv := hooks.EnvironMap(os.Environ())
+	delete(procEnv, "_ATMOS_AUTH_STATE")
+	delete(procEnv, "_ATMOS_AUTH_RECHECK")
 	in := hooks.Input{
-		Environ: environ,
+		Environ: procEnv,
 		State:   g.Getenv("_ATMOS_AUTH_STATE"),
 		PWD:     pwd,
 		Trust:   trust,
@@ -161,7 +162,7 @@ func (c *HookApplyCmd) Run(g *Globals) error {
 		// it is applied, and the previous identity is removed as after
 		// any failure, so the prompt and the state never claim an
 		// identity the shell does not have.
-		in.Resolve = func(*hooks.IdentityFile, func(string) string) (*engine.Environment, error) { return nil, err }
+		in.Resolve = func(*hooks.IdentityFile, func(string) string) (*environ.Environment, error) { return nil, err }
 		res = hooks.Run(in)
 		fmt.Fprintln(g.Stderr, res.Message)
 		vars.State = res.State.Encode()
@@ -220,7 +221,7 @@ func FirstLine(s string) string {
 // identityConfig), not the flags kong folded in from the current one. It
 // never logs in.
 func (g *Globals) hookResolver(ctx context.Context) hooks.Resolver {
-	return func(f *hooks.IdentityFile, base func(string) string) (*engine.Environment, error) {
+	return func(f *hooks.IdentityFile, base func(string) string) (*environ.Environment, error) {
 		if Disabled(base("ATMOS_IDENTITY")) {
 			return nil, hooks.ErrDisabled
 		}

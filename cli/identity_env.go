@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/environ"
 )
 
 // IdentityEnv returns the environment identity name produces. With login it
@@ -13,7 +14,7 @@ import (
 //
 // This is the one seam between the credential engine (login, caches) and
 // the shell side (env, exec, shell, hook).
-func (g *Globals) IdentityEnv(ctx context.Context, cfg *engine.Config, name string, login bool) (*engine.Environment, error) {
+func (g *Globals) IdentityEnv(ctx context.Context, cfg *engine.Config, name string, login bool) (*environ.Environment, error) {
 	chain, err := cfg.Chain(name)
 	if err != nil {
 		return nil, ConfigErr(err)

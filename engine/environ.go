@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/atmos-auth/atmos-auth/environ"
 )
 
 // EnvContext is what computing an identity's environment needs. It holds no
@@ -25,18 +27,18 @@ type EnvContext struct {
 // envProducer is implemented by identity kinds: it adds the kind's
 // variables to env. Kinds without it produce only ATMOS_IDENTITY.
 type envProducer interface {
-	environment(c *EnvContext, env *Environment)
+	environment(c *EnvContext, env *environ.Environment)
 }
 
 // IdentityEnvironment returns the environment an identity produces: the
 // variables it sets and those it clears. It reads no network and no
 // keyring, so the prompt hook and `env` can call it cheaply.
-func IdentityEnvironment(c *EnvContext) (*Environment, error) {
+func IdentityEnvironment(c *EnvContext) (*environ.Environment, error) {
 	if len(c.Chain) == 0 {
 		return nil, fmt.Errorf("empty chain")
 	}
 	id := c.Chain[0]
-	env := NewEnvironment()
+	env := environ.New()
 	if p, ok := id.Spec.(envProducer); ok {
 		p.environment(c, env)
 	}
@@ -136,7 +138,7 @@ func awsRegionOf(e *Entry) string {
 // awsIsolatedEnvironment is the environment of every AWS kind but the
 // ambient ones: clear ambient credentials, point the SDKs at the managed
 // files and profile, disable IMDS, export region and expiry.
-func awsIsolatedEnvironment(c *EnvContext, env *Environment) {
+func awsIsolatedEnvironment(c *EnvContext, env *environ.Environment) {
 	for _, v := range AWSCredentialVars {
 		env.UnsetVar(v)
 	}
@@ -157,26 +159,28 @@ func awsIsolatedEnvironment(c *EnvContext, env *Environment) {
 	}
 }
 
-func (s *AWSPermissionSet) environment(c *EnvContext, env *Environment) {
+func (s *AWSPermissionSet) environment(c *EnvContext, env *environ.Environment) {
 	awsIsolatedEnvironment(c, env)
 }
-func (s *AWSAssumeRole) environment(c *EnvContext, env *Environment) {
+func (s *AWSAssumeRole) environment(c *EnvContext, env *environ.Environment) {
 	awsIsolatedEnvironment(c, env)
 }
-func (s *AWSAssumeRoot) environment(c *EnvContext, env *Environment) {
+func (s *AWSAssumeRoot) environment(c *EnvContext, env *environ.Environment) {
 	awsIsolatedEnvironment(c, env)
 }
-func (s *AWSUser) environment(c *EnvContext, env *Environment) { awsIsolatedEnvironment(c, env) }
+func (s *AWSUser) environment(c *EnvContext, env *environ.Environment) {
+	awsIsolatedEnvironment(c, env)
+}
 
 // aws/ambient leaves the SDK's default chain alone: only a region override.
-func (s *AWSAmbient) environment(c *EnvContext, env *Environment) {
+func (s *AWSAmbient) environment(c *EnvContext, env *environ.Environment) {
 	if r := s.Principal.Region; r != "" {
 		env.SetVar("AWS_REGION", r)
 		env.SetVar("AWS_DEFAULT_REGION", r)
 	}
 }
 
-func (s *GCPProject) environment(c *EnvContext, env *Environment) {
+func (s *GCPProject) environment(c *EnvContext, env *environ.Environment) {
 	p := s.Principal
 	env.SetVar("GOOGLE_CLOUD_PROJECT", p.ProjectID)
 	env.SetVar("CLOUDSDK_CORE_PROJECT", p.ProjectID)
@@ -191,7 +195,7 @@ func (s *GCPProject) environment(c *EnvContext, env *Environment) {
 	}
 }
 
-func (s *GCPServiceAccount) environment(c *EnvContext, env *Environment) {
+func (s *GCPServiceAccount) environment(c *EnvContext, env *environ.Environment) {
 	if p := s.Principal.ProjectID; p != "" {
 		env.SetVar("GOOGLE_CLOUD_PROJECT", p)
 		env.SetVar("CLOUDSDK_CORE_PROJECT", p)
@@ -199,7 +203,7 @@ func (s *GCPServiceAccount) environment(c *EnvContext, env *Environment) {
 	env.SetVar("CLOUDSDK_AUTH_IMPERSONATE_SERVICE_ACCOUNT", s.Principal.ServiceAccountEmail)
 }
 
-func (s *AzureSubscription) environment(c *EnvContext, env *Environment) {
+func (s *AzureSubscription) environment(c *EnvContext, env *environ.Environment) {
 	p := s.Principal
 	env.SetVar("AZURE_SUBSCRIPTION_ID", p.SubscriptionID)
 	env.SetVar("ARM_SUBSCRIPTION_ID", p.SubscriptionID)

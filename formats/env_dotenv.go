@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/environ"
 )
 
 // EnvDotenv renders NAME=VALUE lines readable, with the same values, by
@@ -28,7 +28,7 @@ import (
 // Dotenv cannot express removing a variable: Unset names are omitted.
 type EnvDotenv struct{}
 
-func (EnvDotenv) RenderEnv(w io.Writer, env *engine.Environment) error {
+func (EnvDotenv) RenderEnv(w io.Writer, env *environ.Environment) error {
 	if env == nil {
 		return nil
 	}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/environ"
 	"github.com/atmos-auth/atmos-auth/internal/testenv"
 )
 
@@ -24,7 +24,7 @@ func TestEnvDotenvGolden(t *testing.T) {
 
 func envDotenvFile(t *testing.T) (string, map[string]string) {
 	t.Helper()
-	env := engine.NewEnvironment()
+	env := environ.New()
 	for k, v := range envTorture() {
 		if _, err := envDotenvQuote(v); err == nil {
 			env.SetVar(k, v)
@@ -105,7 +105,7 @@ func envCompareParsed(t *testing.T, parser string, out []byte, want map[string]s
 
 func TestEnvDotenvRejects(t *testing.T) {
 	for _, v := range []string{"${HOME}", "a'b$c", "a\\$", "\xff", "it's\\", `end\`} {
-		env := engine.NewEnvironment()
+		env := environ.New()
 		env.SetVar("X", v)
 		if err := (EnvDotenv{}).RenderEnv(&bytes.Buffer{}, env); !errors.Is(err, ErrEnvInvalid) {
 			t.Errorf("%q: err %v", v, err)

@@ -8,14 +8,14 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/environ"
 )
 
-// EnvFormat renders an engine.Environment for a non-shell consumer. It
+// EnvFormat renders an environ.Environment for a non-shell consumer. It
 // validates everything before writing anything, and its errors never
 // contain values (they are often secrets).
 type EnvFormat interface {
-	RenderEnv(w io.Writer, env *engine.Environment) error
+	RenderEnv(w io.Writer, env *environ.Environment) error
 }
 
 // EnvFormats lists the non-shell environment renderers by name: one line
@@ -49,7 +49,7 @@ func envCheckName(name string) error {
 
 // envCheck validates every name and, for set variables, that no value
 // holds a NUL byte.
-func envCheck(env *engine.Environment) error {
+func envCheck(env *environ.Environment) error {
 	for _, n := range env.UnsetKeys() {
 		if err := envCheckName(n); err != nil {
 			return err

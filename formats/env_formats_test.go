@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/environ"
 )
 
 // envTorture holds hard values (all valid UTF-8, no NUL).
@@ -24,8 +24,8 @@ func envTorture() map[string]string {
 	}
 }
 
-func envFixed() *engine.Environment {
-	env := engine.NewEnvironment()
+func envFixed() *environ.Environment {
+	env := environ.New()
 	env.SetVar("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
 	env.SetVar("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
 	env.SetVar("AWS_SESSION_TOKEN", "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ==")
@@ -50,7 +50,7 @@ func TestEnvFormatsRegistry(t *testing.T) {
 func TestEnvFormatsReject(t *testing.T) {
 	for _, name := range EnvFormatNames() {
 		for _, bad := range []string{"", "1A", "A-B", "A B", "A=B", "A\nB"} {
-			env := engine.NewEnvironment()
+			env := environ.New()
 			env.SetVar(bad, "v")
 			var out bytes.Buffer
 			f := EnvFormats[name]
@@ -61,7 +61,7 @@ func TestEnvFormatsReject(t *testing.T) {
 				t.Errorf("%s: name %q: err %v out %q", name, bad, err, out.String())
 			}
 		}
-		env := engine.NewEnvironment()
+		env := environ.New()
 		env.SetVar("X_TOKEN", "top\x00secret")
 		f := EnvFormats[name]
 		if name == "github" {

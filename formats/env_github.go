@@ -8,7 +8,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/environ"
 )
 
 // EnvGitHub appends the environment to the GitHub Actions environment file
@@ -33,9 +33,9 @@ type EnvGitHub struct {
 	Rand io.Reader
 }
 
-func (g EnvGitHub) RenderEnv(w io.Writer, env *engine.Environment) error {
+func (g EnvGitHub) RenderEnv(w io.Writer, env *environ.Environment) error {
 	if env == nil {
-		env = engine.NewEnvironment()
+		env = environ.New()
 	}
 	path := g.EnvFile
 	if path == "" {

@@ -8,8 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/atmos-auth/atmos-auth/engine"
-
+	"github.com/atmos-auth/atmos-auth/environ"
 	"github.com/atmos-auth/atmos-auth/internal/testenv"
 )
 
@@ -94,7 +93,7 @@ func TestEnvGitHubGolden(t *testing.T) {
 }
 
 func TestEnvGitHubRoundTrip(t *testing.T) {
-	env := engine.NewEnvironment()
+	env := environ.New()
 	for k, v := range envTorture() {
 		env.SetVar(k, v)
 		env.SetVar(k+"_TOKEN", v)
@@ -156,7 +155,7 @@ func envTrunc(s string) string {
 
 func TestEnvGitHubDelimiterCollision(t *testing.T) {
 	collide := "ghadelimiter_" + strings.Repeat("00", 16)
-	env := engine.NewEnvironment()
+	env := environ.New()
 	env.SetVar("X", "a\n"+collide+"\nb")
 	path := filepath.Join(t.TempDir(), "github_env")
 	if err := (EnvGitHub{EnvFile: path, Rand: &envFixedRand{}}).RenderEnv(&bytes.Buffer{}, env); err != nil {

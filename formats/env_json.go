@@ -7,7 +7,7 @@ import (
 	"io"
 	"unicode/utf8"
 
-	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/environ"
 )
 
 // EnvJSON renders {"set":{NAME:VALUE,...},"unset":[NAME,...]} on one line
@@ -17,9 +17,9 @@ import (
 // not valid UTF-8 is an error rather than silently replaced.
 type EnvJSON struct{}
 
-func (EnvJSON) RenderEnv(w io.Writer, env *engine.Environment) error {
+func (EnvJSON) RenderEnv(w io.Writer, env *environ.Environment) error {
 	if env == nil {
-		env = engine.NewEnvironment()
+		env = environ.New()
 	}
 	if err := envCheck(env); err != nil {
 		return err

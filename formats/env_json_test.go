@@ -7,8 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/atmos-auth/atmos-auth/engine"
-
+	"github.com/atmos-auth/atmos-auth/environ"
 	"github.com/atmos-auth/atmos-auth/internal/testenv"
 )
 
@@ -21,7 +20,7 @@ func TestEnvJSONGolden(t *testing.T) {
 }
 
 func TestEnvJSONRoundTrip(t *testing.T) {
-	env := engine.NewEnvironment()
+	env := environ.New()
 	for k, v := range envTorture() {
 		env.SetVar(k, v)
 	}
@@ -46,10 +45,10 @@ func TestEnvJSONRoundTrip(t *testing.T) {
 		t.Errorf("shape: %d set, unset %v", len(doc.Set), doc.Unset)
 	}
 	out.Reset()
-	if err := (EnvJSON{}).RenderEnv(&out, engine.NewEnvironment()); err != nil || out.String() != "{\"set\":{},\"unset\":[]}\n" {
+	if err := (EnvJSON{}).RenderEnv(&out, environ.New()); err != nil || out.String() != "{\"set\":{},\"unset\":[]}\n" {
 		t.Errorf("empty: %q %v", out.String(), err)
 	}
-	bad := engine.NewEnvironment()
+	bad := environ.New()
 	bad.SetVar("X", "\xff")
 	if err := (EnvJSON{}).RenderEnv(&out, bad); !errors.Is(err, ErrEnvInvalid) {
 		t.Errorf("invalid UTF-8: %v", err)

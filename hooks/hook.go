@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/environ"
 	"github.com/atmos-auth/atmos-auth/internal/fsutil"
 	"github.com/atmos-auth/atmos-auth/internal/termsafe"
 )
@@ -16,7 +16,7 @@ import (
 // configuration f.Config. base reads the environment as it is without any
 // hook-applied identity. It must not touch the network or the keyring, nor
 // prompt.
-type Resolver func(f *IdentityFile, base func(string) string) (*engine.Environment, error)
+type Resolver func(f *IdentityFile, base func(string) string) (*environ.Environment, error)
 
 // ConfigLocator returns the absolute path of the atmos.yaml an identity
 // file is applied with ("" when there is none): a function of the file's
@@ -43,12 +43,12 @@ type Input struct {
 
 // Result is what the shell must do.
 type Result struct {
-	Diff    *engine.Environment // variables to set and unset
-	State   *State              // the new state (Encode it)
-	File    string              // the identity file the shell watches: see Run
-	Message string              // one line for stderr, terminal-safe; "" for none
-	Status  string              // applied, pending, denied, disabled, refused, error, none
-	Watch   *Watch              // what decided File's outcome (nil when File is "")
+	Diff    *environ.Environment // variables to set and unset
+	State   *State               // the new state (Encode it)
+	File    string               // the identity file the shell watches: see Run
+	Message string               // one line for stderr, terminal-safe; "" for none
+	Status  string               // applied, pending, denied, disabled, refused, error, none
+	Watch   *Watch               // what decided File's outcome (nil when File is "")
 }
 
 // Watch is what one run saw of the identity file in effect, taken before

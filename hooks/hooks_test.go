@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/environ"
 )
 
 func TestParse(t *testing.T) {
@@ -104,7 +104,7 @@ func mustRead(t *testing.T, d string) []os.DirEntry {
 // what the user changed since is left alone.
 func TestRestore(t *testing.T) {
 	base := map[string]string{"KEEP": "k", "OVER": "orig\x01\n'", "CLEARED": "secret", "USER": "u0"}
-	env := engine.NewEnvironment()
+	env := environ.New()
 	env.SetVar("OVER", "id")
 	env.SetVar("NEW", "n")
 	env.SetVar("USER", "id-user")
@@ -151,7 +151,7 @@ func TestRunFailureRestores(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := Run(Input{Environ: map[string]string{"A": "1"}, PWD: dir, Trust: trust,
-		Resolve: func(*IdentityFile, func(string) string) (*engine.Environment, error) { panic("not reached") }})
+		Resolve: func(*IdentityFile, func(string) string) (*environ.Environment, error) { panic("not reached") }})
 	if r.Status != "error" || !strings.Contains(r.Message, FileName+":1:1: expected") || r.File == "" {
 		t.Errorf("%+v", r)
 	}
@@ -163,7 +163,7 @@ func TestRunPendingNeverQuoted(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, FileName), []byte("HUNTER2_SECRET: x\nSECRET=hunter2\x00\x1b[31m\n"), 0o644)
 	r := Run(Input{PWD: dir, Trust: NewTrust(t.TempDir()),
-		Resolve: func(*IdentityFile, func(string) string) (*engine.Environment, error) { panic("not reached") }})
+		Resolve: func(*IdentityFile, func(string) string) (*environ.Environment, error) { panic("not reached") }})
 	if r.Status != "pending" || strings.Contains(r.Message, "unter2") || strings.Contains(r.Message, "\x1b") {
 		t.Errorf("%+v", r)
 	}
@@ -212,11 +212,11 @@ func TestRunDisabled(t *testing.T) {
 	if err := trust.Allow(Subject{Path: filepath.Join(dir, FileName), Content: content}); err != nil {
 		t.Fatal(err)
 	}
-	resolve := func(f *IdentityFile, base func(string) string) (*engine.Environment, error) {
+	resolve := func(f *IdentityFile, base func(string) string) (*environ.Environment, error) {
 		if base("ATMOS_IDENTITY") == "off" {
 			return nil, ErrDisabled
 		}
-		env := engine.NewEnvironment()
+		env := environ.New()
 		env.SetVar("ATMOS_IDENTITY", f.Identity)
 		env.SetVar("AWS_PROFILE", f.Identity)
 		return env, nil

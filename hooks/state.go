@@ -9,7 +9,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/environ"
 )
 
 // State is what the hook remembers between prompts, in a shell variable
@@ -91,7 +91,7 @@ func (s *State) Restore(cur map[string]string) map[string]string {
 }
 
 // Apply returns base with env applied and the state that undoes it.
-func Apply(base map[string]string, env *engine.Environment, file, identity string) (map[string]string, *State) {
+func Apply(base map[string]string, env *environ.Environment, file, identity string) (map[string]string, *State) {
 	out := make(map[string]string, len(base)+len(env.Set))
 	for k, v := range base {
 		out[k] = v
@@ -118,8 +118,8 @@ func Apply(base map[string]string, env *engine.Environment, file, identity strin
 }
 
 // Diff returns the changes turning from into to, looking only at names.
-func Diff(from, to map[string]string, names []string) *engine.Environment {
-	d := engine.NewEnvironment()
+func Diff(from, to map[string]string, names []string) *environ.Environment {
+	d := environ.New()
 	seen := map[string]bool{}
 	for _, n := range names {
 		if seen[n] {

@@ -1,6 +1,6 @@
 package shells
 
-import "github.com/atmos-auth/atmos-auth/engine"
+import "github.com/atmos-auth/atmos-auth/environ"
 
 // Hooker is implemented by dialects that have a prompt hook: the code a
 // user evals in their rc file and the statements the hook process prints
@@ -73,13 +73,13 @@ type FileApplier interface {
 // hookEncoder is a Hooker whose hook applies one document instead of
 // evaluating code (nu cannot eval a string).
 type hookEncoder interface {
-	HookOutput(diff *engine.Environment, v HookVars) (string, error)
+	HookOutput(diff *environ.Environment, v HookVars) (string, error)
 }
 
 // HookOutput is what one `__hook` run prints for h (of dialect d): the
 // statements applying diff followed by HookVars, or the hook's own
 // encoding. It fails, emitting nothing, when diff cannot be represented.
-func HookOutput(d Dialect, h Hooker, diff *engine.Environment, v HookVars) (string, error) {
+func HookOutput(d Dialect, h Hooker, diff *environ.Environment, v HookVars) (string, error) {
 	if e, ok := h.(hookEncoder); ok {
 		return e.HookOutput(diff, v)
 	}

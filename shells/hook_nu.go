@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"strings"
 
-	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/environ"
 )
 
 // nuHook is the config code, saved to a file and sourced from config.nu
@@ -98,7 +98,7 @@ func (n Nu) HookVars(v HookVars) string {
 //	{"unset": [NAME...], "set": {NAME: value...}, "vars": {...}}
 //
 // applied by the hook closure with hide-env -i, load-env and merge.
-func (n Nu) HookOutput(diff *engine.Environment, v HookVars) (string, error) {
+func (n Nu) HookOutput(diff *environ.Environment, v HookVars) (string, error) {
 	doc := struct {
 		Unset []string          `json:"unset"`
 		Set   map[string]string `json:"set"`

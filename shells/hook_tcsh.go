@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/environ"
 )
 
 // tcshHook is the per-prompt check, a file sourced by the precmd alias
@@ -98,7 +98,7 @@ func (t Tcsh) Source(path string) string {
 // and the identity file's path may hold a newline or bytes that are not
 // UTF-8. Guarded, such output applies nothing there instead of a mangled
 // path.
-func (t Tcsh) HookOutput(diff *engine.Environment, v HookVars) (string, error) {
+func (t Tcsh) HookOutput(diff *environ.Environment, v HookVars) (string, error) {
 	code, err := Render(t, diff)
 	if err != nil {
 		return "", err

@@ -11,7 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/environ"
 	"github.com/atmos-auth/atmos-auth/internal/testenv"
 )
 
@@ -71,12 +71,12 @@ var realShells = map[string]realShell{
 
 // runShell renders env in dialect name, loads it in the real shell started
 // with environ, and returns the environment the shell's children see.
-func runShell(t *testing.T, name string, env *engine.Environment, environ []string) map[string]string {
+func runShell(t *testing.T, name string, env *environ.Environment, environ []string) map[string]string {
 	t.Helper()
 	return runShellWith(t, name, realShells[name], env, environ)
 }
 
-func runShellWith(t *testing.T, name string, rs realShell, env *engine.Environment, environ []string) map[string]string {
+func runShellWith(t *testing.T, name string, rs realShell, env *environ.Environment, environ []string) map[string]string {
 	t.Helper()
 	rendered, err := Render(Registry[name], env)
 	if err != nil {
@@ -155,7 +155,7 @@ func TestRoundTripRealShells(t *testing.T) {
 					want[k] = v
 				}
 			}
-			env := engine.NewEnvironment()
+			env := environ.New()
 			for k, v := range want {
 				env.SetVar(k, v)
 			}
@@ -262,8 +262,8 @@ func TestRoundTripAttacker(t *testing.T) {
 
 // envOf sets vals (and name to value, when name is not "") and unsets
 // U_PRESET.
-func envOf(vals map[string]string, name, value string) *engine.Environment {
-	env := engine.NewEnvironment()
+func envOf(vals map[string]string, name, value string) *environ.Environment {
+	env := environ.New()
 	for k, v := range vals {
 		env.SetVar(k, v)
 	}
@@ -274,7 +274,7 @@ func envOf(vals map[string]string, name, value string) *engine.Environment {
 	return env
 }
 
-func mustRender(t *testing.T, d Dialect, env *engine.Environment) string {
+func mustRender(t *testing.T, d Dialect, env *environ.Environment) string {
 	t.Helper()
 	out, err := Render(d, env)
 	if err != nil {
@@ -294,7 +294,7 @@ func tcshEval() realShell {
 // TestTcshEval checks the eval "`...`" idiom: every value that is UTF-8
 // without a newline, the attacker's included, must survive it too.
 func TestTcshEval(t *testing.T) {
-	env := engine.NewEnvironment()
+	env := environ.New()
 	for _, vals := range []map[string]string{torture(), tortureNonUTF8(), attackerTorture()} {
 		for k, v := range vals {
 			if !strings.Contains(v, "\n") && utf8.ValidString(v) && Check(Tcsh{}, k, v) == nil {
@@ -331,7 +331,7 @@ func TestTcshEvalRefuses(t *testing.T) {
 		vals = append(vals, strings.Repeat("a", pad)+"\x800"+strings.Repeat("x", 11)+"'; touch "+marker+" ; echo '")
 	}
 	for _, v := range vals {
-		env := engine.NewEnvironment()
+		env := environ.New()
 		env.SetVar("A_PLAIN", "x")
 		env.SetVar("A_BAD", v)
 		env.UnsetVar("U_PRESET")
@@ -354,7 +354,7 @@ func TestTcshEvalRefuses(t *testing.T) {
 // nothing (not the diff with a mangled path); sourced, everything applies.
 func TestTcshHookOutputEval(t *testing.T) {
 	for _, file := range []string{"/w/a\nb/.atmos-identity", "/w/\xff\xc0\xaf/.atmos-identity"} {
-		diff := engine.NewEnvironment()
+		diff := environ.New()
 		diff.SetVar("A_PLAIN", "x")
 		out, err := HookOutput(Tcsh{}, Tcsh{}, diff, HookVars{State: "s", File: file})
 		if err != nil {

@@ -1,4 +1,4 @@
-// Package shells renders an engine.Environment as code for one shell
+// Package shells renders an environ.Environment as code for one shell
 // dialect: quoting, export and unset statements, and shell detection.
 //
 // Adding a shell: one file with a type implementing Dialect, its tests, and
@@ -13,7 +13,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/environ"
 )
 
 // Dialect is one shell's syntax for environment changes.
@@ -141,7 +141,7 @@ func Check(d Dialect, name, value string) error {
 // Render returns the statements applying env in dialect d: unsets first,
 // then exports, each group sorted by name, one statement per line. It
 // fails, emitting nothing, when a name or value cannot be represented.
-func Render(d Dialect, env *engine.Environment) (string, error) {
+func Render(d Dialect, env *environ.Environment) (string, error) {
 	if env == nil {
 		return "", nil
 	}
@@ -171,7 +171,7 @@ func Render(d Dialect, env *engine.Environment) (string, error) {
 // loaded (tcsh: whether eval "`...`" joined its lines, which newlines and
 // bytes that are not UTF-8 do not survive).
 type prologuer interface {
-	prologue(env *engine.Environment) string
+	prologue(env *environ.Environment) string
 }
 
 // errNotUTF8 is returned by dialects whose strings must be Unicode.

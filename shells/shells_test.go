@@ -8,8 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/atmos-auth/atmos-auth/engine"
-
+	"github.com/atmos-auth/atmos-auth/environ"
 	"github.com/atmos-auth/atmos-auth/internal/testenv"
 )
 
@@ -62,8 +61,8 @@ func tortureNonUTF8() map[string]string {
 }
 
 // fixedEnv is the Environment behind the golden files.
-func fixedEnv() *engine.Environment {
-	env := engine.NewEnvironment()
+func fixedEnv() *environ.Environment {
+	env := environ.New()
 	env.SetVar("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
 	env.SetVar("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
 	env.SetVar("AWS_SESSION_TOKEN", "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ==")
@@ -91,7 +90,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestRenderOrderAndShape(t *testing.T) {
-	env := engine.NewEnvironment()
+	env := environ.New()
 	env.SetVar("B", "2")
 	env.SetVar("A", "1")
 	env.UnsetVar("Z")
@@ -113,7 +112,7 @@ func TestRenderRejects(t *testing.T) {
 	for _, name := range Names() {
 		d := Registry[name]
 		for _, bad := range hostileVarNames() {
-			env := engine.NewEnvironment()
+			env := environ.New()
 			env.SetVar("GOOD", "v")
 			env.SetVar(bad, "v")
 			out, err := Render(d, env)
@@ -127,13 +126,13 @@ func TestRenderRejects(t *testing.T) {
 			if !strings.Contains(msg, " for "+name+":") || !utf8.ValidString(msg) || strings.ContainsFunc(msg, unicode.IsControl) {
 				t.Errorf("%s: set %q: error %q", name, bad, msg)
 			}
-			env = engine.NewEnvironment()
+			env = environ.New()
 			env.UnsetVar(bad)
 			if _, err := Render(d, env); !errors.Is(err, ErrInvalidName) {
 				t.Errorf("%s: unset %q: err %v, want ErrInvalidName", name, bad, err)
 			}
 		}
-		env := engine.NewEnvironment()
+		env := environ.New()
 		env.SetVar("SECRET", "a\x00topsecret")
 		_, err := Render(d, env)
 		if !errors.Is(err, ErrInvalidValue) {
@@ -143,7 +142,7 @@ func TestRenderRejects(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"nu", "pwsh"} {
-		env := engine.NewEnvironment()
+		env := environ.New()
 		env.SetVar("X", "\xff")
 		if _, err := Render(Registry[name], env); !errors.Is(err, ErrInvalidValue) {
 			t.Errorf("%s: invalid UTF-8: err %v, want ErrInvalidValue", name, err)

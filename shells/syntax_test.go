@@ -7,13 +7,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/environ"
 	"github.com/atmos-auth/atmos-auth/internal/testenv"
 )
 
 // syntaxEnv is the torture sets (what d can hold) plus the golden
 // Environment; attacker adds the short attacker values.
-func syntaxEnv(d Dialect, attacker bool) *engine.Environment {
+func syntaxEnv(d Dialect, attacker bool) *environ.Environment {
 	env := fixedEnv()
 	for k, v := range torture() {
 		env.SetVar(k, v)

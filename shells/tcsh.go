@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/environ"
 )
 
 // Tcsh is tcsh (and csh): setenv NAME value ; and unsetenv NAME ;
@@ -40,7 +40,7 @@ func tcshNeedsGuard(v string) bool {
 	return strings.Contains(v, "\n") || !utf8.ValidString(v)
 }
 
-func (Tcsh) prologue(env *engine.Environment) string {
+func (Tcsh) prologue(env *environ.Environment) string {
 	for _, v := range env.Set {
 		if tcshNeedsGuard(v) {
 			return tcshEvalGuard

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/environ"
 )
 
 // Reference unquoters: each reads one word the way its shell's lexer does
@@ -350,7 +350,7 @@ func fuzzQuote(f *testing.F, dialect string) {
 func FuzzRenderTcshEval(f *testing.F) {
 	fuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, v string) {
-		env := engine.NewEnvironment()
+		env := environ.New()
 		env.SetVar("X", v)
 		out, err := Render(Tcsh{}, env)
 		if err != nil {

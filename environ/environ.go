@@ -1,4 +1,7 @@
-package engine
+// Package environ is the one environment model: what an identity sets and
+// clears. Kinds produce it; shells/, formats/, exec, shell and the hook
+// consume it. It imports nothing of the project.
+package environ
 
 import "sort"
 
@@ -14,7 +17,7 @@ type Environment struct {
 }
 
 // NewEnvironment returns an empty Environment ready for use.
-func NewEnvironment() *Environment {
+func New() *Environment {
 	return &Environment{Set: map[string]string{}}
 }
 
