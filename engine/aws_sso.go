@@ -97,7 +97,7 @@ type ssoTokenRecord struct {
 	Written     time.Time  `json:"written"`
 }
 
-func (p *AWSSSOProvider) cachedStep(s *step) (*Credentials, bool) {
+func (p *AWSSSOProvider) CachedStep(s *step) (*Credentials, bool) {
 	var r ssoTokenRecord
 	b := p.binding(s)
 	if err := readJSON(ssoTokenPath(s.a.cache(), b.id()), &r); err != nil || r.V != 2 || r.Binding != b || r.AccessToken == "" {
@@ -110,9 +110,9 @@ func (p *AWSSSOProvider) cachedStep(s *step) (*Credentials, bool) {
 	return c, true
 }
 
-func (p *AWSSSOProvider) lockName(s *step) string { return "sso-" + p.sessionID(s) }
+func (p *AWSSSOProvider) LockName(s *step) string { return "sso-" + p.sessionID(s) }
 
-func (p *AWSSSOProvider) dropCache(s *step) {
+func (p *AWSSSOProvider) DropCache(s *step) {
 	_, _ = removeFile(ssoTokenPath(s.a.cache(), p.sessionID(s)))
 }
 
@@ -123,7 +123,7 @@ func (p *AWSSSOProvider) oidcClient(s *step) *ssooidc.Client {
 // authenticate renews the session silently with the refresh token when it
 // can, else runs the device authorization flow. Called under the session
 // lock, after the token cache was found invalid.
-func (p *AWSSSOProvider) authenticate(ctx context.Context, s *step, _ *Credentials) (*Credentials, error) {
+func (p *AWSSSOProvider) Authenticate(ctx context.Context, s *step, _ *Credentials) (*Credentials, error) {
 	a := s.a
 	bind := p.binding(s)
 	key := ssoKeyringKey(s, bind.id())

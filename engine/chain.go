@@ -160,11 +160,11 @@ func (a *Authenticator) cachedStep(s *step) (*Credentials, bool) {
 		return nil, false
 	}
 	k := s.entry().Spec
-	if _, ok := k.(uncached); ok {
+	if _, ok := k.(Uncached); ok {
 		return nil, false
 	}
-	if cc, ok := k.(customCache); ok {
-		return cc.cachedStep(s)
+	if cc, ok := k.(OwnCache); ok {
+		return cc.CachedStep(s)
 	}
 	c, ok := readCreds(a.cache(), s.chain, a.stepBinding(s.chain))
 	if !ok || !c.ValidFor(a.now(), a.margin()) {
@@ -183,14 +183,14 @@ func (a *Authenticator) Cached(identity string) (*Credentials, bool, error) {
 		return nil, false, err
 	}
 	s := &step{a: a, chain: chain}
-	if _, ok := chain[0].Spec.(uncached); ok {
+	if _, ok := chain[0].Spec.(Uncached); ok {
 		if _, amb := chain[0].Spec.(*Ambient); amb {
 			return &Credentials{Type: CredAmbient}, true, nil
 		}
 		return nil, false, ErrNotLoggedIn
 	}
-	if cc, ok := chain[0].Spec.(customCache); ok {
-		c, ok := cc.cachedStep(s)
+	if cc, ok := chain[0].Spec.(OwnCache); ok {
+		c, ok := cc.CachedStep(s)
 		if !ok {
 			return nil, false, ErrNotLoggedIn
 		}
@@ -290,8 +290,8 @@ func (a *Authenticator) walk(ctx context.Context, chain []*Entry) (*Result, erro
 
 // invalidate drops a step's cache.
 func (a *Authenticator) invalidate(s *step) {
-	if cc, ok := s.entry().Spec.(interface{ dropCache(s *step) }); ok {
-		cc.dropCache(s)
+	if cc, ok := s.entry().Spec.(interface{ DropCache(s *step) }); ok {
+		cc.DropCache(s)
 		return
 	}
 	_, _ = removeFile(credsPath(a.cache(), s.name()))
@@ -300,17 +300,17 @@ func (a *Authenticator) invalidate(s *step) {
 // runStep authenticates one step under its cross-process lock, re-checking
 // the cache once the lock is held (another process may just have done it).
 func (a *Authenticator) runStep(ctx context.Context, s *step, base *Credentials) (*Credentials, error) {
-	k, ok := s.entry().Spec.(stepKind)
+	k, ok := s.entry().Spec.(StepKind)
 	if !ok {
 		return nil, fmt.Errorf("%s is not supported yet", s.entry().Kind)
 	}
-	_, noCache := s.entry().Spec.(uncached)
+	_, noCache := s.entry().Spec.(Uncached)
 	if noCache {
-		return k.authenticate(ctx, s, base)
+		return k.Authenticate(ctx, s, base)
 	}
 	lock := "step-" + s.name()
-	if cc, ok := s.entry().Spec.(customCache); ok {
-		lock = cc.lockName(s)
+	if cc, ok := s.entry().Spec.(OwnCache); ok {
+		lock = cc.LockName(s)
 	}
 	unlock, err := lockFile(ctx, a.cache(), lock, a.getenv)
 	if err != nil {
@@ -322,11 +322,11 @@ func (a *Authenticator) runStep(ctx context.Context, s *step, base *Credentials)
 	if c, ok := a.cachedStep(s); ok {
 		return c, nil
 	}
-	c, err := k.authenticate(ctx, s, base)
+	c, err := k.Authenticate(ctx, s, base)
 	if err != nil {
 		return nil, err
 	}
-	if _, custom := s.entry().Spec.(customCache); !custom {
+	if _, custom := s.entry().Spec.(OwnCache); !custom {
 		if err := writeCreds(a.cache(), s.chain, a.stepBinding(s.chain), c, a.now()); err != nil {
 			return nil, fmt.Errorf("write credentials cache: %w", err)
 		}

@@ -9,8 +9,8 @@ import (
 	"time"
 )
 
-// fieldChecker validates one entry's fields, reporting at their positions.
-type fieldChecker struct {
+// Checker validates one entry's fields, reporting at their positions.
+type Checker struct {
 	cfg     *Config
 	d       *diags
 	entry   *Entry
@@ -18,9 +18,9 @@ type fieldChecker struct {
 	fields  map[string]Pos
 }
 
-// pos returns the position of path, or of its nearest given parent, or of
+// PosOf returns the position of path, or of its nearest given parent, or of
 // the entry.
-func (c *fieldChecker) pos(path string) Pos {
+func (c *Checker) PosOf(path string) Pos {
 	for p := path; p != ""; {
 		if pos, ok := c.fields[p]; ok {
 			return pos
@@ -34,26 +34,26 @@ func (c *fieldChecker) pos(path string) Pos {
 	return c.entry.Pos
 }
 
-func (c *fieldChecker) has(path string) bool { _, ok := c.fields[path]; return ok }
+func (c *Checker) Has(path string) bool { _, ok := c.fields[path]; return ok }
 
-func (c *fieldChecker) errf(path, hint, format string, args ...any) {
-	c.d.add(c.pos(path), c.subject, hint, format, args...)
+func (c *Checker) Errf(path, hint, format string, args ...any) {
+	c.d.add(c.PosOf(path), c.subject, hint, format, args...)
 }
 
-// required reports a missing or empty field and returns whether it is set.
-func (c *fieldChecker) required(path, value string) bool {
+// Required reports a missing or empty field and returns whether it is set.
+func (c *Checker) Required(path, value string) bool {
 	if strings.TrimSpace(value) != "" {
 		return true
 	}
-	if c.has(path) {
-		c.errf(path, "", "%s is empty", path)
+	if c.Has(path) {
+		c.Errf(path, "", "%s is empty", path)
 	} else {
-		c.errf(path, "", "missing required field %s", path)
+		c.Errf(path, "", "missing required field %s", path)
 	}
 	return false
 }
 
-func (c *fieldChecker) match(path, value string, re *regexp.Regexp, what, example string) {
+func (c *Checker) Match(path, value string, re *regexp.Regexp, what, example string) {
 	if value == "" || re.MatchString(value) {
 		return
 	}
@@ -61,7 +61,7 @@ func (c *fieldChecker) match(path, value string, re *regexp.Regexp, what, exampl
 	if example != "" {
 		hint = "for example " + example
 	}
-	c.errf(path, hint, "%s: %q is not a valid %s", path, value, what)
+	c.Errf(path, hint, "%s: %q is not a valid %s", path, value, what)
 }
 
 var (
@@ -83,30 +83,30 @@ var (
 	reGCPPoolID  = regexp.MustCompile(`^[a-z0-9-]{4,32}$`)
 )
 
-func (c *fieldChecker) region(path, v string) {
-	c.match(path, v, reRegion, "AWS region", "us-east-1")
+func (c *Checker) Region(path, v string) {
+	c.Match(path, v, reRegion, "AWS region", "us-east-1")
 }
 
-func (c *fieldChecker) accountID(path, v string) {
-	c.match(path, v, reAccountID, "AWS account id (12 digits)", `"123456789012" (quoted, to keep leading zeros)`)
+func (c *Checker) AccountID(path, v string) {
+	c.Match(path, v, reAccountID, "AWS account id (12 digits)", `"123456789012" (quoted, to keep leading zeros)`)
 }
 
-// httpsURL reports a value that is not an http(s) URL with a host, and
+// HTTPSURL reports a value that is not an http(s) URL with a host, and
 // returns the parsed URL (nil when empty or invalid).
-func (c *fieldChecker) httpsURL(path, v string) *url.URL {
+func (c *Checker) HTTPSURL(path, v string) *url.URL {
 	if v == "" {
 		return nil
 	}
 	u, err := url.Parse(v)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		c.errf(path, "for example https://company.awsapps.com/start", "%s: %q is not a valid URL", path, v)
+		c.Errf(path, "for example https://company.awsapps.com/start", "%s: %q is not a valid URL", path, v)
 		return nil
 	}
 	return u
 }
 
-// getenv reads the user's environment the configuration was loaded with.
-func (c *fieldChecker) getenv(k string) string {
+// Getenv reads the user's environment the configuration was loaded with.
+func (c *Checker) Getenv(k string) string {
 	if c.cfg == nil || c.cfg.getenv == nil {
 		return ""
 	}
@@ -131,14 +131,14 @@ func IsLoopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// endpointURL checks an endpoint a configuration sends credentials to (a
+// EndpointURL checks an endpoint a configuration sends credentials to (a
 // signed request, a bearer token). A cloned repository's atmos.yaml must
 // not be able to send them to a server of its own, so the endpoint must be
 // AWS's (https), on this machine, one of also (hosts the user's own
 // environment named for this kind), or named by the user in
 // ATMOS_AUTH_TRUSTED_ENDPOINTS.
-func (c *fieldChecker) endpointURL(path, v string, also ...string) {
-	u := c.httpsURL(path, v)
+func (c *Checker) EndpointURL(path, v string, also ...string) {
+	u := c.HTTPSURL(path, v)
 	if u == nil {
 		return
 	}
@@ -153,16 +153,16 @@ func (c *fieldChecker) endpointURL(path, v string, also ...string) {
 			}
 		}
 	}
-	for _, h := range append(also, strings.Split(c.getenv(EnvTrustedEndpoints), ",")...) {
+	for _, h := range append(also, strings.Split(c.Getenv(EnvTrustedEndpoints), ",")...) {
 		if h = strings.ToLower(strings.TrimSpace(h)); h != "" && h == host {
 			return
 		}
 	}
-	c.errf(path, fmt.Sprintf("if you trust it, export %s=%s: only your environment can", EnvTrustedEndpoints, host),
+	c.Errf(path, fmt.Sprintf("if you trust it, export %s=%s: only your environment can", EnvTrustedEndpoints, host),
 		"%s: %q is neither an AWS endpoint (https://….amazonaws.com) nor on this machine: a repository's configuration cannot send credentials to it", path, v)
 }
 
-func (c *fieldChecker) oneOf(path, v string, options []string) {
+func (c *Checker) OneOf(path, v string, options []string) {
 	if v == "" {
 		return
 	}
@@ -175,15 +175,15 @@ func (c *fieldChecker) oneOf(path, v string, options []string) {
 	if m := suggest(v, options); m != "" {
 		hint = fmt.Sprintf("did you mean %q? %s", m, hint)
 	}
-	c.errf(path, hint, "%s: %q is not supported", path, v)
+	c.Errf(path, hint, "%s: %q is not supported", path, v)
 }
 
-func (c *fieldChecker) durationRange(path string, d Duration, lo, hi time.Duration) {
+func (c *Checker) DurationRange(path string, d Duration, lo, hi time.Duration) {
 	if !d.IsSet() {
 		return
 	}
 	if d.Duration < lo || d.Duration > hi {
-		c.errf(path, "", "%s: %s is outside the allowed range %s to %s", path, d.Raw, fmtDur(lo), fmtDur(hi))
+		c.Errf(path, "", "%s: %s is outside the allowed range %s to %s", path, d.Raw, fmtDur(lo), fmtDur(hi))
 	}
 }
 
@@ -203,6 +203,6 @@ type AWSEndpointSpec struct {
 	EndpointURL string `yaml:"endpoint_url"`
 }
 
-func (s *AWSEndpointSpec) check(c *fieldChecker, path string) {
-	c.endpointURL(path+".endpoint_url", s.EndpointURL)
+func (s *AWSEndpointSpec) check(c *Checker, path string) {
+	c.EndpointURL(path+".endpoint_url", s.EndpointURL)
 }

@@ -3,8 +3,8 @@ package engine
 import "context"
 
 // ambient: nothing to authenticate, the environment passes through.
-func (s *Ambient) uncached() {}
+func (s *Ambient) NoCache() {}
 
-func (s *Ambient) authenticate(context.Context, *step, *Credentials) (*Credentials, error) {
+func (s *Ambient) Authenticate(context.Context, *step, *Credentials) (*Credentials, error) {
 	return &Credentials{Type: CredAmbient, Role: "ambient environment"}, nil
 }

@@ -18,12 +18,12 @@ import (
 // not set (what aws-actions/configure-aws-credentials uses).
 const DefaultGitHubAudience = "sts.amazonaws.com"
 
-func (p *GitHubOIDCProvider) uncached() {}
+func (p *GitHubOIDCProvider) NoCache() {}
 
 // authenticate fetches the GitHub Actions OIDC token:
 // GET $ACTIONS_ID_TOKEN_REQUEST_URL&audience=… with the bearer
 // $ACTIONS_ID_TOKEN_REQUEST_TOKEN, answering {"value": "<jwt>"}.
-func (p *GitHubOIDCProvider) authenticate(ctx context.Context, st *step, _ *Credentials) (*Credentials, error) {
+func (p *GitHubOIDCProvider) Authenticate(ctx context.Context, st *step, _ *Credentials) (*Credentials, error) {
 	reqURL, bearer := st.a.getenv("ACTIONS_ID_TOKEN_REQUEST_URL"), st.a.getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN")
 	if reqURL == "" || bearer == "" {
 		return nil, fmt.Errorf("ACTIONS_ID_TOKEN_REQUEST_URL/ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set: run in GitHub Actions with `permissions: id-token: write`")

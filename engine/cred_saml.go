@@ -5,9 +5,9 @@ import (
 	"fmt"
 )
 
-func (p *AWSSAMLProvider) uncached() {}
+func (p *AWSSAMLProvider) NoCache() {}
 
 // authenticate: SAML arrives with a later issue.
-func (p *AWSSAMLProvider) authenticate(context.Context, *step, *Credentials) (*Credentials, error) {
+func (p *AWSSAMLProvider) Authenticate(context.Context, *step, *Credentials) (*Credentials, error) {
 	return nil, fmt.Errorf("aws/saml providers are not supported yet")
 }

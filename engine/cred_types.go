@@ -96,18 +96,18 @@ func (nopUI) MFACode(identity, serial string) (string, error) {
 	return "", fmt.Errorf("identity %q needs an MFA code (%s) and no terminal is available: run `atmos-auth login -i %s` in a terminal", identity, serial, identity)
 }
 
-// stepKind is implemented by every kind that can authenticate a chain step.
+// StepKind is implemented by every kind that can authenticate a chain step.
 // base is the previous step's output (nil for a root).
-type stepKind interface {
-	authenticate(ctx context.Context, s *step, base *Credentials) (*Credentials, error)
+type StepKind interface {
+	Authenticate(ctx context.Context, s *step, base *Credentials) (*Credentials, error)
 }
 
 // uncached is implemented by kinds whose output is never written to disk
 // (ambient credentials, short OIDC tokens).
-type uncached interface{ uncached() }
+type Uncached interface{ NoCache() }
 
-// customCache is implemented by kinds with their own cache (the SSO session).
-type customCache interface {
-	cachedStep(s *step) (*Credentials, bool)
-	lockName(s *step) string
+// OwnCache is implemented by kinds with their own cache (the SSO session).
+type OwnCache interface {
+	CachedStep(s *step) (*Credentials, bool)
+	LockName(s *step) string
 }

@@ -24,10 +24,10 @@ type EnvContext struct {
 	Expiration time.Time
 }
 
-// envProducer is implemented by identity kinds: it adds the kind's
+// EnvProducer is implemented by identity kinds: it adds the kind's
 // variables to env. Kinds without it produce only ATMOS_IDENTITY.
-type envProducer interface {
-	environment(c *EnvContext, env *environ.Environment)
+type EnvProducer interface {
+	Environment(c *EnvContext, env *environ.Environment)
 }
 
 // IdentityEnvironment returns the environment an identity produces: the
@@ -39,8 +39,8 @@ func IdentityEnvironment(c *EnvContext) (*environ.Environment, error) {
 	}
 	id := c.Chain[0]
 	env := environ.New()
-	if p, ok := id.Spec.(envProducer); ok {
-		p.environment(c, env)
+	if p, ok := id.Spec.(EnvProducer); ok {
+		p.Environment(c, env)
 	}
 	env.SetVar("ATMOS_IDENTITY", id.Name)
 	return env, nil
@@ -159,28 +159,28 @@ func awsIsolatedEnvironment(c *EnvContext, env *environ.Environment) {
 	}
 }
 
-func (s *AWSPermissionSet) environment(c *EnvContext, env *environ.Environment) {
+func (s *AWSPermissionSet) Environment(c *EnvContext, env *environ.Environment) {
 	awsIsolatedEnvironment(c, env)
 }
-func (s *AWSAssumeRole) environment(c *EnvContext, env *environ.Environment) {
+func (s *AWSAssumeRole) Environment(c *EnvContext, env *environ.Environment) {
 	awsIsolatedEnvironment(c, env)
 }
-func (s *AWSAssumeRoot) environment(c *EnvContext, env *environ.Environment) {
+func (s *AWSAssumeRoot) Environment(c *EnvContext, env *environ.Environment) {
 	awsIsolatedEnvironment(c, env)
 }
-func (s *AWSUser) environment(c *EnvContext, env *environ.Environment) {
+func (s *AWSUser) Environment(c *EnvContext, env *environ.Environment) {
 	awsIsolatedEnvironment(c, env)
 }
 
 // aws/ambient leaves the SDK's default chain alone: only a region override.
-func (s *AWSAmbient) environment(c *EnvContext, env *environ.Environment) {
+func (s *AWSAmbient) Environment(c *EnvContext, env *environ.Environment) {
 	if r := s.Principal.Region; r != "" {
 		env.SetVar("AWS_REGION", r)
 		env.SetVar("AWS_DEFAULT_REGION", r)
 	}
 }
 
-func (s *GCPProject) environment(c *EnvContext, env *environ.Environment) {
+func (s *GCPProject) Environment(c *EnvContext, env *environ.Environment) {
 	p := s.Principal
 	env.SetVar("GOOGLE_CLOUD_PROJECT", p.ProjectID)
 	env.SetVar("CLOUDSDK_CORE_PROJECT", p.ProjectID)
@@ -195,7 +195,7 @@ func (s *GCPProject) environment(c *EnvContext, env *environ.Environment) {
 	}
 }
 
-func (s *GCPServiceAccount) environment(c *EnvContext, env *environ.Environment) {
+func (s *GCPServiceAccount) Environment(c *EnvContext, env *environ.Environment) {
 	if p := s.Principal.ProjectID; p != "" {
 		env.SetVar("GOOGLE_CLOUD_PROJECT", p)
 		env.SetVar("CLOUDSDK_CORE_PROJECT", p)
@@ -203,7 +203,7 @@ func (s *GCPServiceAccount) environment(c *EnvContext, env *environ.Environment)
 	env.SetVar("CLOUDSDK_AUTH_IMPERSONATE_SERVICE_ACCOUNT", s.Principal.ServiceAccountEmail)
 }
 
-func (s *AzureSubscription) environment(c *EnvContext, env *environ.Environment) {
+func (s *AzureSubscription) Environment(c *EnvContext, env *environ.Environment) {
 	p := s.Principal
 	env.SetVar("AZURE_SUBSCRIPTION_ID", p.SubscriptionID)
 	env.SetVar("ARM_SUBSCRIPTION_ID", p.SubscriptionID)

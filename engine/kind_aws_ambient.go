@@ -22,13 +22,13 @@ type AWSAmbient struct {
 	} `yaml:"principal"`
 }
 
-func (s *AWSAmbient) validate(c *fieldChecker) { c.region("principal.region", s.Principal.Region) }
+func (s *AWSAmbient) Validate(c *Checker) { c.Region("principal.region", s.Principal.Region) }
 
-func (s *AWSAmbient) uncached() {}
+func (s *AWSAmbient) NoCache() {}
 
 // authenticate resolves the SDK's default credential chain (env, shared
 // files, web identity/IRSA, ECS, IMDS). The result is never written to disk.
-func (s *AWSAmbient) authenticate(ctx context.Context, st *step, _ *Credentials) (*Credentials, error) {
+func (s *AWSAmbient) Authenticate(ctx context.Context, st *step, _ *Credentials) (*Credentials, error) {
 	// The default chain may call IMDS, an ECS endpoint or STS: the same
 	// bounded client and per-call deadline as every other AWS call.
 	parent := ctx

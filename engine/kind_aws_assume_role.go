@@ -28,22 +28,22 @@ type AWSAssumeRole struct {
 	Spec AWSEndpointSpec `yaml:"spec"`
 }
 
-func (s *AWSAssumeRole) validate(c *fieldChecker) {
+func (s *AWSAssumeRole) Validate(c *Checker) {
 	p := s.Principal
-	if c.required("principal.assume_role", p.AssumeRole) {
-		c.match("principal.assume_role", p.AssumeRole, reRoleARN, "IAM role ARN", "arn:aws:iam::123456789012:role/Name")
+	if c.Required("principal.assume_role", p.AssumeRole) {
+		c.Match("principal.assume_role", p.AssumeRole, reRoleARN, "IAM role ARN", "arn:aws:iam::123456789012:role/Name")
 	}
 	if n := len(p.SessionName); n > 0 && (n < 2 || n > 64 || !reSession.MatchString(p.SessionName)) {
-		c.errf("principal.session_name", "", "principal.session_name: %q is not a valid role session name (2-64 of [A-Za-z0-9_+=,.@-])", p.SessionName)
+		c.Errf("principal.session_name", "", "principal.session_name: %q is not a valid role session name (2-64 of [A-Za-z0-9_+=,.@-])", p.SessionName)
 	}
 	if n := len(p.AssumeRole); n > 2048 {
-		c.errf("principal.assume_role", "", "principal.assume_role is longer than 2048 characters")
+		c.Errf("principal.assume_role", "", "principal.assume_role is longer than 2048 characters")
 	}
 	if p.ExternalID != "" && (len(p.ExternalID) < 2 || len(p.ExternalID) > 1224) {
-		c.errf("principal.external_id", "", "principal.external_id must be 2 to 1224 characters")
+		c.Errf("principal.external_id", "", "principal.external_id must be 2 to 1224 characters")
 	}
-	c.durationRange("principal.duration", p.Duration, 15*time.Minute, 12*time.Hour)
-	c.region("principal.region", p.Region)
+	c.DurationRange("principal.duration", p.Duration, 15*time.Minute, 12*time.Hour)
+	c.Region("principal.region", p.Region)
 	s.Spec.check(c, "spec")
 }
 
@@ -74,7 +74,7 @@ func sanitizeSessionName(n string) string {
 
 // authenticate assumes the role: AssumeRole from AWS credentials,
 // AssumeRoleWithWebIdentity from an OIDC token.
-func (s *AWSAssumeRole) authenticate(ctx context.Context, st *step, base *Credentials) (*Credentials, error) {
+func (s *AWSAssumeRole) Authenticate(ctx context.Context, st *step, base *Credentials) (*Credentials, error) {
 	if base == nil {
 		return nil, fmt.Errorf("aws/assume-role needs base credentials")
 	}

@@ -38,19 +38,19 @@ type AWSAssumeRoot struct {
 	Spec AWSEndpointSpec `yaml:"spec"`
 }
 
-func (s *AWSAssumeRoot) validate(c *fieldChecker) {
+func (s *AWSAssumeRoot) Validate(c *Checker) {
 	p := s.Principal
-	if c.required("principal.target_principal", p.TargetPrincipal) {
-		c.accountID("principal.target_principal", p.TargetPrincipal)
+	if c.Required("principal.target_principal", p.TargetPrincipal) {
+		c.AccountID("principal.target_principal", p.TargetPrincipal)
 	}
-	if c.required("principal.task_policy_arn", p.TaskPolicyARN) && !validRootTaskPolicy(p.TaskPolicyARN) {
-		c.errf("principal.task_policy_arn", "use arn:aws:iam::aws:policy/root-task/<name> with one of "+strings.Join(RootTaskPolicies, ", "),
+	if c.Required("principal.task_policy_arn", p.TaskPolicyARN) && !validRootTaskPolicy(p.TaskPolicyARN) {
+		c.Errf("principal.task_policy_arn", "use arn:aws:iam::aws:policy/root-task/<name> with one of "+strings.Join(RootTaskPolicies, ", "),
 			"principal.task_policy_arn: %q is not an AWS root-task policy", p.TaskPolicyARN)
 	}
 	if p.Duration.IsSet() && p.Duration.Duration > AssumeRootMax {
-		c.errf("principal.duration", "use 15m or less", "principal.duration: %s is longer than the 15m sts:AssumeRoot allows", p.Duration.Raw)
+		c.Errf("principal.duration", "use 15m or less", "principal.duration: %s is longer than the 15m sts:AssumeRoot allows", p.Duration.Raw)
 	}
-	c.region("principal.region", p.Region)
+	c.Region("principal.region", p.Region)
 	s.Spec.check(c, "spec")
 }
 
@@ -76,7 +76,7 @@ func validRootTaskPolicy(arn string) bool {
 }
 
 // authenticate calls sts:AssumeRoot (at most 15 minutes).
-func (s *AWSAssumeRoot) authenticate(ctx context.Context, st *step, base *Credentials) (*Credentials, error) {
+func (s *AWSAssumeRoot) Authenticate(ctx context.Context, st *step, base *Credentials) (*Credentials, error) {
 	if base == nil || base.Type != CredAWS {
 		return nil, fmt.Errorf("aws/assume-root needs AWS credentials")
 	}

@@ -22,13 +22,13 @@ func (s *AWSECRIntegration) AutoProvision() bool {
 	return s.Spec.AutoProvision == nil || *s.Spec.AutoProvision
 }
 
-func (s *AWSECRIntegration) validate(c *fieldChecker) {
+func (s *AWSECRIntegration) Validate(c *Checker) {
 	r := s.Spec.Registry
-	if c.required("spec.registry.account_id", r.AccountID) {
-		c.accountID("spec.registry.account_id", r.AccountID)
+	if c.Required("spec.registry.account_id", r.AccountID) {
+		c.AccountID("spec.registry.account_id", r.AccountID)
 	}
-	if c.required("spec.registry.region", r.Region) {
-		c.region("spec.registry.region", r.Region)
+	if c.Required("spec.registry.region", r.Region) {
+		c.Region("spec.registry.region", r.Region)
 	}
-	c.endpointURL("spec.endpoint_url", s.Spec.EndpointURL)
+	c.EndpointURL("spec.endpoint_url", s.Spec.EndpointURL)
 }

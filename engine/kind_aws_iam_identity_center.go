@@ -26,14 +26,14 @@ type ConsoleSpec struct {
 	SessionDuration Duration `yaml:"session_duration"`
 }
 
-func (p *AWSSSOProvider) validate(c *fieldChecker) {
-	if c.required("region", p.Region) {
-		c.region("region", p.Region)
+func (p *AWSSSOProvider) Validate(c *Checker) {
+	if c.Required("region", p.Region) {
+		c.Region("region", p.Region)
 	}
-	if c.required("start_url", p.StartURL) {
-		c.httpsURL("start_url", p.StartURL)
+	if c.Required("start_url", p.StartURL) {
+		c.HTTPSURL("start_url", p.StartURL)
 	}
-	c.durationRange("session.duration", p.Session.Duration, 15*time.Minute, 7*24*time.Hour)
-	c.durationRange("console.session_duration", p.Console.SessionDuration, 15*time.Minute, 12*time.Hour)
+	c.DurationRange("session.duration", p.Session.Duration, 15*time.Minute, 7*24*time.Hour)
+	c.DurationRange("console.session_duration", p.Console.SessionDuration, 15*time.Minute, 12*time.Hour)
 	p.Spec.check(c, "spec")
 }

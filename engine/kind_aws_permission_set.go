@@ -25,24 +25,24 @@ type AWSPermissionSet struct {
 	Spec AWSEndpointSpec `yaml:"spec"`
 }
 
-func (s *AWSPermissionSet) validate(c *fieldChecker) {
-	c.required("principal.name", s.Principal.Name)
+func (s *AWSPermissionSet) Validate(c *Checker) {
+	c.Required("principal.name", s.Principal.Name)
 	a := s.Principal.Account
 	switch {
 	case a.Name == "" && a.ID == "":
-		c.errf("principal.account", "set principal.account.name or principal.account.id",
+		c.Errf("principal.account", "set principal.account.name or principal.account.id",
 			"missing required field principal.account.name or principal.account.id")
 	case a.Name != "" && a.ID != "":
-		c.errf("principal.account", "keep one of them", "principal.account.name and principal.account.id are both set")
+		c.Errf("principal.account", "keep one of them", "principal.account.name and principal.account.id are both set")
 	}
-	c.accountID("principal.account.id", a.ID)
+	c.AccountID("principal.account.id", a.ID)
 	s.Spec.check(c, "spec")
 }
 
 // authenticate exchanges the SSO access token for the permission set's role
 // credentials (GetRoleCredentials); an account name is resolved to its id
 // through the paginated ListAccounts.
-func (s *AWSPermissionSet) authenticate(ctx context.Context, st *step, base *Credentials) (*Credentials, error) {
+func (s *AWSPermissionSet) Authenticate(ctx context.Context, st *step, base *Credentials) (*Credentials, error) {
 	if base == nil || base.Type != CredAWSSSOToken {
 		return nil, fmt.Errorf("aws/permission-set needs an IAM Identity Center session")
 	}

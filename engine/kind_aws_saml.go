@@ -18,14 +18,14 @@ type AWSSAMLProvider struct {
 	Spec         AWSEndpointSpec `yaml:"spec"`
 }
 
-func (p *AWSSAMLProvider) validate(c *fieldChecker) {
-	if c.required("region", p.Region) {
-		c.region("region", p.Region)
+func (p *AWSSAMLProvider) Validate(c *Checker) {
+	if c.Required("region", p.Region) {
+		c.Region("region", p.Region)
 	}
-	if c.required("url", p.URL) {
-		c.httpsURL("url", p.URL)
+	if c.Required("url", p.URL) {
+		c.HTTPSURL("url", p.URL)
 	}
-	c.oneOf("driver", p.Driver, AWSSAMLDrivers)
-	c.durationRange("session.duration", p.Session.Duration, 15*time.Minute, 12*time.Hour)
+	c.OneOf("driver", p.Driver, AWSSAMLDrivers)
+	c.DurationRange("session.duration", p.Session.Duration, 15*time.Minute, 12*time.Hour)
 	p.Spec.check(c, "spec")
 }

@@ -30,17 +30,17 @@ type AWSUser struct {
 	Spec    AWSEndpointSpec `yaml:"spec"`
 }
 
-func (s *AWSUser) validate(c *fieldChecker) {
+func (s *AWSUser) Validate(c *Checker) {
 	cr := s.Credentials
 	// Both keys or neither (then they come from the keyring). A key whose
 	// !env variable is unset is reported at login, not here.
-	if c.has("credentials.access_key_id") != c.has("credentials.secret_access_key") {
-		c.errf("credentials", "set both, or neither to use keys stored with `atmos-auth user configure`",
+	if c.Has("credentials.access_key_id") != c.Has("credentials.secret_access_key") {
+		c.Errf("credentials", "set both, or neither to use keys stored with `atmos-auth user configure`",
 			"credentials.access_key_id and credentials.secret_access_key must be set together")
 	}
-	c.region("credentials.region", cr.Region)
-	c.match("credentials.mfa_arn", cr.MFAARN, reMFAARN, "MFA device ARN", "arn:aws:iam::123456789012:mfa/username")
-	c.durationRange("session.duration", s.Session.Duration, 15*time.Minute, 36*time.Hour)
+	c.Region("credentials.region", cr.Region)
+	c.Match("credentials.mfa_arn", cr.MFAARN, reMFAARN, "MFA device ARN", "arn:aws:iam::123456789012:mfa/username")
+	c.DurationRange("session.duration", s.Session.Duration, 15*time.Minute, 36*time.Hour)
 	s.Spec.check(c, "spec")
 }
 
@@ -91,7 +91,7 @@ func noStoredKeys(ks keyring.Store, identity string) error {
 // authenticate turns the user's long-lived keys (config, usually !env, or
 // the keyring) into session credentials with GetSessionToken, with an MFA
 // code when mfa_arn is set. The long-lived keys never reach a program.
-func (s *AWSUser) authenticate(ctx context.Context, st *step, _ *Credentials) (*Credentials, error) {
+func (s *AWSUser) Authenticate(ctx context.Context, st *step, _ *Credentials) (*Credentials, error) {
 	cr := s.Credentials
 	akid, secret, mfa := cr.AccessKeyID, cr.SecretAccessKey, cr.MFAARN
 	switch {

@@ -28,15 +28,15 @@ type AzureProvider struct {
 	Spec         AzureSpec `yaml:"spec"`
 }
 
-func (p *AzureProvider) validate(c *fieldChecker) { p.Spec.check(c) }
+func (p *AzureProvider) Validate(c *Checker) { p.Spec.check(c) }
 
-func (s *AzureSpec) check(c *fieldChecker) {
-	if c.required("spec.tenant_id", s.TenantID) {
-		c.match("spec.tenant_id", s.TenantID, reTenant, "tenant id (a GUID or a domain)", "12345678-1234-1234-1234-123456789012")
+func (s *AzureSpec) check(c *Checker) {
+	if c.Required("spec.tenant_id", s.TenantID) {
+		c.Match("spec.tenant_id", s.TenantID, reTenant, "tenant id (a GUID or a domain)", "12345678-1234-1234-1234-123456789012")
 	}
-	c.match("spec.subscription_id", s.SubscriptionID, reUUID, "subscription id (a GUID)", "12345678-1234-1234-1234-123456789012")
-	c.match("spec.client_id", s.ClientID, reUUID, "client id (a GUID)", "")
-	c.oneOf("spec.cloud_environment", s.CloudEnvironment, AzureCloudEnvironments)
+	c.Match("spec.subscription_id", s.SubscriptionID, reUUID, "subscription id (a GUID)", "12345678-1234-1234-1234-123456789012")
+	c.Match("spec.client_id", s.ClientID, reUUID, "client id (a GUID)", "")
+	c.OneOf("spec.cloud_environment", s.CloudEnvironment, AzureCloudEnvironments)
 }
 
 // AzureOIDCProvider federates an OIDC token (e.g. GitHub Actions) into Azure.
@@ -49,7 +49,7 @@ type AzureOIDCProvider struct {
 	} `yaml:"spec"`
 }
 
-func (p *AzureOIDCProvider) validate(c *fieldChecker) {
+func (p *AzureOIDCProvider) Validate(c *Checker) {
 	p.Spec.AzureSpec.check(c)
-	c.required("spec.client_id", p.Spec.ClientID)
+	c.Required("spec.client_id", p.Spec.ClientID)
 }

@@ -13,8 +13,8 @@ type AzureSubscription struct {
 	} `yaml:"principal"`
 }
 
-func (s *AzureSubscription) validate(c *fieldChecker) {
-	if c.required("principal.subscription_id", s.Principal.SubscriptionID) {
-		c.match("principal.subscription_id", s.Principal.SubscriptionID, reUUID, "subscription id (a GUID)", "12345678-1234-1234-1234-123456789012")
+func (s *AzureSubscription) Validate(c *Checker) {
+	if c.Required("principal.subscription_id", s.Principal.SubscriptionID) {
+		c.Match("principal.subscription_id", s.Principal.SubscriptionID, reUUID, "subscription id (a GUID)", "12345678-1234-1234-1234-123456789012")
 	}
 }

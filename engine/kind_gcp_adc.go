@@ -33,16 +33,16 @@ func (p *GCPADCProvider) Settings() GCPADCFields {
 	return s
 }
 
-func (p *GCPADCProvider) validate(c *fieldChecker) {
+func (p *GCPADCProvider) Validate(c *Checker) {
 	for _, prefix := range []string{"", "spec."} {
 		f := p.GCPADCFields
 		if prefix != "" {
 			f = p.Spec
 		}
-		c.match(prefix+"project_id", f.ProjectID, reGCPProject, "GCP project id", "my-project-123")
-		c.match(prefix+"region", f.Region, reGCPRegion, "GCP region", "us-central1")
+		c.Match(prefix+"project_id", f.ProjectID, reGCPProject, "GCP project id", "my-project-123")
+		c.Match(prefix+"region", f.Region, reGCPRegion, "GCP region", "us-central1")
 		for i, s := range f.Scopes {
-			c.httpsURL(prefix+"scopes["+itoa(i)+"]", s)
+			c.HTTPSURL(prefix+"scopes["+itoa(i)+"]", s)
 		}
 	}
 }

@@ -13,11 +13,11 @@ type GCPProject struct {
 	} `yaml:"principal"`
 }
 
-func (s *GCPProject) validate(c *fieldChecker) {
+func (s *GCPProject) Validate(c *Checker) {
 	p := s.Principal
-	if c.required("principal.project_id", p.ProjectID) {
-		c.match("principal.project_id", p.ProjectID, reGCPProject, "GCP project id", "my-project-123")
+	if c.Required("principal.project_id", p.ProjectID) {
+		c.Match("principal.project_id", p.ProjectID, reGCPProject, "GCP project id", "my-project-123")
 	}
-	c.match("principal.region", p.Region, reGCPRegion, "GCP region", "us-central1")
-	c.match("principal.zone", p.Zone, reGCPZone, "GCP zone", "us-central1-a")
+	c.Match("principal.region", p.Region, reGCPRegion, "GCP region", "us-central1")
+	c.Match("principal.zone", p.Zone, reGCPZone, "GCP zone", "us-central1-a")
 }

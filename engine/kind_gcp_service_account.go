@@ -16,14 +16,14 @@ type GCPServiceAccount struct {
 	} `yaml:"principal"`
 }
 
-func (s *GCPServiceAccount) validate(c *fieldChecker) {
+func (s *GCPServiceAccount) Validate(c *Checker) {
 	p := s.Principal
-	if c.required("principal.service_account_email", p.ServiceAccountEmail) {
-		c.match("principal.service_account_email", p.ServiceAccountEmail, reGCPSA, "service account email", "terraform@my-project.iam.gserviceaccount.com")
+	if c.Required("principal.service_account_email", p.ServiceAccountEmail) {
+		c.Match("principal.service_account_email", p.ServiceAccountEmail, reGCPSA, "service account email", "terraform@my-project.iam.gserviceaccount.com")
 	}
-	c.match("principal.project_id", p.ProjectID, reGCPProject, "GCP project id", "my-project-123")
-	c.durationRange("principal.lifetime", p.Lifetime, time.Second, 12*time.Hour)
+	c.Match("principal.project_id", p.ProjectID, reGCPProject, "GCP project id", "my-project-123")
+	c.DurationRange("principal.lifetime", p.Lifetime, time.Second, 12*time.Hour)
 	for i, d := range p.Delegates {
-		c.match("principal.delegates["+itoa(i)+"]", d, reGCPSA, "service account email", "")
+		c.Match("principal.delegates["+itoa(i)+"]", d, reGCPSA, "service account email", "")
 	}
 }

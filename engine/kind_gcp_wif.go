@@ -50,39 +50,39 @@ func (p *GCPWIFProvider) Settings() GCPWIFFields {
 	return s
 }
 
-func (p *GCPWIFProvider) validate(c *fieldChecker) {
+func (p *GCPWIFProvider) Validate(c *Checker) {
 	s := p.Settings()
 	at := func(field string) string {
-		if c.has("spec." + field) {
+		if c.Has("spec." + field) {
 			return "spec." + field
 		}
 		return field
 	}
-	if c.required(at("project_number"), s.ProjectNumber) {
-		c.match(at("project_number"), s.ProjectNumber, reGCPNumber, "GCP project number", `"123456789012"`)
+	if c.Required(at("project_number"), s.ProjectNumber) {
+		c.Match(at("project_number"), s.ProjectNumber, reGCPNumber, "GCP project number", `"123456789012"`)
 	}
-	if c.required(at("workload_identity_pool_id"), s.WorkloadIdentityPoolID) {
-		c.match(at("workload_identity_pool_id"), s.WorkloadIdentityPoolID, reGCPPoolID, "pool id (4-32 of a-z0-9-)", "github-pool")
+	if c.Required(at("workload_identity_pool_id"), s.WorkloadIdentityPoolID) {
+		c.Match(at("workload_identity_pool_id"), s.WorkloadIdentityPoolID, reGCPPoolID, "pool id (4-32 of a-z0-9-)", "github-pool")
 	}
-	if c.required(at("workload_identity_provider_id"), s.WorkloadIdentityProviderID) {
-		c.match(at("workload_identity_provider_id"), s.WorkloadIdentityProviderID, reGCPPoolID, "provider id (4-32 of a-z0-9-)", "github-provider")
+	if c.Required(at("workload_identity_provider_id"), s.WorkloadIdentityProviderID) {
+		c.Match(at("workload_identity_provider_id"), s.WorkloadIdentityProviderID, reGCPPoolID, "provider id (4-32 of a-z0-9-)", "github-provider")
 	}
-	c.match(at("project_id"), s.ProjectID, reGCPProject, "GCP project id", "my-project-123")
-	c.match(at("service_account_email"), s.ServiceAccountEmail, reGCPSA, "service account email", "ci@my-project.iam.gserviceaccount.com")
+	c.Match(at("project_id"), s.ProjectID, reGCPProject, "GCP project id", "my-project-123")
+	c.Match(at("service_account_email"), s.ServiceAccountEmail, reGCPSA, "service account email", "ci@my-project.iam.gserviceaccount.com")
 	if ts := s.TokenSource; ts != nil {
 		base := at("token_source")
-		if c.required(base+".type", ts.Type) {
-			c.oneOf(base+".type", ts.Type, GCPTokenSourceTypes)
+		if c.Required(base+".type", ts.Type) {
+			c.OneOf(base+".type", ts.Type, GCPTokenSourceTypes)
 		}
 		switch ts.Type {
 		case "url":
-			if c.required(base+".url", ts.URL) {
-				c.httpsURL(base+".url", ts.URL)
+			if c.Required(base+".url", ts.URL) {
+				c.HTTPSURL(base+".url", ts.URL)
 			}
 		case "file":
-			c.required(base+".file", ts.File)
+			c.Required(base+".file", ts.File)
 		case "environment":
-			c.required(base+".environment_variable", ts.EnvironmentVariable)
+			c.Required(base+".environment_variable", ts.EnvironmentVariable)
 		}
 	}
 }

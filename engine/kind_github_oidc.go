@@ -19,13 +19,13 @@ type GitHubOIDCProvider struct {
 	} `yaml:"spec"`
 }
 
-func (p *GitHubOIDCProvider) validate(c *fieldChecker) {
-	c.region("region", p.Region)
+func (p *GitHubOIDCProvider) Validate(c *Checker) {
+	c.Region("region", p.Region)
 	// The request token goes to this endpoint: the runner's own token
 	// host (ACTIONS_ID_TOKEN_REQUEST_URL) is trusted, like AWS's.
 	var runner []string
-	if u, err := url.Parse(c.getenv("ACTIONS_ID_TOKEN_REQUEST_URL")); err == nil && u.Hostname() != "" {
+	if u, err := url.Parse(c.Getenv("ACTIONS_ID_TOKEN_REQUEST_URL")); err == nil && u.Hostname() != "" {
 		runner = append(runner, strings.ToLower(u.Hostname()))
 	}
-	c.endpointURL("spec.endpoint_url", p.Spec.EndpointURL, runner...)
+	c.EndpointURL("spec.endpoint_url", p.Spec.EndpointURL, runner...)
 }

@@ -102,5 +102,5 @@ type hasBase interface{ base() *Base }
 
 // specValidator is implemented by specs that check their own fields.
 type specValidator interface {
-	validate(v *fieldChecker)
+	Validate(v *Checker)
 }

@@ -33,8 +33,8 @@ func (c *Config) Validate() error {
 	return d.err()
 }
 
-func (c *Config) checker(d *diags, e *Entry) *fieldChecker {
-	return &fieldChecker{cfg: c, d: d, entry: e, subject: fmt.Sprintf("%s %q", e.Role, e.Name), fields: c.fields[e]}
+func (c *Config) checker(d *diags, e *Entry) *Checker {
+	return &Checker{cfg: c, d: d, entry: e, subject: fmt.Sprintf("%s %q", e.Role, e.Name), fields: c.fields[e]}
 }
 
 // checkName refuses names that no one types but that a hostile
@@ -46,7 +46,7 @@ func (c *Config) checkName(d *diags, e *Entry) {
 	if NameOK(e.Name) {
 		return
 	}
-	c.checker(d, e).errf("", "use letters, digits and punctuation", "the name contains a control, format (bidi) or invalid character")
+	c.checker(d, e).Errf("", "use letters, digits and punctuation", "the name contains a control, format (bidi) or invalid character")
 }
 
 // NameOK reports whether a provider, identity or integration name prints
@@ -59,7 +59,7 @@ func (c *Config) checkSpec(d *diags, e *Entry) {
 		return
 	}
 	if v, ok := e.Spec.(specValidator); ok {
-		v.validate(c.checker(d, e))
+		v.Validate(c.checker(d, e))
 	}
 }
 
@@ -71,23 +71,23 @@ func (c *Config) checkVia(d *diags, e *Entry) {
 	fc := c.checker(d, e)
 	via := e.Via
 	if info.Standalone {
-		if via.Provider != "" || via.Identity != "" || fc.has("via") {
-			fc.errf("via", "remove via: it is a standalone kind", "%s takes no via (it gets credentials on its own)", e.Kind)
+		if via.Provider != "" || via.Identity != "" || fc.Has("via") {
+			fc.Errf("via", "remove via: it is a standalone kind", "%s takes no via (it gets credentials on its own)", e.Kind)
 		}
 		return
 	}
 	switch {
 	case via.Provider != "" && via.Identity != "":
-		fc.errf("via", "keep one of them", "via.provider and via.identity are both set")
+		fc.Errf("via", "keep one of them", "via.provider and via.identity are both set")
 		return
 	case via.Provider == "" && via.Identity == "":
-		fc.errf("via", "set via.provider or via.identity", "missing via: %s needs a provider or an identity to chain from", e.Kind)
+		fc.Errf("via", "set via.provider or via.identity", "missing via: %s needs a provider or an identity to chain from", e.Kind)
 		return
 	}
 	if via.Provider != "" {
 		p, ok := c.Providers[via.Provider]
 		if !ok {
-			fc.errf("via.provider", c.nameHint(via.Provider, c.ProviderOrder, "providers"), "via.provider %q does not exist", via.Provider)
+			fc.Errf("via.provider", c.nameHint(via.Provider, c.ProviderOrder, "providers"), "via.provider %q does not exist", via.Provider)
 			return
 		}
 		c.checkAccepts(fc, "via.provider", info, p)
@@ -95,7 +95,7 @@ func (c *Config) checkVia(d *diags, e *Entry) {
 	}
 	b, ok := c.Identities[via.Identity]
 	if !ok {
-		fc.errf("via.identity", c.nameHint(via.Identity, c.IdentityOrder, "identities"), "via.identity %q does not exist", via.Identity)
+		fc.Errf("via.identity", c.nameHint(via.Identity, c.IdentityOrder, "identities"), "via.identity %q does not exist", via.Identity)
 		return
 	}
 	if b != e { // self-reference is reported as a cycle
@@ -107,26 +107,26 @@ func (c *Config) checkVia(d *diags, e *Entry) {
 // checkRoleChaining: AssumeRole with credentials that are themselves a role
 // session (role chaining) is limited by AWS to one hour, whatever the role's
 // maximum; asking for more fails at login, so say it here.
-func checkRoleChaining(fc *fieldChecker, e, base *Entry) {
+func checkRoleChaining(fc *Checker, e, base *Entry) {
 	ar, ok := e.Spec.(*AWSAssumeRole)
 	if !ok || !ar.Principal.Duration.IsSet() || ar.Principal.Duration.Duration <= time.Hour {
 		return
 	}
 	switch base.Kind {
 	case "aws/permission-set", "aws/assume-role":
-		fc.errf("principal.duration", "use 1h or less, or chain it from an aws/user or a provider",
+		fc.Errf("principal.duration", "use 1h or less, or chain it from an aws/user or a provider",
 			"principal.duration: %s is longer than the 1h AWS allows when chaining from a role session (%s %q)", ar.Principal.Duration.Raw, base.Kind, base.Name)
 	}
 }
 
 // checkAccepts reports a base whose credentials the kind cannot use.
-func (c *Config) checkAccepts(fc *fieldChecker, path string, info *KindInfo, base *Entry) {
+func (c *Config) checkAccepts(fc *Checker, path string, info *KindInfo, base *Entry) {
 	bi, ok := kindRegistry[base.Kind]
 	if !ok {
 		return // reported on the base itself
 	}
 	if bi.Produces == CredSAML && info.Name != "aws/assume-role" {
-		fc.errf(path, "chain an aws/assume-role identity from the SAML provider", "%s %q is aws/saml, which can only be followed by aws/assume-role, not %s", base.Role, base.Name, info.Name)
+		fc.Errf(path, "chain an aws/assume-role identity from the SAML provider", "%s %q is aws/saml, which can only be followed by aws/assume-role, not %s", base.Role, base.Name, info.Name)
 		return
 	}
 	for _, a := range info.Accepts {
@@ -138,7 +138,7 @@ func (c *Config) checkAccepts(fc *fieldChecker, path string, info *KindInfo, bas
 	for _, a := range info.Accepts {
 		want = append(want, describeCred(a))
 	}
-	fc.errf(path, "chain it from something that gives "+strings.Join(want, " or "),
+	fc.Errf(path, "chain it from something that gives "+strings.Join(want, " or "),
 		"%s cannot be chained from %s %q (%s gives %s)", info.Name, base.Role, base.Name, base.Kind, describeCred(bi.Produces))
 }
 
@@ -182,16 +182,16 @@ func (c *Config) checkIntegrationVia(d *diags, e *Entry) {
 	}
 	fc := c.checker(d, e)
 	if e.Via.Provider != "" {
-		fc.errf("via.provider", "use via.identity", "an integration runs with an identity, not a provider")
+		fc.Errf("via.provider", "use via.identity", "an integration runs with an identity, not a provider")
 		return
 	}
 	if e.Via.Identity == "" {
-		fc.errf("via", "set via.identity", "missing via.identity: the identity that logs in to the registry")
+		fc.Errf("via", "set via.identity", "missing via.identity: the identity that logs in to the registry")
 		return
 	}
 	b, ok := c.Identities[e.Via.Identity]
 	if !ok {
-		fc.errf("via.identity", c.nameHint(e.Via.Identity, c.IdentityOrder, "identities"), "via.identity %q does not exist", e.Via.Identity)
+		fc.Errf("via.identity", c.nameHint(e.Via.Identity, c.IdentityOrder, "identities"), "via.identity %q does not exist", e.Via.Identity)
 		return
 	}
 	c.checkAccepts(fc, "via.identity", info, b)
@@ -227,7 +227,7 @@ func (c *Config) checkCycles(d *diags) {
 					reported[key] = true
 					e := c.Identities[cur]
 					fc := c.checker(d, e)
-					fc.errf("via.identity", "break the loop by chaining one of them from a provider",
+					fc.Errf("via.identity", "break the loop by chaining one of them from a provider",
 						"circular chain: %s", strings.Join(cycle, " → "))
 				}
 				break
