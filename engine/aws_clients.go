@@ -248,6 +248,8 @@ func boundCalls(total time.Duration) func(*middleware.Stack) error {
 					info.mu.Unlock()
 					err = &NetworkError{Service: awsmiddleware.GetServiceID(ctx), Operation: awsmiddleware.GetOperationName(ctx),
 						Endpoint: ep, Bound: total, Timeout: timeout, Err: err}
+				} else if _, ok := errors.AsType[smithy.APIError](err); ok {
+					err = &apiError{op: awsmiddleware.GetOperationName(ctx), err: err}
 				}
 			}
 			return out, md, err
@@ -278,27 +280,43 @@ func apiCode(err error) string {
 	return ""
 }
 
-// describeErr renders an SDK error as "AssumeRole AccessDenied: message",
-// without the request ids and HTTP noise; other errors as they are.
-func describeErr(err error) string {
-	var ne *NetworkError
-	if errors.As(err, &ne) {
-		return ne.Error()
+// apiError is an AWS API error as the cloud-neutral walker sees it: its
+// Summary is the short form, and it is ErrCredentialsRefused when AWS
+// refused the credentials sent (revoked or expired on the server although
+// the cache says valid), so that the walker renews the step that made them.
+type apiError struct {
+	op  string
+	err error
+}
+
+func (e *apiError) Error() string { return e.err.Error() }
+func (e *apiError) Unwrap() error { return e.err }
+
+// Summary renders "AssumeRole AccessDenied: message", without the request
+// ids and HTTP noise.
+func (e *apiError) Summary() string {
+	ae, _ := errors.AsType[smithy.APIError](e.err)
+	op := ""
+	if e.op != "" {
+		op = e.op + " "
 	}
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		op := ""
-		var oe *smithy.OperationError
-		if errors.As(err, &oe) {
-			op = oe.OperationName + " "
-		}
-		msg := ae.ErrorMessage()
-		if msg == "" {
-			return op + ae.ErrorCode()
-		}
-		return fmt.Sprintf("%s%s: %s", op, ae.ErrorCode(), msg)
+	if ae.ErrorMessage() == "" {
+		return op + ae.ErrorCode()
 	}
-	return err.Error()
+	return fmt.Sprintf("%s%s: %s", op, ae.ErrorCode(), ae.ErrorMessage())
+}
+
+func (e *apiError) Is(target error) bool {
+	return target == ErrCredentialsRefused && refusedCode(apiCode(e.err))
+}
+
+// refusedCode reports the codes meaning the credentials sent were refused.
+func refusedCode(code string) bool {
+	switch code {
+	case "UnauthorizedException", "ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId", "InvalidAccessKeyId", "UnrecognizedClientException":
+		return true
+	}
+	return false
 }
 
 // credsFromSTS converts STS credentials.

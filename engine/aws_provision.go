@@ -105,37 +105,26 @@ func (a *Authenticator) provision(ctx context.Context, s *step, tok *Credentials
 	return out, nil
 }
 
-// MergeProvisioned adds the cached auto-provisioned identities of every
-// provider with auto_provision_identities to c. Identities the
-// configuration defines keep their definition. It reads small cache files
-// only.
-func (c *Config) MergeProvisioned(d Dirs) {
-	d = d.projectDirs(c)
-	for _, pn := range c.ProviderOrder {
-		pe := c.Providers[pn]
-		p, ok := pe.Spec.(*AWSSSOProvider)
-		if !ok || !p.AutoProvisionIdentities {
-			continue
-		}
-		var r provisionedRecord
-		if readJSON(provisionedPath(d, pn), &r) != nil || r.V != 1 || r.StartURL != p.StartURL || r.Region != p.Region {
-			continue
-		}
-		for _, pi := range r.Identities {
-			if _, exists := c.Identities[pi.Name]; exists {
-				continue
-			}
-			spec := &AWSPermissionSet{}
-			spec.Kind = "aws/permission-set"
-			spec.Via = &Via{Provider: pn}
-			spec.Principal.Name = pi.Role
-			spec.Principal.Account.ID = pi.AccountID
-			e := &Entry{Name: pi.Name, Role: RoleIdentity, Kind: "aws/permission-set", Via: Via{Provider: pn}, Spec: spec, Pos: Pos{File: provisionedPath(d, pn)}}
-			if c.Identities == nil {
-				c.Identities = map[string]*Entry{}
-			}
-			c.Identities[pi.Name] = e
-			c.IdentityOrder = append(c.IdentityOrder, pi.Name)
-		}
+// Provisioned returns the identities the last login auto-provisioned
+// (cached in the project dirs d), when auto_provision_identities is on and
+// the cache is of this start URL and region.
+func (p *AWSSSOProvider) Provisioned(d Dirs, pe *Entry) []*Entry {
+	if !p.AutoProvisionIdentities {
+		return nil
 	}
+	path := provisionedPath(d, pe.Name)
+	var r provisionedRecord
+	if readJSON(path, &r) != nil || r.V != 1 || r.StartURL != p.StartURL || r.Region != p.Region {
+		return nil
+	}
+	var out []*Entry
+	for _, pi := range r.Identities {
+		spec := &AWSPermissionSet{}
+		spec.Kind = "aws/permission-set"
+		spec.Via = &Via{Provider: pe.Name}
+		spec.Principal.Name = pi.Role
+		spec.Principal.Account.ID = pi.AccountID
+		out = append(out, &Entry{Name: pi.Name, Role: RoleIdentity, Kind: "aws/permission-set", Via: Via{Provider: pe.Name}, Spec: spec, Pos: Pos{File: path}})
+	}
+	return out
 }

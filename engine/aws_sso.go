@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -279,18 +280,30 @@ func (p *AWSSSOProvider) saveToken(s *step, ks keyring.Store, key, clientID, cli
 	c := &Credentials{Type: CredAWSSSOToken, Token: rec.AccessToken, Expiration: exp, Region: p.Region}
 	if p.AutoProvisionIdentities {
 		if _, err := a.provision(context.Background(), s, c); err != nil {
-			a.log().Warn("auto-provisioning identities failed", "provider", s.name(), "error", describeErr(err))
-			a.ui().Progress(fmt.Sprintf("warning: auto-provisioning identities of %s failed: %s", s.name(), describeErr(err)))
+			a.log().Warn("auto-provisioning identities failed", "provider", s.name(), "error", ErrSummary(err))
+			a.ui().Progress(fmt.Sprintf("warning: auto-provisioning identities of %s failed: %s", s.name(), ErrSummary(err)))
 		}
 	}
 	return c, nil
 }
 
-// logout ends the session: SSO Logout API (best effort), token cache and
-// keyring entry. It reports what it removed.
-func (p *AWSSSOProvider) logout(ctx context.Context, a *Authenticator, chain []*Entry) ([]string, error) {
+// Logout ends the session: SSO Logout API (best effort), token cache,
+// keyring entry and the auto-provisioned identity list. It reports what it
+// removed.
+func (p *AWSSSOProvider) Logout(ctx context.Context, s *step) ([]string, error) {
+	done, err := p.endSession(ctx, s)
+	if err != nil {
+		return done, err
+	}
+	if ok, _ := removeFile(provisionedPath(s.a.cache(), s.name())); ok {
+		done = append(done, "removed the auto-provisioned identities of "+s.name())
+	}
+	return done, nil
+}
+
+func (p *AWSSSOProvider) endSession(ctx context.Context, s *step) ([]string, error) {
 	var done []string
-	s := &step{a: a, chain: chain}
+	a, chain := s.a, s.chain
 	bind := p.binding(s)
 	sid := bind.id()
 	path := ssoTokenPath(a.cache(), sid)
@@ -298,7 +311,7 @@ func (p *AWSSSOProvider) logout(ctx context.Context, a *Authenticator, chain []*
 	if readJSON(path, &r) == nil && r.V == 2 && r.Binding == bind && r.AccessToken != "" && r.ExpiresAt.After(a.now()) {
 		cl := sso.NewFromConfig(a.awsConfig(p.Region, bind.Portal, nil))
 		if _, err := cl.Logout(ctx, &sso.LogoutInput{AccessToken: aws.String(r.AccessToken)}); err != nil {
-			a.log().Warn("SSO Logout API failed", "provider", chain[0].Name, "error", describeErr(err))
+			a.log().Warn("SSO Logout API failed", "provider", chain[0].Name, "error", ErrSummary(err))
 		} else {
 			done = append(done, "signed out of the "+chain[0].Name+" session")
 		}
@@ -320,4 +333,29 @@ func (p *AWSSSOProvider) logout(ctx context.Context, a *Authenticator, chain []*
 		a.log().Warn("keyring unavailable; the refresh token (if any) stays", "error", err)
 	}
 	return done, nil
+}
+
+// removeLegacySSOSessions removes the keyring entries older versions kept
+// per start URL and region for every project (atmos-auth:aws/sso-session:<id>,
+// no project part). They are never read; this only tidies up.
+func (*AWSSSOProvider) Tidy(a *Authenticator) []string {
+	ks, err := a.keyring()
+	if err != nil {
+		return nil
+	}
+	prefix := keyring.KeyPrefix + keyringSSOKind + ":"
+	keys, err := ks.List(prefix)
+	if err != nil {
+		return nil
+	}
+	n := 0
+	for _, k := range keys {
+		if !strings.Contains(strings.TrimPrefix(k, prefix), ":") && ks.Remove(k) == nil {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return []string{"removed " + itoa(n) + " unscoped SSO session(s) of an older version from the keyring"}
 }

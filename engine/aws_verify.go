@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -18,7 +19,7 @@ type RefusedError struct {
 
 func (e *RefusedError) Error() string {
 	return fmt.Sprintf("%s: AWS refused the cached credentials (%s); they were removed from the cache: run `atmos-auth login -i %s` to renew them",
-		ChainString(e.Chain), describeErr(e.Err), e.Chain[0].Name)
+		ChainString(e.Chain), ErrSummary(e.Err), e.Chain[0].Name)
 }
 
 func (e *RefusedError) Unwrap() error { return e.Err }
@@ -43,7 +44,7 @@ func (a *Authenticator) CallerIdentity(ctx context.Context, identity string, c *
 	}
 	out, err := sts.NewFromConfig(a.awsConfig(region, s.endpoint(svcSTS), c)).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
-		if rejectedBase(err) {
+		if errors.Is(err, ErrCredentialsRefused) {
 			a.invalidate(s)
 			return "", "", &RefusedError{Chain: chain, Err: err}
 		}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -183,10 +184,10 @@ func (a *Authenticator) Cached(identity string) (*Credentials, bool, error) {
 		return nil, false, err
 	}
 	s := &step{a: a, chain: chain}
+	if p, ok := chain[0].Spec.(Passthrough); ok {
+		return p.Passthrough(), true, nil
+	}
 	if _, ok := chain[0].Spec.(Uncached); ok {
-		if _, amb := chain[0].Spec.(*Ambient); amb {
-			return &Credentials{Type: CredAmbient}, true, nil
-		}
 		return nil, false, ErrNotLoggedIn
 	}
 	if cc, ok := chain[0].Spec.(OwnCache); ok {
@@ -221,17 +222,6 @@ func (a *Authenticator) LoginProvider(ctx context.Context, provider string) (*Re
 	return a.walk(ctx, []*Entry{p})
 }
 
-// rejectedBase reports errors meaning the credentials sent were refused
-// (revoked or expired on the server although the cache says valid): the
-// cached step that produced them is dropped and renewed.
-func rejectedBase(err error) bool {
-	switch apiCode(err) {
-	case "UnauthorizedException", "ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId", "InvalidAccessKeyId", "UnrecognizedClientException":
-		return true
-	}
-	return false
-}
-
 func (a *Authenticator) walk(ctx context.Context, chain []*Entry) (*Result, error) {
 	res := &Result{Identity: chain[0].Name, Chain: chain}
 	skip := map[int]bool{} // cached steps found bad
@@ -259,8 +249,8 @@ func (a *Authenticator) walk(ctx context.Context, chain []*Entry) (*Result, erro
 			a.log().Debug("authenticating step", "step", chain[i].Name, "kind", chain[i].Kind, "chain", ChainString(chain[i:]))
 			c, err := a.runStep(ctx, &step{a: a, chain: chain[i:]}, base)
 			if err != nil {
-				a.log().Debug("step failed", "step", chain[i].Name, "error", describeErr(err))
-				if attempt < n && i == start && baseIdx >= 0 && rejectedBase(err) {
+				a.log().Debug("step failed", "step", chain[i].Name, "error", ErrSummary(err))
+				if attempt < n && i == start && baseIdx >= 0 && errors.Is(err, ErrCredentialsRefused) {
 					// The cached base was refused: drop it and renew it
 					// from its own base. Each retry starts further up
 					// the chain (the dropped step is gone), so a chain

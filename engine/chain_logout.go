@@ -4,11 +4,22 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
-	"strings"
-
-	"github.com/atmos-auth/atmos-auth/keyring"
+	"slices"
 )
+
+// LogsOut is implemented by providers with a session to end (a sign-out
+// API, a token cache, keyring entries, what the session provisioned).
+type LogsOut interface {
+	Logout(ctx context.Context, s *step) ([]string, error)
+}
+
+// Tidier is implemented by kinds that left state older versions wrote
+// outside the project scope; logout --all removes it.
+type Tidier interface {
+	Tidy(a *Authenticator) []string
+}
 
 // LogoutIdentity removes the identity's cached credentials.
 func (a *Authenticator) LogoutIdentity(identity string) ([]string, error) {
@@ -35,14 +46,11 @@ func (a *Authenticator) LogoutProvider(ctx context.Context, provider string) ([]
 		return nil, fmt.Errorf("provider %q does not exist (%s)", provider, a.Config.nameHint(provider, a.Config.ProviderOrder, "providers"))
 	}
 	var done []string
-	if p, ok := pe.Spec.(*AWSSSOProvider); ok {
-		d, err := p.logout(ctx, a, []*Entry{pe})
+	if p, ok := pe.Spec.(LogsOut); ok {
+		d, err := p.Logout(ctx, &step{a: a, chain: []*Entry{pe}})
 		done = append(done, d...)
 		if err != nil {
 			return done, err
-		}
-		if ok, _ := removeFile(provisionedPath(a.cache(), provider)); ok {
-			done = append(done, "removed the auto-provisioned identities of "+provider)
 		}
 	}
 	for _, name := range a.Config.IdentityOrder {
@@ -73,8 +81,10 @@ func (a *Authenticator) LogoutAll(ctx context.Context) ([]string, error) {
 			errs = append(errs, err)
 		}
 	}
-	if n := a.removeLegacySSOSessions(); n > 0 {
-		done = append(done, "removed "+itoa(n)+" unscoped SSO session(s) of an older version from the keyring")
+	for _, n := range slices.Sorted(maps.Keys(kindRegistry)) {
+		if t, ok := kindRegistry[n].New().(Tidier); ok {
+			done = append(done, t.Tidy(a)...)
+		}
 	}
 	for _, d := range []Dirs{a.cache(), a.Dirs} {
 		for _, sub := range []string{"credentials", "sso", "provisioned"} {
@@ -92,26 +102,4 @@ func (a *Authenticator) LogoutAll(ctx context.Context) ([]string, error) {
 		}
 	}
 	return done, errors.Join(errs...)
-}
-
-// removeLegacySSOSessions removes the keyring entries older versions kept
-// per start URL and region for every project (atmos-auth:aws/sso-session:<id>,
-// no project part). They are never read; this only tidies up.
-func (a *Authenticator) removeLegacySSOSessions() int {
-	ks, err := a.keyring()
-	if err != nil {
-		return 0
-	}
-	prefix := keyring.KeyPrefix + keyringSSOKind + ":"
-	keys, err := ks.List(prefix)
-	if err != nil {
-		return 0
-	}
-	n := 0
-	for _, k := range keys {
-		if !strings.Contains(strings.TrimPrefix(k, prefix), ":") && ks.Remove(k) == nil {
-			n++
-		}
-	}
-	return n
 }

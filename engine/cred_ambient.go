@@ -5,6 +5,11 @@ import "context"
 // ambient: nothing to authenticate, the environment passes through.
 func (s *Ambient) NoCache() {}
 
+// Passthrough: the environment is always "logged in".
+func (s *Ambient) Passthrough() *Credentials {
+	return &Credentials{Type: CredAmbient, Role: "ambient environment"}
+}
+
 func (s *Ambient) Authenticate(context.Context, *step, *Credentials) (*Credentials, error) {
-	return &Credentials{Type: CredAmbient, Role: "ambient environment"}, nil
+	return s.Passthrough(), nil
 }

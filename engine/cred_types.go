@@ -75,6 +75,26 @@ type UI interface {
 // needed but not allowed here (no terminal, CI, credential-process).
 var ErrDeviceFlowNeeded = errors.New("an interactive device authorization is needed")
 
+// ErrCredentialsRefused is matched (errors.Is) by a step's error when the
+// server refused the base credentials sent: revoked or expired there
+// although the cache says valid. The walker then drops the cached step that
+// made them and renews it. Each cloud tags its own errors.
+var ErrCredentialsRefused = errors.New("credentials refused")
+
+// ErrSummary is the short form of an error for messages and logs: its
+// Summary when a cloud gave it one, else its text.
+func ErrSummary(err error) string {
+	if s, ok := errors.AsType[summarizer](err); ok {
+		return s.Summary()
+	}
+	return err.Error()
+}
+
+type summarizer interface {
+	error
+	Summary() string
+}
+
 // ErrNotLoggedIn is returned by cache-only lookups when nothing valid is cached.
 var ErrNotLoggedIn = errors.New("not logged in")
 
@@ -85,7 +105,7 @@ type StepError struct {
 	Err   error
 }
 
-func (e *StepError) Error() string { return ChainString(e.Chain) + ": " + describeErr(e.Err) }
+func (e *StepError) Error() string { return ChainString(e.Chain) + ": " + ErrSummary(e.Err) }
 func (e *StepError) Unwrap() error { return e.Err }
 
 type nopUI struct{}
@@ -105,6 +125,10 @@ type StepKind interface {
 // uncached is implemented by kinds whose output is never written to disk
 // (ambient credentials, short OIDC tokens).
 type Uncached interface{ NoCache() }
+
+// Passthrough is implemented by kinds that need no authentication at all
+// (the ambient environment): always valid, never cached.
+type Passthrough interface{ Passthrough() *Credentials }
 
 // OwnCache is implemented by kinds with their own cache (the SSO session).
 type OwnCache interface {

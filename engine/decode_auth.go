@@ -145,8 +145,8 @@ func (ld *loader) decodeEntries(cfg *Config, dc *decoder, m *yaml.Node, file str
 				e.Via = *b.Via
 			}
 		}
-		if in, ok := spec.(*AWSECRIntegration); ok && in.Via != nil {
-			e.Via = *in.Via
+		if ib, ok := spec.(hasIntegrationBase); ok && ib.integrationBase().Via != nil {
+			e.Via = *ib.integrationBase().Via
 		}
 	}
 }

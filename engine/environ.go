@@ -115,22 +115,13 @@ func AWSRegion(chain []*Entry) string {
 	return ""
 }
 
+// AWSRegioner is implemented by kinds that name an AWS region: the AWS
+// kinds, and providers whose tokens AWS STS consumes.
+type AWSRegioner interface{ AWSRegion() string }
+
 func awsRegionOf(e *Entry) string {
-	switch s := e.Spec.(type) {
-	case *AWSAssumeRole:
-		return s.Principal.Region
-	case *AWSAssumeRoot:
-		return s.Principal.Region
-	case *AWSUser:
-		return s.Credentials.Region
-	case *AWSAmbient:
-		return s.Principal.Region
-	case *AWSSSOProvider:
-		return s.Region
-	case *AWSSAMLProvider:
-		return s.Region
-	case *GitHubOIDCProvider:
-		return s.Region
+	if r, ok := e.Spec.(AWSRegioner); ok {
+		return r.AWSRegion()
 	}
 	return ""
 }

@@ -7,3 +7,8 @@ var ambientKind = &KindInfo{Name: "ambient", Role: RoleIdentity, Cloud: "",
 type Ambient struct {
 	IdentityBase `yaml:",inline"`
 }
+
+// Describe is the one-line, secret-free summary `list` shows.
+func (s *Ambient) Describe() string {
+	return "environment passed through"
+}

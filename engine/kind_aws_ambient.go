@@ -83,3 +83,11 @@ func (s *AWSAmbient) timeoutErr(st *step, err error) error {
 	return fmt.Errorf("no ambient AWS credentials: no answer within %s from %s: check the network and that variable, or pick another identity; %s sets the bound (%w)",
 		st.a.callTimeout(), where, EnvHTTPTimeout, err)
 }
+
+// Describe is the one-line, secret-free summary `list` shows.
+func (s *AWSAmbient) Describe() string {
+	return joinNonEmpty("AWS SDK default chain", s.Principal.Region)
+}
+
+// AWSRegion is the AWS region this step names ("" for none).
+func (s *AWSAmbient) AWSRegion() string { return s.Principal.Region }

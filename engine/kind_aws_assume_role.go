@@ -127,3 +127,26 @@ func assumedRoleCreds(cr *ststypes.Credentials, user *ststypes.AssumedRoleUser) 
 	}
 	return c
 }
+
+// Describe is the one-line, secret-free summary `list` shows.
+func (s *AWSAssumeRole) Describe() string {
+	return s.Principal.AssumeRole
+}
+
+// AWSRegion is the AWS region this step names ("" for none).
+func (s *AWSAssumeRole) AWSRegion() string { return s.Principal.Region }
+
+// CheckBase: AssumeRole with credentials that are themselves a role session
+// (role chaining) is limited by AWS to one hour, whatever the role's
+// maximum; asking for more fails at login, so validate says it.
+func (s *AWSAssumeRole) CheckBase(c *Checker, base *Entry) {
+	d := s.Principal.Duration
+	if !d.IsSet() || d.Duration <= time.Hour {
+		return
+	}
+	switch base.Kind {
+	case "aws/permission-set", "aws/assume-role":
+		c.Errf("principal.duration", "use 1h or less, or chain it from an aws/user or a provider",
+			"principal.duration: %s is longer than the 1h AWS allows when chaining from a role session (%s %q)", d.Raw, base.Kind, base.Name)
+	}
+}

@@ -101,3 +101,15 @@ func (s *AWSAssumeRoot) Authenticate(ctx context.Context, st *step, base *Creden
 	c.Role = "root (" + p.TaskPolicyARN[strings.LastIndexByte(p.TaskPolicyARN, '/')+1:] + ")"
 	return c, nil
 }
+
+// Describe is the one-line, secret-free summary `list` shows.
+func (s *AWSAssumeRoot) Describe() string {
+	name := s.Principal.TaskPolicyARN
+	if i := strings.LastIndex(name, "/"); i >= 0 {
+		name = name[i+1:]
+	}
+	return "root of " + s.Principal.TargetPrincipal + " (" + name + ")"
+}
+
+// AWSRegion is the AWS region this step names ("" for none).
+func (s *AWSAssumeRoot) AWSRegion() string { return s.Principal.Region }

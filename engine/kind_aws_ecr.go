@@ -5,8 +5,7 @@ var awsECRIntegrationKind = &KindInfo{Name: "aws/ecr", Role: RoleIntegration, Cl
 
 // AWSECRIntegration logs docker in to an ECR registry with an identity.
 type AWSECRIntegration struct {
-	Base `yaml:",inline"`
-	Via  *Via `yaml:"via"`
+	IntegrationBase `yaml:",inline"`
 	Spec struct {
 		AutoProvision *bool `yaml:"auto_provision"`
 		Registry      struct {
@@ -31,4 +30,9 @@ func (s *AWSECRIntegration) Validate(c *Checker) {
 		c.Region("spec.registry.region", r.Region)
 	}
 	c.EndpointURL("spec.endpoint_url", s.Spec.EndpointURL)
+}
+
+// Describe is the one-line, secret-free summary `list` shows.
+func (s *AWSECRIntegration) Describe() string {
+	return s.Spec.Registry.AccountID + ".dkr.ecr." + s.Spec.Registry.Region + ".amazonaws.com"
 }

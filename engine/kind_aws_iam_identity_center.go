@@ -37,3 +37,11 @@ func (p *AWSSSOProvider) Validate(c *Checker) {
 	c.DurationRange("console.session_duration", p.Console.SessionDuration, 15*time.Minute, 12*time.Hour)
 	p.Spec.check(c, "spec")
 }
+
+// Describe is the one-line, secret-free summary `list` shows.
+func (p *AWSSSOProvider) Describe() string {
+	return p.StartURL + " (" + p.Region + ")"
+}
+
+// AWSRegion is the AWS region this step names ("" for none).
+func (p *AWSSSOProvider) AWSRegion() string { return p.Region }

@@ -89,3 +89,12 @@ func (s *AWSPermissionSet) Authenticate(ctx context.Context, st *step, base *Cre
 	c.AccountID, c.Region, c.Role = acct, st.regionAfter(region), s.Principal.Name
 	return c, nil
 }
+
+// Describe is the one-line, secret-free summary `list` shows.
+func (s *AWSPermissionSet) Describe() string {
+	acct := s.Principal.Account.Name
+	if acct == "" {
+		acct = s.Principal.Account.ID
+	}
+	return s.Principal.Name + " @ " + acct
+}

@@ -29,3 +29,11 @@ func (p *AWSSAMLProvider) Validate(c *Checker) {
 	c.DurationRange("session.duration", p.Session.Duration, 15*time.Minute, 12*time.Hour)
 	p.Spec.check(c, "spec")
 }
+
+// Describe is the one-line, secret-free summary `list` shows.
+func (p *AWSSAMLProvider) Describe() string {
+	return p.URL
+}
+
+// AWSRegion is the AWS region this step names ("" for none).
+func (p *AWSSAMLProvider) AWSRegion() string { return p.Region }

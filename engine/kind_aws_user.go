@@ -131,8 +131,8 @@ func (s *AWSUser) Authenticate(ctx context.Context, st *step, _ *Credentials) (*
 	cl := sts.NewFromConfig(st.a.awsConfig(st.region(), st.endpoint(svcSTS), &Credentials{AccessKeyID: akid, SecretAccessKey: secret}))
 	out, err := cl.GetSessionToken(ctx, in)
 	if err != nil {
-		if rejectedBase(err) {
-			return nil, fmt.Errorf("%s: the access keys were refused (revoked or deleted?): store valid ones with `atmos-auth user configure -i %s` or fix credentials.access_key_id", describeErr(err), st.name())
+		if errors.Is(err, ErrCredentialsRefused) {
+			return nil, fmt.Errorf("%s: the access keys were refused (revoked or deleted?): store valid ones with `atmos-auth user configure -i %s` or fix credentials.access_key_id", ErrSummary(err), st.name())
 		}
 		return nil, err
 	}
@@ -145,3 +145,15 @@ func (s *AWSUser) Authenticate(ctx context.Context, st *step, _ *Credentials) (*
 	}
 	return c, nil
 }
+
+// Describe is the one-line, secret-free summary `list` shows.
+func (s *AWSUser) Describe() string {
+	d := "IAM user"
+	if s.Credentials.MFAARN != "" {
+		d += " with MFA"
+	}
+	return d
+}
+
+// AWSRegion is the AWS region this step names ("" for none).
+func (s *AWSUser) AWSRegion() string { return s.Credentials.Region }

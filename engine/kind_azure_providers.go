@@ -53,3 +53,13 @@ func (p *AzureOIDCProvider) Validate(c *Checker) {
 	p.Spec.AzureSpec.check(c)
 	c.Required("spec.client_id", p.Spec.ClientID)
 }
+
+// Describe is the one-line, secret-free summary `list` shows.
+func (p *AzureProvider) Describe() string {
+	return "tenant " + p.Spec.TenantID
+}
+
+// Describe is the one-line, secret-free summary `list` shows.
+func (p *AzureOIDCProvider) Describe() string {
+	return "tenant " + p.Spec.TenantID
+}

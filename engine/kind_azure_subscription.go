@@ -18,3 +18,8 @@ func (s *AzureSubscription) Validate(c *Checker) {
 		c.Match("principal.subscription_id", s.Principal.SubscriptionID, reUUID, "subscription id (a GUID)", "12345678-1234-1234-1234-123456789012")
 	}
 }
+
+// Describe is the one-line, secret-free summary `list` shows.
+func (s *AzureSubscription) Describe() string {
+	return "subscription " + s.Principal.SubscriptionID
+}

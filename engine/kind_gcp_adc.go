@@ -46,3 +46,8 @@ func (p *GCPADCProvider) Validate(c *Checker) {
 		}
 	}
 }
+
+// Describe is the one-line, secret-free summary `list` shows.
+func (p *GCPADCProvider) Describe() string {
+	return joinNonEmpty(labelled("project ", p.Settings().ProjectID), p.Settings().Region)
+}

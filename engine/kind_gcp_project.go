@@ -21,3 +21,8 @@ func (s *GCPProject) Validate(c *Checker) {
 	c.Match("principal.region", p.Region, reGCPRegion, "GCP region", "us-central1")
 	c.Match("principal.zone", p.Zone, reGCPZone, "GCP zone", "us-central1-a")
 }
+
+// Describe is the one-line, secret-free summary `list` shows.
+func (s *GCPProject) Describe() string {
+	return joinNonEmpty(labelled("project ", s.Principal.ProjectID), s.Principal.Region)
+}

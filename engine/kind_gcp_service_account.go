@@ -27,3 +27,8 @@ func (s *GCPServiceAccount) Validate(c *Checker) {
 		c.Match("principal.delegates["+itoa(i)+"]", d, reGCPSA, "service account email", "")
 	}
 }
+
+// Describe is the one-line, secret-free summary `list` shows.
+func (s *GCPServiceAccount) Describe() string {
+	return s.Principal.ServiceAccountEmail
+}

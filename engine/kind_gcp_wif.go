@@ -86,3 +86,9 @@ func (p *GCPWIFProvider) Validate(c *Checker) {
 		}
 	}
 }
+
+// Describe is the one-line, secret-free summary `list` shows.
+func (p *GCPWIFProvider) Describe() string {
+	st := p.Settings()
+	return "pool " + st.WorkloadIdentityPoolID + "/" + st.WorkloadIdentityProviderID
+}

@@ -29,3 +29,14 @@ func (p *GitHubOIDCProvider) Validate(c *Checker) {
 	}
 	c.EndpointURL("spec.endpoint_url", p.Spec.EndpointURL, runner...)
 }
+
+// Describe is the one-line, secret-free summary `list` shows.
+func (p *GitHubOIDCProvider) Describe() string {
+	if p.Spec.Audience != "" {
+		return "audience " + p.Spec.Audience
+	}
+	return "GitHub Actions OIDC token"
+}
+
+// AWSRegion is the AWS region this step names ("" for none).
+func (p *GitHubOIDCProvider) AWSRegion() string { return p.Region }

@@ -92,6 +92,16 @@ type IdentityBase struct {
 
 func (b *IdentityBase) identityBase() *IdentityBase { return b }
 
+// IntegrationBase is what every integration has.
+type IntegrationBase struct {
+	Base `yaml:",inline"`
+	Via  *Via `yaml:"via"`
+}
+
+func (b *IntegrationBase) integrationBase() *IntegrationBase { return b }
+
+type hasIntegrationBase interface{ integrationBase() *IntegrationBase }
+
 // ProviderBase is what every provider has.
 type ProviderBase struct {
 	Base `yaml:",inline"`

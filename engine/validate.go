@@ -2,9 +2,10 @@ package engine
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/atmos-auth/atmos-auth/internal/termsafe"
 )
@@ -99,40 +100,35 @@ func (c *Config) checkVia(d *diags, e *Entry) {
 		return
 	}
 	if b != e { // self-reference is reported as a cycle
-		c.checkAccepts(fc, "via.identity", info, b)
-		checkRoleChaining(fc, e, b)
+		if c.checkAccepts(fc, "via.identity", info, b) {
+			if bc, ok := e.Spec.(BaseChecker); ok {
+				bc.CheckBase(fc, b)
+			}
+		}
 	}
 }
 
-// checkRoleChaining: AssumeRole with credentials that are themselves a role
-// session (role chaining) is limited by AWS to one hour, whatever the role's
-// maximum; asking for more fails at login, so say it here.
-func checkRoleChaining(fc *Checker, e, base *Entry) {
-	ar, ok := e.Spec.(*AWSAssumeRole)
-	if !ok || !ar.Principal.Duration.IsSet() || ar.Principal.Duration.Duration <= time.Hour {
-		return
-	}
-	switch base.Kind {
-	case "aws/permission-set", "aws/assume-role":
-		fc.Errf("principal.duration", "use 1h or less, or chain it from an aws/user or a provider",
-			"principal.duration: %s is longer than the 1h AWS allows when chaining from a role session (%s %q)", ar.Principal.Duration.Raw, base.Kind, base.Name)
-	}
+// BaseChecker is implemented by kinds with rules about the identity they
+// are chained from beyond the credential type (role chaining's 1h limit).
+type BaseChecker interface {
+	CheckBase(c *Checker, base *Entry)
 }
 
-// checkAccepts reports a base whose credentials the kind cannot use.
-func (c *Config) checkAccepts(fc *Checker, path string, info *KindInfo, base *Entry) {
+// checkAccepts reports a base whose credentials the kind cannot use, and
+// whether it can.
+func (c *Config) checkAccepts(fc *Checker, path string, info *KindInfo, base *Entry) bool {
 	bi, ok := kindRegistry[base.Kind]
 	if !ok {
-		return // reported on the base itself
+		return false // reported on the base itself
 	}
-	if bi.Produces == CredSAML && info.Name != "aws/assume-role" {
-		fc.Errf(path, "chain an aws/assume-role identity from the SAML provider", "%s %q is aws/saml, which can only be followed by aws/assume-role, not %s", base.Role, base.Name, info.Name)
-		return
+	if slices.Contains(info.Accepts, bi.Produces) {
+		return true
 	}
-	for _, a := range info.Accepts {
-		if a == bi.Produces {
-			return
-		}
+	// A base whose credentials only a few kinds use says which.
+	if followers := kindsAccepting(bi.Produces); len(followers) > 0 && len(followers) <= 2 {
+		fc.Errf(path, "chain "+article(followers[0].Role)+" of kind "+names(followers)+" from it",
+			"%s %q is %s, which can only be followed by %s, not %s", base.Role, base.Name, base.Kind, names(followers), info.Name)
+		return false
 	}
 	var want []string
 	for _, a := range info.Accepts {
@@ -140,6 +136,27 @@ func (c *Config) checkAccepts(fc *Checker, path string, info *KindInfo, base *En
 	}
 	fc.Errf(path, "chain it from something that gives "+strings.Join(want, " or "),
 		"%s cannot be chained from %s %q (%s gives %s)", info.Name, base.Role, base.Name, base.Kind, describeCred(bi.Produces))
+	return false
+}
+
+// kindsAccepting lists the kinds that can be chained from credentials of
+// type cred, sorted by name.
+func kindsAccepting(cred string) []*KindInfo {
+	var out []*KindInfo
+	for _, n := range slices.Sorted(maps.Keys(kindRegistry)) {
+		if k := kindRegistry[n]; slices.Contains(k.Accepts, cred) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func names(kinds []*KindInfo) string {
+	var n []string
+	for _, k := range kinds {
+		n = append(n, k.Name)
+	}
+	return strings.Join(n, " or ")
 }
 
 func describeCred(c string) string {

@@ -1,0 +1,33 @@
+package engine
+
+// Provisioner is implemented by providers that discover identities at
+// login (IAM Identity Center's accounts and roles): Provisioned returns
+// those the last login cached in the project dirs d, nothing when the
+// provider does not provision.
+type Provisioner interface {
+	Provisioned(d Dirs, provider *Entry) []*Entry
+}
+
+// MergeProvisioned adds the cached auto-provisioned identities of every
+// provisioning provider to c. Identities the configuration defines keep
+// their definition. It reads small cache files only.
+func (c *Config) MergeProvisioned(d Dirs) {
+	d = d.projectDirs(c)
+	for _, pn := range c.ProviderOrder {
+		pe := c.Providers[pn]
+		p, ok := pe.Spec.(Provisioner)
+		if !ok {
+			continue
+		}
+		for _, e := range p.Provisioned(d, pe) {
+			if _, exists := c.Identities[e.Name]; exists {
+				continue
+			}
+			if c.Identities == nil {
+				c.Identities = map[string]*Entry{}
+			}
+			c.Identities[e.Name] = e
+			c.IdentityOrder = append(c.IdentityOrder, e.Name)
+		}
+	}
+}
