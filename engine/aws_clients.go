@@ -209,6 +209,9 @@ func (e *NetworkError) Error() string {
 
 func (e *NetworkError) Unwrap() error { return e.Err }
 
+// Summary is the whole message: no SDK wrapping adds to it (see ErrSummary).
+func (e *NetworkError) Summary() string { return e.Error() }
+
 // netCause is the innermost useful text of a transport error.
 func netCause(err error) string {
 	var oe *net.OpError

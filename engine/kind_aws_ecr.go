@@ -6,7 +6,7 @@ var awsECRIntegrationKind = &KindInfo{Name: "aws/ecr", Role: RoleIntegration, Cl
 // AWSECRIntegration logs docker in to an ECR registry with an identity.
 type AWSECRIntegration struct {
 	IntegrationBase `yaml:",inline"`
-	Spec struct {
+	Spec            struct {
 		AutoProvision *bool `yaml:"auto_provision"`
 		Registry      struct {
 			AccountID string `yaml:"account_id"`
