@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/atmos-auth/atmos-auth/environ"
+	"github.com/atmos-auth/atmos-auth/shells"
 )
 
 // EnvFormat renders an environ.Environment for a non-shell consumer. It
@@ -34,14 +35,10 @@ func EnvFormatNames() []string {
 // ErrEnvInvalid reports a name or value a format cannot represent.
 var ErrEnvInvalid = errors.New("cannot render environment")
 
-// envCheckName accepts [A-Za-z_][A-Za-z0-9_]*.
+// envCheckName accepts what shells.ValidName accepts
+// ([A-Za-z_][A-Za-z0-9_]*): every environment output checks names alike.
 func envCheckName(name string) error {
-	ok := name != ""
-	for i := 0; ok && i < len(name); i++ {
-		c := name[i]
-		ok = c == '_' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || i > 0 && '0' <= c && c <= '9'
-	}
-	if !ok {
+	if !shells.ValidName(name) {
 		return fmt.Errorf("%w: invalid variable name %q: use letters, digits and underscores, not starting with a digit", ErrEnvInvalid, name)
 	}
 	return nil
