@@ -45,13 +45,14 @@ func (c *EnvCmd) Run(g *Globals) error {
 			return ConfigErr(err)
 		}
 		out.WriteString(s)
-	case c.Format == "github":
-		if err := (formats.EnvGitHub{EnvFile: c.OutputFile}).RenderEnv(g.Stdout, env); err != nil {
-			return err
-		}
-		return nil
 	default:
-		if err := formats.EnvFormats[c.Format].RenderEnv(&out, env); err != nil {
+		f := formats.EnvFormats[c.Format]
+		if a, ok := f.(formats.EnvAppender); ok {
+			// It appends to its own file (--output-file names it); only
+			// what it prints goes to stdout.
+			return a.AppendingTo(c.OutputFile, g.Getenv).RenderEnv(g.Stdout, env)
+		}
+		if err := f.RenderEnv(&out, env); err != nil {
 			return err
 		}
 	}

@@ -19,6 +19,20 @@ type EnvFormat interface {
 	RenderEnv(w io.Writer, env *environ.Environment) error
 }
 
+// EnvAppender is an EnvFormat that appends to a file of its own instead of
+// printing a document (github: the job's environment file). `env
+// --output-file` names that file rather than receiving the output, and
+// what RenderEnv writes to w (github: the masks) goes to stdout.
+type EnvAppender interface {
+	EnvFormat
+	// FileVar names the environment variable that holds the file when none
+	// is given, e.g. "GITHUB_ENV".
+	FileVar() string
+	// AppendingTo returns the format appending to file or, when file is
+	// "", to the file getenv(FileVar()) names.
+	AppendingTo(file string, getenv func(string) string) EnvFormat
+}
+
 // EnvFormats lists the non-shell environment renderers by name: one line
 // to add a format.
 var EnvFormats = map[string]EnvFormat{

@@ -53,23 +53,26 @@ func TestEnvFormatsReject(t *testing.T) {
 			env := environ.New()
 			env.SetVar(bad, "v")
 			var out bytes.Buffer
-			f := EnvFormats[name]
-			if name == "github" {
-				f = EnvGitHub{EnvFile: filepath.Join(t.TempDir(), "env")}
-			}
+			f := envFormatTo(t, EnvFormats[name])
 			if err := f.RenderEnv(&out, env); !errors.Is(err, ErrEnvInvalid) || out.Len() > 0 {
 				t.Errorf("%s: name %q: err %v out %q", name, bad, err, out.String())
 			}
 		}
 		env := environ.New()
 		env.SetVar("X_TOKEN", "top\x00secret")
-		f := EnvFormats[name]
-		if name == "github" {
-			f = EnvGitHub{EnvFile: filepath.Join(t.TempDir(), "env")}
-		}
+		f := envFormatTo(t, EnvFormats[name])
 		err := f.RenderEnv(&bytes.Buffer{}, env)
 		if !errors.Is(err, ErrEnvInvalid) || strings.Contains(err.Error(), "secret") {
 			t.Errorf("%s: NUL: %v", name, err)
 		}
 	}
+}
+
+// envFormatTo returns f, set to append to a file of the test when it is an
+// EnvAppender.
+func envFormatTo(t *testing.T, f EnvFormat) EnvFormat {
+	if a, ok := f.(EnvAppender); ok {
+		return a.AppendingTo(filepath.Join(t.TempDir(), "env"), nil)
+	}
+	return f
 }
