@@ -33,17 +33,58 @@ type EnvAppender interface {
 	AppendingTo(file string, getenv func(string) string) EnvFormat
 }
 
-// EnvFormats lists the non-shell environment renderers by name: one line
-// to add a format.
-var EnvFormats = map[string]EnvFormat{
+// envFormats are the environment formats that are not shells: one line to
+// add one. Shell dialects are registered in shells.Registry.
+var envFormats = map[string]EnvFormat{
 	"json":   EnvJSON{},
 	"dotenv": EnvDotenv{},
 	"github": EnvGitHub{},
 }
 
-// EnvFormatNames returns the keys of EnvFormats, sorted.
-func EnvFormatNames() []string {
-	return slices.Sorted(maps.Keys(EnvFormats))
+// Env is every environment output by name: each dialect of shells.Registry
+// (rendered by shells.Render) and each format of envFormats. It is the one
+// list `env --format` accepts, and its help, its error and completion
+// show.
+var Env = envRegistry()
+
+func envRegistry() map[string]EnvFormat {
+	m := make(map[string]EnvFormat, len(shells.Registry)+len(envFormats))
+	for name, d := range shells.Registry {
+		m[name] = envShell{d}
+	}
+	for name, f := range envFormats {
+		if _, dup := m[name]; dup {
+			panic("formats: environment format " + name + " is also the name of a shell")
+		}
+		m[name] = f
+	}
+	return m
+}
+
+// EnvNames returns the names in Env, sorted.
+func EnvNames() []string {
+	return slices.Sorted(maps.Keys(Env))
+}
+
+// LookupEnvFormat returns the environment output registered under name.
+func LookupEnvFormat(name string) (EnvFormat, error) {
+	if f, ok := Env[name]; ok {
+		return f, nil
+	}
+	return nil, fmt.Errorf("unknown format %q: choose one of %s", name, strings.Join(EnvNames(), ", "))
+}
+
+// envShell renders for a shell: shells.Render's statements, all or nothing.
+// Its errors are shells.Check's (ErrInvalidName, ErrInvalidValue).
+type envShell struct{ d shells.Dialect }
+
+func (s envShell) RenderEnv(w io.Writer, env *environ.Environment) error {
+	out, err := shells.Render(s.d, env)
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, out)
+	return err
 }
 
 // ErrEnvInvalid reports a name or value a format cannot represent.
