@@ -12,9 +12,9 @@ import (
 	"github.com/atmos-auth/atmos-auth/shells"
 )
 
-// EnvFormat renders an environ.Environment for a non-shell consumer. It
-// validates everything before writing anything, and its errors never
-// contain values (they are often secrets).
+// EnvFormat renders an environ.Environment for a shell (see envShell) or a
+// tool. It validates everything before writing anything, and its errors
+// name the variable but never contain values (they are often secrets).
 type EnvFormat interface {
 	RenderEnv(w io.Writer, env *environ.Environment) error
 }
