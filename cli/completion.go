@@ -8,6 +8,7 @@ import (
 
 	"github.com/alecthomas/kong"
 
+	"github.com/atmos-auth/atmos-auth/formats"
 	"github.com/atmos-auth/atmos-auth/internal/termsafe"
 	"github.com/atmos-auth/atmos-auth/shells"
 )
@@ -40,8 +41,10 @@ var completionShells = []completionShell{
 		script: nuCompletion, quote: nuCandidate},
 }
 
-// CompletionVars are the kong variables naming the completion shells: the
-// `completion` argument's choices and `__complete --quote`'s.
+// CompletionVars are the kong variables of the lists completion offers:
+// the completion shells (the `completion` argument's choices and
+// `__complete --quote`'s) and env's formats (`env --format`'s help, see
+// envVars).
 func CompletionVars() kong.Vars {
 	var names, quotes []string
 	for _, s := range completionShells {
@@ -54,7 +57,7 @@ func CompletionVars() kong.Vars {
 	return kong.Vars{
 		"completion_shells": strings.Join(names, ","),
 		"completion_quotes": "," + strings.Join(quotes, ","),
-	}
+	}.CloneWith(envVars())
 }
 
 func lookupCompletion(name string) (completionShell, bool) {
@@ -110,7 +113,7 @@ func (c *CompleteCmd) Run(g *Globals, k *kong.Context) error {
 	case "shells":
 		names = shells.Names()
 	case "formats":
-		names = EnvFormatNames()
+		names = formats.EnvNames()
 	case "commands":
 		names = commandNames(k)
 	}
@@ -152,7 +155,7 @@ func (c *CompletionCmd) Run(g *Globals, k *kong.Context) error {
 	r := strings.NewReplacer(
 		"@CMDS@", strings.Join(commandNames(k), " "),
 		"@SHELLS@", strings.Join(shells.Names(), " "),
-		"@FORMATS@", strings.Join(EnvFormatNames(), " "),
+		"@FORMATS@", strings.Join(formats.EnvNames(), " "),
 	)
 	_, err := fmt.Fprint(g.Stdout, r.Replace(s.script))
 	return err

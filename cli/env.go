@@ -2,9 +2,11 @@ package cli
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
-	"sort"
 	"strings"
+
+	"github.com/alecthomas/kong"
 
 	"github.com/atmos-auth/atmos-auth/formats"
 	"github.com/atmos-auth/atmos-auth/internal/fsutil"
@@ -13,47 +15,52 @@ import (
 
 // EnvCmd prints the identity's environment for a shell or a tool.
 type EnvCmd struct {
-	Format     string `short:"f" default:"bash" placeholder:"FORMAT" help:"Output format: bash, zsh, fish, pwsh, tcsh, elvish, nu, json, dotenv, github (appends to $GITHUB_ENV)."`
-	OutputFile string `short:"o" name:"output-file" type:"path" placeholder:"FILE" help:"Write to FILE (mode 0600, atomically) instead of stdout; for github, the file to append to instead of $GITHUB_ENV."`
+	Format     string `short:"f" default:"bash" placeholder:"FORMAT" help:"Output format: ${env_formats}."`
+	OutputFile string `short:"o" name:"output-file" type:"path" placeholder:"FILE" help:"Write to FILE (mode 0600, atomically) instead of stdout${env_output_file}."`
 	Login      bool   `help:"Authenticate first when nothing valid is cached (may prompt or open a browser)."`
 }
 
-// EnvFormatNames lists every --format value: shell dialects, then formats.
-func EnvFormatNames() []string {
-	names := append(shells.Names(), formats.EnvFormatNames()...)
-	sort.Strings(names)
-	return names
+// envVars are the kong variables of env's help, read from formats.Env:
+// every format, and what --output-file means to a format that appends to
+// a file of its own.
+func envVars() kong.Vars {
+	var names, appends []string
+	for _, n := range formats.EnvNames() {
+		if a, ok := formats.Env[n].(formats.EnvAppender); ok {
+			names = append(names, n+" (appends to $"+a.FileVar()+")")
+			appends = append(appends, "; for "+n+", the file to append to instead of $"+a.FileVar())
+			continue
+		}
+		names = append(names, n)
+	}
+	return kong.Vars{
+		"env_formats":     strings.Join(names, ", "),
+		"env_output_file": strings.Join(appends, ""),
+	}
 }
 
 func (c *EnvCmd) Run(g *Globals) error {
-	_, isShell := shells.Registry[c.Format]
-	_, isFormat := formats.EnvFormats[c.Format]
-	if !isShell && !isFormat {
-		return Configf("unknown format %q: choose one of %s", c.Format, strings.Join(EnvFormatNames(), ", "))
+	f, err := formats.LookupEnvFormat(c.Format)
+	if err != nil {
+		return ConfigErr(err)
 	}
 	env, err := g.activeIdentityEnv(c.Login)
 	if err != nil || env == nil { // nil: disabled, nothing to change
 		return err
 	}
+	if a, ok := f.(formats.EnvAppender); ok {
+		// It appends to its own file (--output-file names it); only what
+		// it prints goes to stdout.
+		return a.AppendingTo(c.OutputFile, g.Getenv).RenderEnv(g.Stdout, env)
+	}
 	var out bytes.Buffer
-	switch {
-	case isShell:
-		s, err := shells.Render(shells.Registry[c.Format], env)
-		if err != nil {
+	if err := f.RenderEnv(&out, env); err != nil {
+		if errors.Is(err, shells.ErrInvalidName) || errors.Is(err, shells.ErrInvalidValue) {
 			// A name or value this shell cannot hold: the whole
 			// emission is refused (nothing on stdout), exit 2.
 			return ConfigErr(err)
 		}
-		out.WriteString(s)
-	case c.Format == "github":
-		if err := (formats.EnvGitHub{EnvFile: c.OutputFile}).RenderEnv(g.Stdout, env); err != nil {
-			return err
-		}
-		return nil
-	default:
-		if err := formats.EnvFormats[c.Format].RenderEnv(&out, env); err != nil {
-			return err
-		}
+		return err
 	}
 	if c.OutputFile != "" {
 		return writeFileAtomic(c.OutputFile, out.Bytes())

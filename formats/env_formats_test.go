@@ -3,11 +3,15 @@ package formats
 import (
 	"bytes"
 	"errors"
+	"maps"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/atmos-auth/atmos-auth/environ"
+	"github.com/atmos-auth/atmos-auth/shells"
 )
 
 // envTorture holds hard values (all valid UTF-8, no NUL).
@@ -41,35 +45,109 @@ func envFixed() *environ.Environment {
 	return env
 }
 
+// envFormatNames returns the keys of envFormats, sorted.
+func envFormatNames() []string {
+	return slices.Sorted(maps.Keys(envFormats))
+}
+
 func TestEnvFormatsRegistry(t *testing.T) {
-	if got := strings.Join(EnvFormatNames(), " "); got != "dotenv github json" {
-		t.Errorf("EnvFormatNames() = %q", got)
+	if got := strings.Join(envFormatNames(), " "); got != "dotenv github json" {
+		t.Errorf("envFormats = %q", got)
+	}
+}
+
+// TestEnvRegistry: Env holds every shell, rendering exactly what
+// shells.Render does, and every format of envFormats, and nothing else.
+func TestEnvRegistry(t *testing.T) {
+	if got, want := strings.Join(EnvNames(), " "), "bash dotenv elvish fish github json nu pwsh tcsh zsh"; got != want {
+		t.Errorf("EnvNames() = %q, want %q", got, want)
+	}
+	if len(Env) != len(shells.Registry)+len(envFormats) {
+		t.Errorf("Env has %d entries, want %d shells + %d formats", len(Env), len(shells.Registry), len(envFormats))
+	}
+	for name, d := range shells.Registry {
+		want, err := shells.Render(d, envFixed())
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := LookupEnvFormat(name)
+		if err != nil {
+			t.Errorf("shell %s: %v", name, err)
+			continue
+		}
+		var got bytes.Buffer
+		if err := f.RenderEnv(&got, envFixed()); err != nil || got.String() != want {
+			t.Errorf("%s renders %q, %v; shells.Render gives %q", name, got.String(), err, want)
+		}
+	}
+	for name, f := range envFormats {
+		if g, err := LookupEnvFormat(name); err != nil || reflect.TypeOf(g) != reflect.TypeOf(f) {
+			t.Errorf("format %s: %v, %v", name, g, err)
+		}
+	}
+	_, err := LookupEnvFormat("cmd")
+	if want := `unknown format "cmd": choose one of bash, dotenv, elvish, fish, github, json, nu, pwsh, tcsh, zsh`; err == nil || err.Error() != want {
+		t.Errorf("LookupEnvFormat(cmd) = %v, want %s", err, want)
+	}
+}
+
+// TestEnvRejectEverywhere: every output, shell or not, refuses a bad name
+// and a NUL byte whole, writing nothing; its error names the variable and
+// never holds the value.
+func TestEnvRejectEverywhere(t *testing.T) {
+	isShell := func(err error) bool {
+		return errors.Is(err, shells.ErrInvalidName) || errors.Is(err, shells.ErrInvalidValue)
+	}
+	for _, name := range EnvNames() {
+		f := envFormatTo(t, Env[name])
+		_, shell := shells.Registry[name]
+		for _, bad := range []string{"", "1A", "A-B", "A B", "A=B", "A\nB", "A\x00B"} {
+			env := environ.New()
+			env.SetVar("OK", "fine")
+			env.SetVar(bad, "top-secret")
+			var out bytes.Buffer
+			err := f.RenderEnv(&out, env)
+			if err == nil || out.Len() > 0 || strings.Contains(err.Error(), "top-secret") || isShell(err) != shell || errors.Is(err, ErrEnvInvalid) == shell {
+				t.Errorf("%s: name %q: err %v, out %q", name, bad, err, out.String())
+			}
+		}
+		env := environ.New()
+		env.SetVar("OK", "fine")
+		env.SetVar("X_TOKEN", "top\x00secret")
+		var out bytes.Buffer
+		err := f.RenderEnv(&out, env)
+		if err == nil || out.Len() > 0 || strings.Contains(err.Error(), "secret") || !strings.Contains(err.Error(), "X_TOKEN") {
+			t.Errorf("%s: NUL: err %v, out %q", name, err, out.String())
+		}
 	}
 }
 
 func TestEnvFormatsReject(t *testing.T) {
-	for _, name := range EnvFormatNames() {
+	for _, name := range envFormatNames() {
 		for _, bad := range []string{"", "1A", "A-B", "A B", "A=B", "A\nB"} {
 			env := environ.New()
 			env.SetVar(bad, "v")
 			var out bytes.Buffer
-			f := EnvFormats[name]
-			if name == "github" {
-				f = EnvGitHub{EnvFile: filepath.Join(t.TempDir(), "env")}
-			}
+			f := envFormatTo(t, envFormats[name])
 			if err := f.RenderEnv(&out, env); !errors.Is(err, ErrEnvInvalid) || out.Len() > 0 {
 				t.Errorf("%s: name %q: err %v out %q", name, bad, err, out.String())
 			}
 		}
 		env := environ.New()
 		env.SetVar("X_TOKEN", "top\x00secret")
-		f := EnvFormats[name]
-		if name == "github" {
-			f = EnvGitHub{EnvFile: filepath.Join(t.TempDir(), "env")}
-		}
+		f := envFormatTo(t, envFormats[name])
 		err := f.RenderEnv(&bytes.Buffer{}, env)
 		if !errors.Is(err, ErrEnvInvalid) || strings.Contains(err.Error(), "secret") {
 			t.Errorf("%s: NUL: %v", name, err)
 		}
 	}
+}
+
+// envFormatTo returns f, set to append to a file of the test when it is an
+// EnvAppender.
+func envFormatTo(t *testing.T, f EnvFormat) EnvFormat {
+	if a, ok := f.(EnvAppender); ok {
+		return a.AppendingTo(filepath.Join(t.TempDir(), "env"), nil)
+	}
+	return f
 }

@@ -27,10 +27,22 @@ import (
 // AWS, Google and Azure tools treat as unset. Values that end in CR lose it
 // on Windows runners (their reader splits lines at CRLF).
 type EnvGitHub struct {
-	// EnvFile overrides $GITHUB_ENV (tests).
+	// EnvFile overrides $GITHUB_ENV.
 	EnvFile string
+	// Getenv reads $GITHUB_ENV when EnvFile is empty (os.Getenv if nil).
+	Getenv func(string) string
 	// Rand overrides crypto/rand for delimiters (tests).
 	Rand io.Reader
+}
+
+// FileVar is the variable naming the file github appends to.
+func (EnvGitHub) FileVar() string { return "GITHUB_ENV" }
+
+// AppendingTo returns g appending to file, or to $GITHUB_ENV read through
+// getenv when file is "".
+func (g EnvGitHub) AppendingTo(file string, getenv func(string) string) EnvFormat {
+	g.EnvFile, g.Getenv = file, getenv
+	return g
 }
 
 func (g EnvGitHub) RenderEnv(w io.Writer, env *environ.Environment) error {
@@ -39,7 +51,11 @@ func (g EnvGitHub) RenderEnv(w io.Writer, env *environ.Environment) error {
 	}
 	path := g.EnvFile
 	if path == "" {
-		path = os.Getenv("GITHUB_ENV")
+		getenv := g.Getenv
+		if getenv == nil {
+			getenv = os.Getenv
+		}
+		path = getenv(g.FileVar())
 	}
 	if path == "" {
 		return fmt.Errorf("GITHUB_ENV is not set: the github format only works inside a GitHub Actions step")

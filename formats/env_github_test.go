@@ -176,6 +176,45 @@ func TestEnvGitHubNeedsFile(t *testing.T) {
 	}
 }
 
+// TestEnvGitHubAppendingTo: the file given wins over $GITHUB_ENV, which is
+// read through the caller's getenv, not the process environment.
+func TestEnvGitHubAppendingTo(t *testing.T) {
+	dir := t.TempDir()
+	fromVar, given := filepath.Join(dir, "from_var"), filepath.Join(dir, "given")
+	t.Setenv("GITHUB_ENV", filepath.Join(dir, "process"))
+	getenv := func(k string) string {
+		if k == "GITHUB_ENV" {
+			return fromVar
+		}
+		return ""
+	}
+	var a EnvAppender = EnvGitHub{}
+	if a.FileVar() != "GITHUB_ENV" {
+		t.Errorf("FileVar() = %q", a.FileVar())
+	}
+	env := environ.New()
+	env.SetVar("X", "1")
+	if err := a.AppendingTo("", getenv).RenderEnv(&bytes.Buffer{}, env); err != nil {
+		t.Fatal(err)
+	}
+	env.SetVar("X", "2")
+	if err := a.AppendingTo(given, getenv).RenderEnv(&bytes.Buffer{}, env); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{fromVar: "1", given: "2"} {
+		data, _ := os.ReadFile(path)
+		if got, err := envParseGitHubEnv(string(data)); err != nil || len(got) != 1 || got["X"] != want {
+			t.Errorf("%s: %q, %v", filepath.Base(path), got, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "process")); err == nil {
+		t.Error("wrote to the process's $GITHUB_ENV")
+	}
+	if err := a.AppendingTo("", func(string) string { return "" }).RenderEnv(&bytes.Buffer{}, env); err == nil || !strings.Contains(err.Error(), "GITHUB_ENV is not set") {
+		t.Errorf("no file: %v", err)
+	}
+}
+
 func TestIsSecretEnvName(t *testing.T) {
 	for _, n := range []string{"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "GOOGLE_OAUTH_ACCESS_TOKEN",
 		"ARM_CLIENT_SECRET", "AZURE_CLIENT_SECRET", "db_password", "GITHUB_TOKEN", "AWS_ACCESS_KEY_ID", "X_API_KEY"} {

@@ -1,6 +1,13 @@
 // Package formats renders engine values for machines and people: list
-// formats (table, tree, json, yaml, graphviz, mermaid) and non-shell
-// environment formats.
+// formats (table, tree, json, yaml, graphviz, mermaid) and environment
+// outputs.
+//
+// Env is the one list of environment outputs: every shell of
+// shells.Registry and the formats registered in envFormats. `env
+// --format`, its help and error, and completion all read it. Adding a
+// format: one file with a type implementing EnvFormat (and EnvAppender
+// when it appends to a file of its own, as github does), its tests, and
+// one line in envFormats. Adding a shell: see package shells.
 package formats
 
 import (

@@ -2,7 +2,8 @@
 // dialect: quoting, export and unset statements, and shell detection.
 //
 // Adding a shell: one file with a type implementing Dialect, its tests, and
-// one line in Registry.
+// one line in Registry. The shell is then also an `env --format`, listed in
+// its help and offered by completion (see formats.Env).
 package shells
 
 import (
