@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/hooks"
 	"github.com/atmos-auth/atmos-auth/internal/termsafe"
 )
@@ -80,7 +80,7 @@ func (g *Globals) identityFileArg(arg string) (*hooks.IdentityFile, *hooks.Trust
 		return nil, nil, oneLineErr(err)
 	}
 	f := &hooks.IdentityFile{Path: path, Content: content, Config: identityConfig(path, g.Config, g.Getenv)}
-	return f, hooks.NewTrust(engine.ResolveDirs(g.Getenv).Data), nil
+	return f, hooks.NewTrust(config.ResolveDirs(g.Getenv).Data), nil
 }
 
 // oneLineErr is a configuration error (exit 2) whose message is one line

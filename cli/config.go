@@ -6,17 +6,18 @@ import (
 	"os"
 	"strings"
 
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/engine"
 )
 
-// loadOptions maps the global flags onto engine.LoadOptions.
-func (g *Globals) loadOptions() engine.LoadOptions {
-	return engine.LoadOptions{ConfigPath: g.Config, Profiles: g.Profile, Getenv: g.Getenv}
+// loadOptions maps the global flags onto config.LoadOptions.
+func (g *Globals) loadOptions() config.LoadOptions {
+	return config.LoadOptions{ConfigPath: g.Config, Profiles: g.Profile, Getenv: g.Getenv, Kinds: engine.Kinds}
 }
 
 // LoadConfig loads the configuration without judging it.
-func (g *Globals) LoadConfig() (*engine.Config, error) {
-	cfg, err := engine.Load(g.loadOptions())
+func (g *Globals) LoadConfig() (*config.Config, error) {
+	cfg, err := config.Load(g.loadOptions())
 	if err != nil {
 		return nil, wrapConfigErr(err)
 	}
@@ -26,7 +27,7 @@ func (g *Globals) LoadConfig() (*engine.Config, error) {
 // LoadValidConfig loads the configuration, fails (exit 2) with every
 // problem when it is not valid, and adds the identities auto-provisioned at
 // the last login (cached; the user's own config wins).
-func (g *Globals) LoadValidConfig() (*engine.Config, error) {
+func (g *Globals) LoadValidConfig() (*config.Config, error) {
 	cfg, err := g.LoadConfig()
 	if err != nil {
 		return nil, err
@@ -34,12 +35,12 @@ func (g *Globals) LoadValidConfig() (*engine.Config, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, wrapConfigErr(fmt.Errorf("invalid configuration (run `atmos-auth validate` for details):\n%w", err))
 	}
-	cfg.MergeProvisioned(engine.ResolveDirs(g.Getenv))
+	engine.MergeProvisioned(cfg, config.ResolveDirs(g.Getenv))
 	return cfg, nil
 }
 
 func wrapConfigErr(err error) error {
-	var ce *engine.ConfigError
+	var ce *config.ConfigError
 	if errors.As(err, &ce) {
 		return ConfigErr(err)
 	}

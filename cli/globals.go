@@ -6,9 +6,10 @@ import (
 	"log/slog"
 	"strings"
 
-	"github.com/atmos-auth/atmos-auth/engine"
 	"io"
 	"os"
+
+	"github.com/atmos-auth/atmos-auth/config"
 )
 
 // Globals are the flags every command shares. Kong fills them from flags
@@ -51,12 +52,12 @@ const IdentitySelect = "\x00select"
 // Check validates the global flags kong cannot (case-insensitive values).
 func (g *Globals) Check() error {
 	if g.LogLevel != "" {
-		for _, l := range engine.LogLevels {
+		for _, l := range config.LogLevels {
 			if strings.EqualFold(l, g.LogLevel) {
 				return nil
 			}
 		}
-		return fmt.Errorf("--log-level %q is not supported (one of %s)", g.LogLevel, strings.Join(engine.LogLevels, ", "))
+		return fmt.Errorf("--log-level %q is not supported (one of %s)", g.LogLevel, strings.Join(config.LogLevels, ", "))
 	}
 	return nil
 }

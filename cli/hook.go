@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/environ"
 	"github.com/atmos-auth/atmos-auth/hooks"
 	"github.com/atmos-auth/atmos-auth/internal/fsutil"
@@ -62,7 +62,7 @@ func (c *HookCmd) Run(g *Globals) error {
 	}
 	code := h.Hook(g.managedExecutable(), hooks.FileName)
 	if sh, ok := h.(shells.ScriptHooker); ok {
-		script, err := writeHookScript(engine.ResolveDirs(g.Getenv).Data, d.Name(), code)
+		script, err := writeHookScript(config.ResolveDirs(g.Getenv).Data, d.Name(), code)
 		if err != nil {
 			return fmt.Errorf("hook %s: %w", d.Name(), err)
 		}
@@ -117,7 +117,7 @@ func (c *HookApplyCmd) Run(g *Globals) error {
 	if !ok {
 		return Configf("no prompt hook for %s", d.Name())
 	}
-	dirs := engine.ResolveDirs(g.Getenv)
+	dirs := config.ResolveDirs(g.Getenv)
 	trust := hooks.NewTrust(dirs.Data)
 	pwd, err := hooks.LogicalPWD(g.Getenv)
 	if err != nil {
@@ -228,7 +228,7 @@ func (g *Globals) hookResolver(ctx context.Context) hooks.Resolver {
 		if f.Config == "" {
 			// Never the search from the working directory: that would
 			// make the outcome depend on where the shell is.
-			return nil, engine.ErrNoConfig
+			return nil, config.ErrNoConfig
 		}
 		h := *g
 		h.Getenv = base
@@ -276,7 +276,7 @@ func identityConfig(file, explicit string, getenv func(string) string) string {
 		}
 		explicit = abs
 	}
-	p, _, err := engine.FindConfig(engine.LoadOptions{ConfigPath: explicit, Cwd: dir, Getenv: getenv})
+	p, _, err := config.FindConfig(config.LoadOptions{ConfigPath: explicit, Cwd: dir, Getenv: getenv})
 	if err != nil {
 		return ""
 	}

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/config"
 )
 
 // ErrDisabled is returned by ResolveIdentity when the user turned atmos-auth
@@ -17,7 +17,7 @@ var ErrDisabled = fmt.Errorf("atmos-auth is disabled by --identity/ATMOS_IDENTIT
 // ResolveIdentity picks the identity to use: the flag (kong already folds in
 // ATMOS_IDENTITY), then the one identity marked default: true, then the
 // selector on a terminal outside CI, else a clear error.
-func (g *Globals) ResolveIdentity(cfg *engine.Config) (string, error) {
+func (g *Globals) ResolveIdentity(cfg *config.Config) (string, error) {
 	v := g.Identity
 	if Disabled(v) {
 		return "", ErrDisabled
@@ -46,7 +46,7 @@ func (g *Globals) ResolveIdentity(cfg *engine.Config) (string, error) {
 	}
 }
 
-func (g *Globals) selectIdentity(cfg *engine.Config, names []string, why string) (string, error) {
+func (g *Globals) selectIdentity(cfg *config.Config, names []string, why string) (string, error) {
 	if len(names) == 0 {
 		return "", Configf("no identities are configured (add some under auth.identities in %s)", cfg.Path)
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/engine"
 	"github.com/atmos-auth/atmos-auth/environ"
 )
@@ -14,12 +15,12 @@ import (
 //
 // This is the one seam between the credential engine (login, caches) and
 // the shell side (env, exec, shell, hook).
-func (g *Globals) IdentityEnv(ctx context.Context, cfg *engine.Config, name string, login bool) (*environ.Environment, error) {
+func (g *Globals) IdentityEnv(ctx context.Context, cfg *config.Config, name string, login bool) (*environ.Environment, error) {
 	chain, err := cfg.Chain(name)
 	if err != nil {
 		return nil, ConfigErr(err)
 	}
-	dirs := engine.ResolveDirs(g.Getenv)
+	dirs := config.ResolveDirs(g.Getenv)
 	if login {
 		if err := g.ensureLogin(ctx, cfg, name); err != nil {
 			return nil, err

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/engine"
 	"github.com/atmos-auth/atmos-auth/internal/logfmt"
 	"github.com/atmos-auth/atmos-auth/internal/termsafe"
@@ -50,17 +51,17 @@ type authOpts struct {
 
 // loadAuthConfig loads and validates the configuration (with the cached
 // auto-provisioned identities, see LoadValidConfig) and resolves the dirs.
-func (g *Globals) loadAuthConfig() (*engine.Config, engine.Dirs, error) {
+func (g *Globals) loadAuthConfig() (*config.Config, config.Dirs, error) {
 	cfg, err := g.LoadValidConfig()
 	if err != nil {
-		return nil, engine.Dirs{}, err
+		return nil, config.Dirs{}, err
 	}
-	return cfg, engine.ResolveDirs(g.Getenv), nil
+	return cfg, config.ResolveDirs(g.Getenv), nil
 }
 
 // identityChain loads the configuration, picks the identity (see
 // ResolveIdentity) and resolves its chain, identity first.
-func (g *Globals) identityChain() (*engine.Config, engine.Dirs, []*engine.Entry, error) {
+func (g *Globals) identityChain() (*config.Config, config.Dirs, []*config.Entry, error) {
 	cfg, dirs, err := g.loadAuthConfig()
 	if err != nil {
 		return nil, dirs, nil, err
@@ -76,7 +77,7 @@ func (g *Globals) identityChain() (*engine.Config, engine.Dirs, []*engine.Entry,
 	return cfg, dirs, chain, nil
 }
 
-func (g *Globals) authenticator(cfg *engine.Config, dirs engine.Dirs, o authOpts) *engine.Authenticator {
+func (g *Globals) authenticator(cfg *config.Config, dirs config.Dirs, o authOpts) *engine.Authenticator {
 	a := &engine.Authenticator{
 		Config: cfg, Dirs: dirs, Getenv: g.Getenv, Clock: time.Now,
 		Logger:      g.logger(cfg),
@@ -121,7 +122,7 @@ func truthy(v string) bool {
 
 // logger logs to auth.logs.file or stderr at --log-level / auth.logs.level
 // (default Warn). Nothing secret is ever passed to it.
-func (g *Globals) logger(cfg *engine.Config) *slog.Logger {
+func (g *Globals) logger(cfg *config.Config) *slog.Logger {
 	if g.log != nil {
 		return g.log
 	}
@@ -142,7 +143,7 @@ func (g *Globals) logger(cfg *engine.Config) *slog.Logger {
 	}
 	var w io.Writer = g.Stderr
 	// cfg.Logs.File was checked at load time (inside the project or the
-	// tool's log directories, see engine.LoadFile); the open refuses a final
+	// tool's log directories, see config.LoadFile); the open refuses a final
 	// symbolic link, anything but a regular file, and extra hard links.
 	if cfg.Logs.File != "" {
 		f, err := logfmt.OpenFile(cfg.Logs.File)
@@ -235,7 +236,7 @@ func browserURLOK(raw string) error {
 		return fmt.Errorf("the URL has no host")
 	case u.Scheme == "https":
 		return nil
-	case u.Scheme == "http" && engine.IsLoopbackHost(u.Hostname()):
+	case u.Scheme == "http" && config.IsLoopbackHost(u.Hostname()):
 		return nil
 	}
 	return fmt.Errorf("only https (or http on a loopback address) is opened, not %q", u.Scheme+":")
@@ -280,9 +281,9 @@ func authErr(err error) error {
 }
 
 // ensureLogin authenticates identity name unless valid credentials are cached.
-func (g *Globals) ensureLogin(ctx context.Context, cfg *engine.Config, name string) error {
-	dirs := engine.ResolveDirs(g.Getenv)
-	cfg.MergeProvisioned(dirs)
+func (g *Globals) ensureLogin(ctx context.Context, cfg *config.Config, name string) error {
+	dirs := config.ResolveDirs(g.Getenv)
+	engine.MergeProvisioned(cfg, dirs)
 	a := g.authenticator(cfg, dirs, authOpts{})
 	if _, valid, err := a.Cached(name); err == nil && valid {
 		return nil
@@ -294,7 +295,7 @@ func (g *Globals) ensureLogin(ctx context.Context, cfg *engine.Config, name stri
 // ensureManagedFiles writes the managed AWS config/credentials files when
 // they are missing or stale (a hash on their first line makes the check one
 // small read).
-func (g *Globals) ensureManagedFiles(cfg *engine.Config, dirs engine.Dirs) error {
+func (g *Globals) ensureManagedFiles(cfg *config.Config, dirs config.Dirs) error {
 	skipped, err := engine.EnsureManagedAWSFiles(cfg, dirs, g.managedExecutable())
 	if errors.Is(err, engine.ErrNotINISafe) {
 		return Configf("%v", err)
@@ -312,7 +313,7 @@ func (g *Globals) ensureManagedFiles(cfg *engine.Config, dirs engine.Dirs) error
 
 // cachedExpiration returns when the identity's cached credentials expire,
 // zero when nothing is cached. It touches neither network nor keyring.
-func (g *Globals) cachedExpiration(cfg *engine.Config, dirs engine.Dirs, chain []*engine.Entry) time.Time {
+func (g *Globals) cachedExpiration(cfg *config.Config, dirs config.Dirs, chain []*config.Entry) time.Time {
 	a := &engine.Authenticator{Config: cfg, Dirs: dirs, Getenv: g.Getenv}
 	c, _, err := a.Cached(chain[0].Name)
 	if err != nil || c == nil {

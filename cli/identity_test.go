@@ -10,18 +10,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/creack/pty"
-
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/creack/pty"
 )
 
-func testConfig(t *testing.T, body string) *engine.Config {
+func testConfig(t *testing.T, body string) *config.Config {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "atmos.yaml")
 	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := engine.LoadFile(p, engine.LoadOptions{})
+	cfg, err := config.LoadFile(p, config.LoadOptions{Kinds: engine.Kinds})
 	if err != nil {
 		t.Fatal(err)
 	}

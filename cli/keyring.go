@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/keyring"
 )
 
@@ -41,7 +41,7 @@ func (c *KeyringCmd) Run(g *Globals) error {
 	if err != nil {
 		return err
 	}
-	var kc engine.KeyringConfig
+	var kc config.KeyringConfig
 	source := "default"
 	if cfg != nil {
 		kc = cfg.Keyring
@@ -123,22 +123,22 @@ func (c *KeyringCmd) Run(g *Globals) error {
 // is fine (then flags and the environment decide); a broken file, or a
 // problem in auth.keyring, is a configuration error (exit 2). Problems
 // elsewhere in the file do not stop a keyring diagnosis.
-func (g *Globals) keyringConfig() (*engine.Config, error) {
+func (g *Globals) keyringConfig() (*config.Config, error) {
 	cfg, err := g.LoadConfig()
 	if err != nil {
-		if errors.Is(err, engine.ErrNoConfig) {
+		if errors.Is(err, config.ErrNoConfig) {
 			return nil, nil
 		}
 		return nil, err
 	}
-	var ds []engine.Diag
+	var ds []config.Diag
 	for _, d := range cfg.DecodeProblems() {
 		if d.Subject == "auth.keyring" {
 			ds = append(ds, d)
 		}
 	}
 	if len(ds) > 0 {
-		return nil, ConfigErr(&engine.ConfigError{Diags: ds})
+		return nil, ConfigErr(&config.ConfigError{Diags: ds})
 	}
 	return cfg, nil
 }
@@ -149,8 +149,8 @@ func (g *Globals) keyringConfig() (*engine.Config, error) {
 // from its variable, else is asked on a terminal outside CI. Opening checks
 // that the store answers (within keyring.DefaultTimeout) and fails with an
 // error naming the backend and how to choose another; it never falls back.
-func (g *Globals) OpenKeyring(cfg *engine.Config) (keyring.Store, error) {
-	var kc engine.KeyringConfig
+func (g *Globals) OpenKeyring(cfg *config.Config) (keyring.Store, error) {
+	var kc config.KeyringConfig
 	if cfg != nil {
 		kc = cfg.Keyring
 	}
@@ -181,7 +181,7 @@ func writeKeyringReport(w io.Writer, r keyringReport) {
 // keyringOptions maps auth.keyring (type and spec) and the environment to
 // keyring.Options: ATMOS_KEYRING_TYPE over cfgType over system. The
 // password prompt is offered only on a terminal outside CI.
-func keyringOptions(g *Globals, cfgType string, spec engine.KeyringSpec) keyring.Options {
+func keyringOptions(g *Globals, cfgType string, spec config.KeyringSpec) keyring.Options {
 	getenv := g.Getenv
 	if getenv == nil {
 		getenv = os.Getenv

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/internal/testenv"
 	"github.com/atmos-auth/atmos-auth/keyring"
 )
@@ -34,7 +34,7 @@ func runKeyringCmd(t *testing.T, c KeyringCmd, env map[string]string) (string, s
 func TestKeyringCmdFile(t *testing.T) {
 	dir := t.TempDir()
 	env := map[string]string{"ATMOS_KEYRING_TYPE": "file", "ATMOS_XDG_DATA_HOME": dir, "ATMOS_KEYRING_PASSWORD": "pw"}
-	s, err := keyring.Open(keyringOptions(&Globals{Getenv: func(k string) string { return env[k] }}, "", engine.KeyringSpec{}))
+	s, err := keyring.Open(keyringOptions(&Globals{Getenv: func(k string) string { return env[k] }}, "", config.KeyringSpec{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,12 +87,12 @@ func TestKeyringCmdTypeFlagAndUnreachable(t *testing.T) {
 func TestKeyringOptionsResolve(t *testing.T) {
 	env := map[string]string{}
 	g := &Globals{Getenv: func(k string) string { return env[k] }}
-	o := keyringOptions(g, "file", engine.KeyringSpec{Path: "/d", PasswordEnv: "PW", Backend: "pass"})
+	o := keyringOptions(g, "file", config.KeyringSpec{Path: "/d", PasswordEnv: "PW", Backend: "pass"})
 	if o.Type != "file" || o.FileDir != "/d" || o.PasswordEnv != "PW" || o.Backend != "pass" || o.Prompt != nil {
 		t.Fatalf("%+v", o)
 	}
 	env["ATMOS_KEYRING_TYPE"] = "memory"
-	if o := keyringOptions(g, "file", engine.KeyringSpec{}); o.Type != "memory" {
+	if o := keyringOptions(g, "file", config.KeyringSpec{}); o.Type != "memory" {
 		t.Fatalf("env did not win: %s", o.Type)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/engine"
 )
 
@@ -43,9 +44,9 @@ type verified struct {
 	Account string `json:"account"`
 }
 
-func newView(chain []*engine.Entry, c *engine.Credentials, status string) loginView {
+func newView(chain []*config.Entry, c *engine.Credentials, status string) loginView {
 	v := loginView{Kind: chain[0].Kind, Status: status}
-	if chain[0].Role == engine.RoleProvider {
+	if chain[0].Role == config.RoleProvider {
 		v.Provider = chain[0].Name
 	} else {
 		v.Identity = chain[0].Name
@@ -124,7 +125,7 @@ func (c *LoginCmd) Run(g *Globals) error {
 	if c.Provider == "" {
 		// Make AWS_PROFILE=<identity> resolve at once (profiles of newly
 		// provisioned identities included).
-		cfg.MergeProvisioned(dirs)
+		engine.MergeProvisioned(cfg, dirs)
 		if err := g.ensureManagedFiles(cfg, dirs); err != nil {
 			return err
 		}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/hooks"
 	"github.com/atmos-auth/atmos-auth/internal/termsafe"
 )
@@ -36,18 +36,18 @@ func (c *StatusCmd) Run(g *Globals) error {
 
 func (c *StatusCmd) file(g *Globals, path string, line func(label, value string)) error {
 	line("file", path)
-	config := identityConfig(path, g.Config, g.Getenv)
-	if config == "" {
+	cfgPath := identityConfig(path, g.Config, g.Getenv)
+	if cfgPath == "" {
 		line("config", "none (no atmos.yaml for it)")
 	} else {
-		line("config", config)
+		line("config", cfgPath)
 	}
 	content, err := hooks.ReadContent(path)
 	if err != nil {
 		line("error", err.Error())
 		return nil
 	}
-	st, err := hooks.NewTrust(engine.ResolveDirs(g.Getenv).Data).State(hooks.Subject{Path: path, Content: content, Config: config})
+	st, err := hooks.NewTrust(config.ResolveDirs(g.Getenv).Data).State(hooks.Subject{Path: path, Content: content, Config: cfgPath})
 	if err != nil {
 		return err
 	}

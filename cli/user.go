@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/engine"
 	"github.com/atmos-auth/atmos-auth/keyring"
 )
@@ -26,7 +27,7 @@ type UserConfigureCmd struct{}
 // UserRemoveCmd removes stored keys.
 type UserRemoveCmd struct{}
 
-func (g *Globals) awsUser() (*engine.Config, string, error) {
+func (g *Globals) awsUser() (*config.Config, string, error) {
 	cfg, _, err := g.loadAuthConfig()
 	if err != nil {
 		return nil, "", err

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/config"
 )
 
 // ValidateCmd is `atmos-auth validate`.
@@ -19,7 +19,7 @@ func (c *ValidateCmd) Run(g *Globals) error {
 	}
 	verr := cfg.Validate()
 	if verr != nil {
-		var ce *engine.ConfigError
+		var ce *config.ConfigError
 		if errors.As(verr, &ce) {
 			for _, d := range ce.Diags {
 				fmt.Fprintln(g.Stderr, d.String())
@@ -35,7 +35,7 @@ func (c *ValidateCmd) Run(g *Globals) error {
 		}
 		for _, n := range cfg.IdentityOrder {
 			ch, _ := cfg.Chain(n)
-			fmt.Fprintf(g.Stdout, "%s (%s): %s\n", n, cfg.Identities[n].Kind, engine.ChainString(ch))
+			fmt.Fprintf(g.Stdout, "%s (%s): %s\n", n, cfg.Identities[n].Kind, config.ChainString(ch))
 		}
 	}
 	fmt.Fprintf(g.Stdout, "configuration is valid: %d provider%s, %d identit%s, %d integration%s\n",

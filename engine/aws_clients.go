@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -38,7 +39,7 @@ const DefaultAWSRegion = "us-east-1"
 // AWS_ENDPOINT_URL variables (unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS),
 // else "" (the real AWS endpoint). We build aws.Config ourselves, so the
 // variables are read here rather than by config.LoadDefaultConfig.
-func awsEndpoint(chain []*Entry, service string, getenv func(string) string) string {
+func awsEndpoint(chain []*config.Entry, service string, getenv func(string) string) string {
 	for _, e := range chain {
 		if u := endpointOf(e); u != "" {
 			return u
@@ -56,7 +57,7 @@ func awsEndpoint(chain []*Entry, service string, getenv func(string) string) str
 	return getenv("AWS_ENDPOINT_URL")
 }
 
-func endpointOf(e *Entry) string {
+func endpointOf(e *config.Entry) string {
 	switch s := e.Spec.(type) {
 	case *AWSSSOProvider:
 		return s.Spec.EndpointURL

@@ -9,6 +9,8 @@ import (
 	"os"
 	"regexp"
 	"strings"
+
+	"github.com/atmos-auth/atmos-auth/config"
 )
 
 // The managed AWS config file (see ManagedAWSFiles) holds one profile per
@@ -32,10 +34,15 @@ var iniSafeName = regexp.MustCompile(`^[A-Za-z0-9._/@+=:,-]+$`)
 func ProfileNameOK(name string) bool { return iniSafeName.MatchString(name) }
 
 // ManagedProfile reports whether an identity gets a managed AWS profile.
-func ManagedProfile(e *Entry) bool {
-	k, ok := kindRegistry[e.Kind]
-	return ok && e.Role == RoleIdentity && k.Cloud == "aws" && k.Produces == CredAWS && e.Kind != "aws/ambient"
+func ManagedProfile(e *config.Entry) bool {
+	_, ok := e.Spec.(managedProfile)
+	return ok && e.Role == config.RoleIdentity
 }
+
+// managedProfile is implemented by the AWS identities that isolate the
+// environment and serve their credentials through a managed profile
+// (every AWS identity but aws/ambient).
+type managedProfile interface{ managedProfile() }
 
 // shQuote quotes for both sh -c (the Go SDK) and shlex (botocore).
 func shQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'"'"'`) + "'" }
@@ -71,7 +78,7 @@ const managedHeader = "# atmos-auth managed file, do not edit: "
 // EnsureManagedAWSFiles writes the managed config and credentials files when
 // missing or stale. exe is the absolute path of atmos-auth. Identities whose
 // names cannot be profile names are skipped and returned.
-func EnsureManagedAWSFiles(c *Config, d Dirs, exe string) (skipped []string, err error) {
+func EnsureManagedAWSFiles(c *config.Config, d config.Dirs, exe string) (skipped []string, err error) {
 	f := ManagedAWSFiles(c, d)
 	var body strings.Builder
 	qexe, err := iniArg("the atmos-auth executable path", exe)

@@ -9,7 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/atmos-auth/atmos-auth/config"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 )
 
 // TestManagedFilesPerConfig: two projects with the same identity names get
@@ -27,9 +28,9 @@ func TestManagedFilesPerConfig(t *testing.T) {
 		}
 	}
 	t.Chdir(filepath.Join(root, "a"))
-	d := Dirs{Config: filepath.Join(root, "cfg")}
-	load := func(path string, profiles ...string) *Config {
-		cfg, err := LoadFile(path, LoadOptions{Getenv: func(string) string { return "" }})
+	d := config.Dirs{Config: filepath.Join(root, "cfg")}
+	load := func(path string, profiles ...string) *config.Config {
+		cfg, err := config.LoadFile(path, config.LoadOptions{Kinds: Kinds, Getenv: func(string) string { return "" }})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -48,7 +49,7 @@ func TestManagedFilesPerConfig(t *testing.T) {
 	if !strings.HasPrefix(filepath.Base(filepath.Dir(fa.Config)), "a-") {
 		t.Fatalf("unreadable dir name: %s", fa.Config)
 	}
-	for _, c := range []*Config{a, b} {
+	for _, c := range []*config.Config{a, b} {
 		if _, err := EnsureManagedAWSFiles(c, d, "/usr/bin/atmos-auth"); err != nil {
 			t.Fatal(err)
 		}
@@ -71,12 +72,12 @@ func TestManagedFilesPerConfig(t *testing.T) {
 // its cached credentials away; changing its role does.
 func TestFingerprintIgnoresDefault(t *testing.T) {
 	dir := t.TempDir()
-	load := func(body string) []*Entry {
+	load := func(body string) []*config.Entry {
 		p := filepath.Join(dir, "atmos.yaml")
 		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		cfg, err := LoadFile(p, LoadOptions{Getenv: func(string) string { return "" }})
+		cfg, err := config.LoadFile(p, config.LoadOptions{Kinds: Kinds, Getenv: func(string) string { return "" }})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -121,7 +122,7 @@ func TestManagedFilesHostilePaths(t *testing.T) {
 		"a\"b", `a\b`, "[profile evil]", "a = b", "#start", ";start", "a  #  ;",
 	}
 	refused := []string{"x\n[profile evil]\ncredential_process = touch pwned\n#", "a\rb"}
-	d := Dirs{Config: filepath.Join(root, "cfg")}
+	d := config.Dirs{Config: filepath.Join(root, "cfg")}
 	var botoFiles, botoWant []string
 	for i, name := range append(names, refused...) {
 		dir := filepath.Join(root, strings.Repeat("d", i+1), name)
@@ -132,7 +133,7 @@ func TestManagedFilesHostilePaths(t *testing.T) {
 		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		cfg, err := LoadFile(path, LoadOptions{Getenv: func(string) string { return "" }})
+		cfg, err := config.LoadFile(path, config.LoadOptions{Kinds: Kinds, Getenv: func(string) string { return "" }})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -153,13 +154,13 @@ func TestManagedFilesHostilePaths(t *testing.T) {
 		}
 		want := []string{"--config", path, "--profile", "p #1", "credential-process", "--identity", "u"}
 		// The Go SDK's reading, run the way it runs it (sh -c).
-		p, err := config.LoadSharedConfigProfile(context.Background(), "u", func(o *config.LoadSharedConfigOptions) {
+		p, err := awsconfig.LoadSharedConfigProfile(context.Background(), "u", func(o *awsconfig.LoadSharedConfigOptions) {
 			o.ConfigFiles = []string{f.Config}
 		})
 		if err != nil {
 			t.Fatalf("%q: %v", name, err)
 		}
-		if _, err := config.LoadSharedConfigProfile(context.Background(), "evil", func(o *config.LoadSharedConfigOptions) {
+		if _, err := awsconfig.LoadSharedConfigProfile(context.Background(), "evil", func(o *awsconfig.LoadSharedConfigOptions) {
 			o.ConfigFiles = []string{f.Config}
 		}); err == nil {
 			t.Fatalf("%q: a profile named evil appeared", name)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/internal/testenv"
 	"github.com/atmos-auth/atmos-auth/localcloud"
 )
@@ -35,11 +36,11 @@ func TestAutoProvision(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The same project, loaded again (provisioned identities are per project).
-	cfg, err := Load(LoadOptions{ConfigPath: f.a.Config.AbsPath, Getenv: func(string) string { return "" }})
+	cfg, err := config.Load(config.LoadOptions{Kinds: Kinds, ConfigPath: f.a.Config.AbsPath, Getenv: func(string) string { return "" }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.MergeProvisioned(f.a.Dirs)
+	MergeProvisioned(cfg, f.a.Dirs)
 	if n := len(cfg.Identities); n != 4*3-1+120*3 { // seed (production has 2) + generated; the configured one overrides one of them
 		t.Fatalf("%d identities", n)
 	}
@@ -60,7 +61,7 @@ func TestAutoProvision(t *testing.T) {
 
 func BenchmarkAutoProvision100x3Latency50ms(b *testing.B) {
 	f := newFixture(b, provisionYAML, localcloud.WithGeneratedOrg(100, 3), localcloud.WithLatency(50*time.Millisecond))
-	s := &step{a: f.a, chain: []*Entry{f.a.Config.Providers["company-sso"]}}
+	s := &step{a: f.a, chain: []*config.Entry{f.a.Config.Providers["company-sso"]}}
 	tok, err := f.a.LoginProvider(context.Background(), "company-sso")
 	if err != nil {
 		b.Fatal(err)
@@ -136,7 +137,7 @@ func TestSTSAgainstMoto(t *testing.T) {
       principal: {assume_role: "arn:aws:iam::123456789012:role/ReadOnly", session_name: ro-session}
 `
 	cfg := loadTestConfig(t, yaml, "")
-	a := &Authenticator{Config: cfg, Dirs: Dirs{Cache: t.TempDir()}, Getenv: func(k string) string {
+	a := &Authenticator{Config: cfg, Dirs: config.Dirs{Cache: t.TempDir()}, Getenv: func(k string) string {
 		if k == "AWS_ENDPOINT_URL_STS" {
 			return url
 		}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sso"
 )
@@ -36,8 +37,8 @@ type provisionedRecord struct {
 	Identities []ProvisionedIdentity `json:"identities"`
 }
 
-func provisionedPath(d Dirs, provider string) string {
-	return filepath.Join(d.awsCache("provisioned"), fileName(provider)+".json")
+func provisionedPath(d config.Dirs, provider string) string {
+	return filepath.Join(CacheDir(d, "aws", "provisioned"), fileName(provider)+".json")
 }
 
 func (a *Authenticator) provision(ctx context.Context, s *step, tok *Credentials) ([]ProvisionedIdentity, error) {
@@ -108,7 +109,7 @@ func (a *Authenticator) provision(ctx context.Context, s *step, tok *Credentials
 // Provisioned returns the identities the last login auto-provisioned
 // (cached in the project dirs d), when auto_provision_identities is on and
 // the cache is of this start URL and region.
-func (p *AWSSSOProvider) Provisioned(d Dirs, pe *Entry) []*Entry {
+func (p *AWSSSOProvider) Provisioned(d config.Dirs, pe *config.Entry) []*config.Entry {
 	if !p.AutoProvisionIdentities {
 		return nil
 	}
@@ -117,14 +118,14 @@ func (p *AWSSSOProvider) Provisioned(d Dirs, pe *Entry) []*Entry {
 	if readJSON(path, &r) != nil || r.V != 1 || r.StartURL != p.StartURL || r.Region != p.Region {
 		return nil
 	}
-	var out []*Entry
+	var out []*config.Entry
 	for _, pi := range r.Identities {
 		spec := &AWSPermissionSet{}
 		spec.Kind = "aws/permission-set"
-		spec.Via = &Via{Provider: pe.Name}
+		spec.Via = &config.Via{Provider: pe.Name}
 		spec.Principal.Name = pi.Role
 		spec.Principal.Account.ID = pi.AccountID
-		out = append(out, &Entry{Name: pi.Name, Role: RoleIdentity, Kind: "aws/permission-set", Via: Via{Provider: pe.Name}, Spec: spec, Pos: Pos{File: path}})
+		out = append(out, &config.Entry{Name: pi.Name, Role: config.RoleIdentity, Kind: "aws/permission-set", Via: config.Via{Provider: pe.Name}, Spec: spec, Pos: config.Pos{File: path}})
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
 	"github.com/aws/aws-sdk-go-v2/service/ssooidc/types"
 
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/keyring"
 )
 
@@ -28,7 +30,7 @@ import (
 //
 //	cache:   <project cache>/aws/sso/<session>.json  access token + expiry + binding (0600)
 //	keyring: atmos-auth:aws/sso-session:<project>:<session>  client id/secret + refresh token + binding
-//	lock:    <project cache>/aws/locks/sso-<session>.lock  (one login at a time)
+//	lock:    <project cache>/locks/sso-<session>.lock  (one login at a time)
 
 const (
 	ssoScope          = "sso:account:access"
@@ -83,8 +85,8 @@ func ssoKeyringKey(s *step, sid string) string {
 	return projectKeyringKey(s.a.Config, keyringSSOKind, sid)
 }
 
-func ssoTokenPath(d Dirs, sid string) string {
-	return filepath.Join(d.awsCache("sso"), sid+".json")
+func ssoTokenPath(d config.Dirs, sid string) string {
+	return filepath.Join(CacheDir(d, "aws", "sso"), sid+".json")
 }
 
 // ssoTokenRecord is the cached access token (short-lived, like the aws CLI's
@@ -357,5 +359,5 @@ func (*AWSSSOProvider) Tidy(a *Authenticator) []string {
 	if n == 0 {
 		return nil
 	}
-	return []string{"removed " + itoa(n) + " unscoped SSO session(s) of an older version from the keyring"}
+	return []string{"removed " + strconv.Itoa(n) + " unscoped SSO session(s) of an older version from the keyring"}
 }

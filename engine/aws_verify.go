@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
@@ -13,13 +14,13 @@ import (
 // (revoked, or expired on the server's clock): their cache entry was
 // dropped, so nothing serves them any more, and a login renews them.
 type RefusedError struct {
-	Chain []*Entry
+	Chain []*config.Entry
 	Err   error
 }
 
 func (e *RefusedError) Error() string {
 	return fmt.Sprintf("%s: AWS refused the cached credentials (%s); they were removed from the cache: run `atmos-auth login -i %s` to renew them",
-		ChainString(e.Chain), ErrSummary(e.Err), e.Chain[0].Name)
+		config.ChainString(e.Chain), ErrSummary(e.Err), e.Chain[0].Name)
 }
 
 func (e *RefusedError) Unwrap() error { return e.Err }

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/keyring"
 )
 
@@ -17,8 +18,8 @@ import (
 // valid for longer than Margin and re-authenticates from the first invalid
 // one. Zero fields take defaults; Config and Dirs are required.
 type Authenticator struct {
-	Config *Config
-	Dirs   Dirs
+	Config *config.Config
+	Dirs   config.Dirs
 	// Getenv reads the environment (endpoint variables, GitHub OIDC).
 	Getenv func(string) string
 	// Clock decides every expiry (time.Now by default).
@@ -67,7 +68,7 @@ type Authenticator struct {
 // Result is the outcome of a login.
 type Result struct {
 	Identity    string
-	Chain       []*Entry
+	Chain       []*config.Entry
 	Credentials *Credentials
 	// Reused names the steps served from the cache; Renewed those that ran.
 	Reused  []string
@@ -77,11 +78,11 @@ type Result struct {
 // step is one chain element being authenticated.
 type step struct {
 	a     *Authenticator
-	chain []*Entry // from this step to the root
+	chain []*config.Entry // from this step to the root
 }
 
-func (s *step) entry() *Entry { return s.chain[0] }
-func (s *step) name() string  { return s.chain[0].Name }
+func (s *step) entry() *config.Entry { return s.chain[0] }
+func (s *step) name() string         { return s.chain[0].Name }
 
 // region is the AWS region for this step: the nearest one along the chain.
 func (s *step) region() string {
@@ -217,12 +218,12 @@ func (a *Authenticator) Login(ctx context.Context, identity string) (*Result, er
 func (a *Authenticator) LoginProvider(ctx context.Context, provider string) (*Result, error) {
 	p, ok := a.Config.Providers[provider]
 	if !ok {
-		return nil, fmt.Errorf("provider %q does not exist (%s)", provider, a.Config.nameHint(provider, a.Config.ProviderOrder, "providers"))
+		return nil, fmt.Errorf("provider %q does not exist (%s)", provider, a.Config.NameHint(provider, a.Config.ProviderOrder, "providers"))
 	}
-	return a.walk(ctx, []*Entry{p})
+	return a.walk(ctx, []*config.Entry{p})
 }
 
-func (a *Authenticator) walk(ctx context.Context, chain []*Entry) (*Result, error) {
+func (a *Authenticator) walk(ctx context.Context, chain []*config.Entry) (*Result, error) {
 	res := &Result{Identity: chain[0].Name, Chain: chain}
 	skip := map[int]bool{} // cached steps found bad
 	for attempt := 0; ; attempt++ {
@@ -246,7 +247,7 @@ func (a *Authenticator) walk(ctx context.Context, chain []*Entry) (*Result, erro
 		}
 		retry := false
 		for i := start; i >= 0; i-- {
-			a.log().Debug("authenticating step", "step", chain[i].Name, "kind", chain[i].Kind, "chain", ChainString(chain[i:]))
+			a.log().Debug("authenticating step", "step", chain[i].Name, "kind", chain[i].Kind, "chain", config.ChainString(chain[i:]))
 			c, err := a.runStep(ctx, &step{a: a, chain: chain[i:]}, base)
 			if err != nil {
 				a.log().Debug("step failed", "step", chain[i].Name, "error", ErrSummary(err))

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"os"
-	"slices"
+	"path/filepath"
+	"strconv"
+
+	"github.com/atmos-auth/atmos-auth/config"
 )
 
 // LogsOut is implemented by providers with a session to end (a sign-out
@@ -43,11 +45,11 @@ func (a *Authenticator) LogoutIdentity(identity string) ([]string, error) {
 func (a *Authenticator) LogoutProvider(ctx context.Context, provider string) ([]string, error) {
 	pe, ok := a.Config.Providers[provider]
 	if !ok {
-		return nil, fmt.Errorf("provider %q does not exist (%s)", provider, a.Config.nameHint(provider, a.Config.ProviderOrder, "providers"))
+		return nil, fmt.Errorf("provider %q does not exist (%s)", provider, a.Config.NameHint(provider, a.Config.ProviderOrder, "providers"))
 	}
 	var done []string
 	if p, ok := pe.Spec.(LogsOut); ok {
-		d, err := p.Logout(ctx, &step{a: a, chain: []*Entry{pe}})
+		d, err := p.Logout(ctx, &step{a: a, chain: []*config.Entry{pe}})
 		done = append(done, d...)
 		if err != nil {
 			return done, err
@@ -81,25 +83,38 @@ func (a *Authenticator) LogoutAll(ctx context.Context) ([]string, error) {
 			errs = append(errs, err)
 		}
 	}
-	for _, n := range slices.Sorted(maps.Keys(kindRegistry)) {
-		if t, ok := kindRegistry[n].New().(Tidier); ok {
+	for _, k := range a.Config.Kinds.Kinds() {
+		if t, ok := k.New().(Tidier); ok {
 			done = append(done, t.Tidy(a)...)
 		}
 	}
-	for _, d := range []Dirs{a.cache(), a.Dirs} {
-		for _, sub := range []string{"credentials", "sso", "provisioned"} {
-			dir := d.awsCache(sub)
-			ents, _ := os.ReadDir(dir)
-			n := 0
-			for _, e := range ents {
-				if os.Remove(dir+"/"+e.Name()) == nil {
-					n++
-				}
-			}
-			if n > 0 {
-				done = append(done, "removed "+itoa(n)+" file(s) from "+dir)
-			}
+	// Everything the project's cache holds but its locks: every cloud's
+	// credentials and what each keeps for itself. Then what versions before
+	// project scoping wrote, unscoped.
+	proj := a.cache()
+	dirs := []string{CacheDir(proj, "credentials")}
+	for _, cloud := range a.Config.Kinds.Clouds() {
+		dirs = append(dirs, CacheDir(proj, cloud))
+	}
+	for _, sub := range []string{"credentials", "sso", "provisioned"} {
+		dirs = append(dirs, CacheDir(proj, "aws", sub), CacheDir(a.Dirs, "aws", sub))
+	}
+	for _, dir := range dirs {
+		if n := removeFiles(dir); n > 0 {
+			done = append(done, "removed "+strconv.Itoa(n)+" file(s) from "+dir)
 		}
 	}
 	return done, errors.Join(errs...)
+}
+
+// removeFiles removes the regular files of dir (not below) and counts them.
+func removeFiles(dir string) int {
+	ents, _ := os.ReadDir(dir)
+	n := 0
+	for _, e := range ents {
+		if e.Type().IsRegular() && os.Remove(filepath.Join(dir, e.Name())) == nil {
+			n++
+		}
+	}
+	return n
 }

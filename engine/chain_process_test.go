@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/keyring"
 	"github.com/atmos-auth/atmos-auth/localcloud"
 )
@@ -37,12 +38,12 @@ func TestMain(m *testing.M) {
 // cache $CHILD_CACHE; each process has its own (memory) keyring, so only
 // the shared cache and lock coordinate them.
 func childLogin() int {
-	cfg, err := Load(LoadOptions{ConfigPath: os.Getenv("CHILD_CONFIG"), Getenv: func(string) string { return "" }})
+	cfg, err := config.Load(config.LoadOptions{Kinds: Kinds, ConfigPath: os.Getenv("CHILD_CONFIG"), Getenv: func(string) string { return "" }})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	a := &Authenticator{Config: cfg, Dirs: Dirs{Cache: os.Getenv("CHILD_CACHE")}, AllowDeviceFlow: true,
+	a := &Authenticator{Config: cfg, Dirs: config.Dirs{Cache: os.Getenv("CHILD_CACHE")}, AllowDeviceFlow: true,
 		PollInterval: 5 * time.Millisecond, OpenKeyring: func() (keyring.Store, error) { return keyring.Open(keyring.Options{Type: keyring.TypeMemory}) }}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -61,9 +62,9 @@ func childLogin() int {
 // signal, so every round has a cache file to check. The access key id is
 // "$CHILD_ROUND-<n>", telling this round's writes from older ones.
 func childWriteLoop() int {
-	d := Dirs{Cache: os.Getenv("CHILD_CACHE")}
+	d := config.Dirs{Cache: os.Getenv("CHILD_CACHE")}
 	round := os.Getenv("CHILD_ROUND")
-	chain := []*Entry{{Name: "victim", Kind: "aws/assume-role", Spec: &AWSAssumeRole{}}}
+	chain := []*config.Entry{{Name: "victim", Kind: "aws/assume-role", Spec: &AWSAssumeRole{}}}
 	big := strings.Repeat("x", 1<<20)
 	for i := 0; ; i++ {
 		unlock, err := lockFile(context.Background(), d, "step-victim", nil)
@@ -102,11 +103,11 @@ func concurrentLogins(t testing.TB, n int) int {
 	}
 	cache := filepath.Join(dir, "cache")
 	// An expired session in the cache.
-	cfg, err := Load(LoadOptions{ConfigPath: cfgPath, Getenv: func(string) string { return "" }})
+	cfg, err := config.Load(config.LoadOptions{Kinds: Kinds, ConfigPath: cfgPath, Getenv: func(string) string { return "" }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	seed := &Authenticator{Config: cfg, Dirs: Dirs{Cache: cache}}
+	seed := &Authenticator{Config: cfg, Dirs: config.Dirs{Cache: cache}}
 	if err := writeJSONAtomic(ssoTokenFileOf(seed, "company-sso"),
 		ssoTokenRecord{V: 2, Binding: ssoBindingOf(seed, "company-sso"), AccessToken: "expired", ExpiresAt: time.Now().Add(-time.Hour)}); err != nil {
 		t.Fatalf("seeding the expired session: %v", err)
@@ -161,8 +162,8 @@ func killed(err error) bool {
 // is free at once and the file is whole and this round's.
 func TestKilledWriterLeavesNoCorruptCacheNorLock(t *testing.T) {
 	cache := t.TempDir()
-	d := Dirs{Cache: cache}
-	chain := []*Entry{{Name: "victim", Kind: "aws/assume-role", Spec: &AWSAssumeRole{}}}
+	d := config.Dirs{Cache: cache}
+	chain := []*config.Entry{{Name: "victim", Kind: "aws/assume-role", Spec: &AWSAssumeRole{}}}
 	for round := 0; round < 5; round++ {
 		cmd := childCmd(t, "write-loop", "CHILD_CACHE="+cache, fmt.Sprintf("CHILD_ROUND=%d", round))
 		var stderr strings.Builder

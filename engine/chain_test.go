@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/keyring"
 	"github.com/atmos-auth/atmos-auth/localcloud"
 )
@@ -101,7 +102,7 @@ const chainYAML = `auth:
         account: {name: production}
 `
 
-func loadTestConfig(t testing.TB, yaml, url string) *Config {
+func loadTestConfig(t testing.TB, yaml, url string) *config.Config {
 	t.Helper()
 	return configAt(t, t.TempDir(), yaml, url)
 }
@@ -122,20 +123,20 @@ func newFixture(t testing.TB, yaml string, opts ...localcloud.Option) *fixture {
 	cfg := loadTestConfig(t, yaml, srv.URL())
 	ks, _ := keyring.Open(keyring.Options{Type: keyring.TypeMemory})
 	f := &fixture{srv: srv, clock: clock, ui: &testUI{mfa: localcloud.DefaultMFACode}, ks: ks}
-	f.a = f.newAuth(cfg, ResolveDirs(func(k string) string {
+	f.a = f.newAuth(cfg, config.ResolveDirs(func(k string) string {
 		if k == "HOME" {
 			return "/nonexistent"
 		}
 		return ""
 	}))
-	f.a.Dirs = Dirs{Config: t.TempDir(), Data: t.TempDir(), Cache: t.TempDir()}
+	f.a.Dirs = config.Dirs{Config: t.TempDir(), Data: t.TempDir(), Cache: t.TempDir()}
 	return f
 }
 
 // newAuth: the authenticator and the local cloud share f.clock, and the
 // device flow's waits advance it instead of sleeping, so every expiry and
 // every SlowDown is decided on that clock alone.
-func (f *fixture) newAuth(cfg *Config, d Dirs) *Authenticator {
+func (f *fixture) newAuth(cfg *config.Config, d config.Dirs) *Authenticator {
 	return &Authenticator{Config: cfg, Dirs: d, Clock: f.clock.Now, Wait: f.clock.wait, UI: f.ui, AllowDeviceFlow: true,
 		OpenKeyring: func() (keyring.Store, error) { return f.ks, nil }, PollInterval: 5 * time.Millisecond,
 		RetryBackoff: 5 * time.Millisecond, Getenv: func(string) string { return "" }}
@@ -384,7 +385,7 @@ func TestAmbientIntoAssumeRole(t *testing.T) {
 		t.Fatal("ambient credentials were cached")
 	}
 	res, err = f.a.Login(context.Background(), "plain")
-	if err != nil || res.Credentials.Type != CredAmbient {
+	if err != nil || res.Credentials.Type != config.CredAmbient {
 		t.Fatalf("plain: %v %v", res, err)
 	}
 }

@@ -1,13 +1,17 @@
 package engine
 
-import "context"
+import (
+	"context"
+
+	"github.com/atmos-auth/atmos-auth/config"
+)
 
 // ambient: nothing to authenticate, the environment passes through.
 func (s *Ambient) NoCache() {}
 
 // Passthrough: the environment is always "logged in".
 func (s *Ambient) Passthrough() *Credentials {
-	return &Credentials{Type: CredAmbient, Role: "ambient environment"}
+	return &Credentials{Type: config.CredAmbient, Role: "ambient environment"}
 }
 
 func (s *Ambient) Authenticate(context.Context, *step, *Credentials) (*Credentials, error) {

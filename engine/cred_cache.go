@@ -16,6 +16,7 @@ import (
 
 	"github.com/gofrs/flock"
 
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/internal/fsutil"
 )
 
@@ -23,17 +24,25 @@ import (
 // project (<cache>/projects/<ProjectKey>, see project_scope.go; every
 // directory 0700, every file 0600):
 //
-//	aws/credentials/<identity>.json  session credentials of one chain step
-//	                                  (with a fingerprint of the chain's config)
-//	aws/sso/<session>.json           SSO access token of one session (start
-//	                                  URL + region), plus non-secret metadata
-//	aws/provisioned/<provider>.json  auto-provisioned identities (no secrets)
-//	aws/locks/<name>.lock            flock files (one per step / SSO session)
+//	credentials/<identity>.json      the credential envelope of one chain
+//	                                  step, of any cloud (with a fingerprint
+//	                                  of the chain's config and endpoints)
+//	locks/<name>.lock                flock files (one per step / session)
+//	<cloud>/…                        what a cloud keeps for itself (aws/sso/
+//	                                  <session>.json: an SSO access token;
+//	                                  aws/provisioned/<provider>.json:
+//	                                  auto-provisioned identities)
+//
+// Entries older versions wrote under aws/credentials are never read.
 //
 // Long-lived secrets (SSO refresh token and client registration, IAM user
 // keys) live in the keyring, never here.
 
-func (d Dirs) awsCache(sub string) string { return filepath.Join(d.Cache, "aws", sub) }
+// CacheDir is a directory of the (project-scoped) cache d: CacheDir(d,
+// "aws", "sso") is where the AWS cloud keeps its SSO tokens.
+func CacheDir(d config.Dirs, sub ...string) string {
+	return filepath.Join(append([]string{d.Cache}, sub...)...)
+}
 
 // fileName maps a name (identity names may hold / . and spaces) to one safe
 // file name.
@@ -51,8 +60,8 @@ func fileName(name string) string {
 	return b.String()
 }
 
-func credsPath(d Dirs, identity string) string {
-	return filepath.Join(d.awsCache("credentials"), fileName(identity)+".json")
+func credsPath(d config.Dirs, identity string) string {
+	return filepath.Join(CacheDir(d, "credentials"), fileName(identity)+".json")
 }
 
 // ensureDir creates dir (and parents) with mode 0700 and tightens it if it
@@ -118,7 +127,7 @@ func WithLockWait(ctx context.Context, d time.Duration) context.Context {
 }
 
 // LockWait is the bound EnvLockTimeout sets, else def.
-func LockWait(getenv Env, def time.Duration) time.Duration {
+func LockWait(getenv config.Env, def time.Duration) time.Duration {
 	if getenv != nil {
 		if d, err := time.ParseDuration(strings.TrimSpace(getenv(EnvLockTimeout))); err == nil && d > 0 {
 			return d
@@ -127,7 +136,7 @@ func LockWait(getenv Env, def time.Duration) time.Duration {
 	return def
 }
 
-func lockWaitOf(ctx context.Context, getenv Env) time.Duration {
+func lockWaitOf(ctx context.Context, getenv config.Env) time.Duration {
 	if d, ok := ctx.Value(lockWaitKey{}).(time.Duration); ok && d > 0 {
 		return d
 	}
@@ -170,8 +179,8 @@ func (e *LockTimeoutError) Error() string {
 // else EnvLockTimeout in getenv, else DefaultLockWait): a holder waiting for an
 // approval, or stopped, never makes a caller wait forever. The holder's PID
 // is written into the lock file for the message of those who wait.
-func lockFile(ctx context.Context, d Dirs, name string, getenv Env) (unlock func(), err error) {
-	dir := d.awsCache("locks")
+func lockFile(ctx context.Context, d config.Dirs, name string, getenv config.Env) (unlock func(), err error) {
+	dir := CacheDir(d, "locks")
 	if err := ensureDir(dir); err != nil {
 		return nil, err
 	}
@@ -228,7 +237,7 @@ type credsRecord struct {
 // fingerprint hashes the configuration of a chain (from a step to its root):
 // a cached credential is only reused while the config that produced it is
 // unchanged.
-func fingerprint(chain []*Entry) string {
+func fingerprint(chain []*config.Entry) string {
 	h := sha256.New()
 	for _, e := range chain {
 		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00", e.Name, e.Kind, e.Via.Provider, e.Via.Identity, specFingerprint(e.Spec))
@@ -251,7 +260,7 @@ func specFingerprint(spec any) []byte {
 
 // readCreds and writeCreds take the project-scoped Dirs and the step's
 // endpoint binding (see project_scope.go).
-func readCreds(d Dirs, chain []*Entry, bind string) (*Credentials, bool) {
+func readCreds(d config.Dirs, chain []*config.Entry, bind string) (*Credentials, bool) {
 	var r credsRecord
 	if err := readJSON(credsPath(d, chain[0].Name), &r); err != nil {
 		return nil, false
@@ -262,7 +271,7 @@ func readCreds(d Dirs, chain []*Entry, bind string) (*Credentials, bool) {
 	return &r.Credentials, true
 }
 
-func writeCreds(d Dirs, chain []*Entry, bind string, c *Credentials, now time.Time) error {
+func writeCreds(d config.Dirs, chain []*config.Entry, bind string, c *Credentials, now time.Time) error {
 	return writeJSONAtomic(credsPath(d, chain[0].Name), credsRecord{V: 1, Identity: chain[0].Name, Kind: chain[0].Kind,
 		Fingerprint: boundFingerprint(chain, bind), Written: now.UTC(), Credentials: *c})
 }

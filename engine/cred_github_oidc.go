@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/atmos-auth/atmos-auth/config"
 )
 
 // DefaultGitHubAudience is the audience requested when spec.audience is
@@ -65,7 +67,7 @@ func (p *GitHubOIDCProvider) Authenticate(ctx context.Context, st *step, _ *Cred
 	if err := json.Unmarshal(body, &out); err != nil || out.Value == "" {
 		return nil, fmt.Errorf("GitHub OIDC token response has no value")
 	}
-	c := &Credentials{Type: CredOIDC, Token: out.Value, Region: p.Region}
+	c := &Credentials{Type: config.CredOIDC, Token: out.Value, Region: p.Region}
 	c.Expiration = jwtExpiry(out.Value)
 	if c.Expiration.IsZero() {
 		c.Expiration = st.a.now().Add(5 * time.Minute)

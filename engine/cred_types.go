@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/atmos-auth/atmos-auth/config"
 )
 
 // Clock is the injected time source for every expiry decision.
@@ -54,7 +56,7 @@ func (c *Credentials) ValidFor(now time.Time, margin time.Duration) bool {
 		return false
 	}
 	if c.Expiration.IsZero() {
-		return c.Type == CredAmbient
+		return c.Type == config.CredAmbient
 	}
 	return c.Expiration.Sub(now) > margin
 }
@@ -101,11 +103,11 @@ var ErrNotLoggedIn = errors.New("not logged in")
 // StepError is a failure of one chain step; Error names the chain from the
 // failing step to its root: "prod-admin ← base-admin ← company-sso: AssumeRole AccessDenied: …".
 type StepError struct {
-	Chain []*Entry
+	Chain []*config.Entry
 	Err   error
 }
 
-func (e *StepError) Error() string { return ChainString(e.Chain) + ": " + ErrSummary(e.Err) }
+func (e *StepError) Error() string { return config.ChainString(e.Chain) + ": " + ErrSummary(e.Err) }
 func (e *StepError) Unwrap() error { return e.Err }
 
 type nopUI struct{}

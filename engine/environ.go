@@ -5,9 +5,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/environ"
 )
 
@@ -15,10 +17,10 @@ import (
 // secrets: credentials reach programs through the managed AWS config's
 // credential_process (see AWSFiles), never through the environment.
 type EnvContext struct {
-	Config *Config
-	Dirs   Dirs
+	Config *config.Config
+	Dirs   config.Dirs
 	// Chain is the identity's chain, identity first (see Config.Chain).
-	Chain []*Entry
+	Chain []*config.Entry
 	// Expiration is when the identity's cached credentials expire (zero
 	// when unknown); exported as AWS_CREDENTIAL_EXPIRATION for prompts.
 	Expiration time.Time
@@ -69,7 +71,7 @@ type AWSFiles struct {
 // own pair — its profiles name that file in their credential_process — so a
 // shell in one project never reads profiles another project wrote under the
 // same identity names.
-func ManagedAWSFiles(c *Config, d Dirs) AWSFiles {
+func ManagedAWSFiles(c *config.Config, d config.Dirs) AWSFiles {
 	dir := filepath.Join(d.Config, "aws", configKey(c))
 	return AWSFiles{Config: filepath.Join(dir, "config"), Credentials: filepath.Join(dir, "credentials")}
 }
@@ -80,13 +82,13 @@ func ManagedAWSFiles(c *Config, d Dirs) AWSFiles {
 // repository's configuration never reaches the secrets another project
 // obtained. Today a project is one configuration (configKey); a scope
 // shared on purpose (a realm) replaces it here, in this one place.
-func ProjectKey(c *Config) string { return configKey(c) }
+func ProjectKey(c *config.Config) string { return configKey(c) }
 
 // configKey names one configuration: "<directory name>-<hash>" of its
 // absolute atmos.yaml path and active profiles. The 96-bit hash is long
 // enough that a hostile repository cannot choose a path (or profile set)
 // colliding with another project's key.
-func configKey(c *Config) string {
+func configKey(c *config.Config) string {
 	if c == nil || c.AbsPath == "" {
 		return "default"
 	}
@@ -106,7 +108,7 @@ func configKey(c *Config) string {
 
 // AWSRegion returns the region for a chain: the nearest step that names one,
 // from the identity towards its provider.
-func AWSRegion(chain []*Entry) string {
+func AWSRegion(chain []*config.Entry) string {
 	for _, e := range chain {
 		if r := awsRegionOf(e); r != "" {
 			return r
@@ -119,7 +121,7 @@ func AWSRegion(chain []*Entry) string {
 // kinds, and providers whose tokens AWS STS consumes.
 type AWSRegioner interface{ AWSRegion() string }
 
-func awsRegionOf(e *Entry) string {
+func awsRegionOf(e *config.Entry) string {
 	if r, ok := e.Spec.(AWSRegioner); ok {
 		return r.AWSRegion()
 	}
@@ -210,7 +212,7 @@ func (s *AzureSubscription) Environment(c *EnvContext, env *environ.Environment)
 	}
 }
 
-func azureTenant(chain []*Entry) string {
+func azureTenant(chain []*config.Entry) string {
 	for _, e := range chain {
 		switch s := e.Spec.(type) {
 		case *AzureProvider:
@@ -220,4 +222,43 @@ func azureTenant(chain []*Entry) string {
 		}
 	}
 	return ""
+}
+
+func (*AWSPermissionSet) managedProfile() {}
+func (*AWSAssumeRole) managedProfile()    {}
+func (*AWSAssumeRoot) managedProfile()    {}
+func (*AWSUser) managedProfile()          {}
+
+func (*AWSPermissionSet) Binding(chain []*config.Entry, getenv config.Env) string {
+	return awsBinding(chain, getenv)
+}
+func (*AWSAssumeRole) Binding(chain []*config.Entry, getenv config.Env) string {
+	return awsBinding(chain, getenv)
+}
+func (*AWSAssumeRoot) Binding(chain []*config.Entry, getenv config.Env) string {
+	return awsBinding(chain, getenv)
+}
+func (*AWSUser) Binding(chain []*config.Entry, getenv config.Env) string {
+	return awsBinding(chain, getenv)
+}
+
+// awsBinding: the endpoints every step of the chain resolves to now for
+// the services a chain uses.
+func awsBinding(chain []*config.Entry, getenv config.Env) string {
+	var b strings.Builder
+	for i := range chain {
+		for _, svc := range []string{svcSTS, svcSSO, svcSSOOIDC} {
+			b.WriteString(awsEndpoint(chain[i:], svc, getenv))
+			b.WriteByte(0)
+		}
+	}
+	return b.String()
+}
+
+// orAWS renders an endpoint for a message ("" is AWS's own).
+func orAWS(endpoint string) string {
+	if endpoint == "" {
+		return "the AWS endpoint"
+	}
+	return strconv.Quote(endpoint)
 }

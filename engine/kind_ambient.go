@@ -1,11 +1,13 @@
 package engine
 
-var ambientKind = &KindInfo{Name: "ambient", Role: RoleIdentity, Cloud: "",
-	Produces: CredAmbient, Standalone: true, New: func() any { return &Ambient{} }}
+import "github.com/atmos-auth/atmos-auth/config"
+
+var ambientKind = &config.KindInfo{Name: "ambient", Role: config.RoleIdentity, Cloud: "",
+	Produces: config.CredAmbient, Standalone: true, New: func() any { return &Ambient{} }}
 
 // Ambient passes the environment through untouched.
 type Ambient struct {
-	IdentityBase `yaml:",inline"`
+	config.IdentityBase `yaml:",inline"`
 }
 
 // Describe is the one-line, secret-free summary `list` shows.

@@ -5,24 +5,27 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/atmos-auth/atmos-auth/config"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/smithy-go/middleware"
 )
 
-var awsAmbientKind = &KindInfo{Name: "aws/ambient", Role: RoleIdentity, Cloud: "aws",
+var awsAmbientKind = &config.KindInfo{Name: "aws/ambient", Role: config.RoleIdentity, Cloud: "aws",
 	Produces: CredAWS, Standalone: true, New: func() any { return &AWSAmbient{} }}
 
 // AWSAmbient resolves credentials through the AWS SDK's default chain (env,
 // shared files, web identity/IRSA, ECS, IMDS) and leaves the environment
 // as it is, apart from an optional region.
 type AWSAmbient struct {
-	IdentityBase `yaml:",inline"`
-	Principal    struct {
+	config.IdentityBase `yaml:",inline"`
+	Principal           struct {
 		Region string `yaml:"region"`
 	} `yaml:"principal"`
 }
 
-func (s *AWSAmbient) Validate(c *Checker) { c.Region("principal.region", s.Principal.Region) }
+func (s *AWSAmbient) Validate(c *config.Checker) {
+	checkRegion(c, "principal.region", s.Principal.Region)
+}
 
 func (s *AWSAmbient) NoCache() {}
 
@@ -34,12 +37,12 @@ func (s *AWSAmbient) Authenticate(ctx context.Context, st *step, _ *Credentials)
 	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, st.a.callTimeout())
 	defer cancel()
-	opts := []func(*config.LoadOptions) error{config.WithHTTPClient(st.a.sdkHTTPClient()),
-		config.WithAPIOptions([]func(*middleware.Stack) error{boundCalls(st.a.callTimeout())})}
+	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithHTTPClient(st.a.sdkHTTPClient()),
+		awsconfig.WithAPIOptions([]func(*middleware.Stack) error{boundCalls(st.a.callTimeout())})}
 	if r := s.Principal.Region; r != "" {
-		opts = append(opts, config.WithRegion(r))
+		opts = append(opts, awsconfig.WithRegion(r))
 	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("load the AWS SDK default configuration: %w", err)
 	}

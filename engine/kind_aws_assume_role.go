@@ -6,29 +6,30 @@ import (
 	"strings"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 )
 
-var awsAssumeRoleKind = &KindInfo{Name: "aws/assume-role", Role: RoleIdentity, Cloud: "aws",
-	Produces: CredAWS, Accepts: []string{CredAWS, CredSAML, CredOIDC}, New: func() any { return &AWSAssumeRole{} }}
+var awsAssumeRoleKind = &config.KindInfo{Name: "aws/assume-role", Role: config.RoleIdentity, Cloud: "aws",
+	Produces: CredAWS, Accepts: []string{CredAWS, CredSAML, config.CredOIDC}, New: func() any { return &AWSAssumeRole{} }}
 
 // AWSAssumeRole assumes an IAM role from AWS credentials (AssumeRole), an
 // OIDC token (AssumeRoleWithWebIdentity) or a SAML assertion.
 type AWSAssumeRole struct {
-	IdentityBase `yaml:",inline"`
-	Principal    struct {
-		AssumeRole  string   `yaml:"assume_role"`
-		SessionName string   `yaml:"session_name"`
-		ExternalID  string   `yaml:"external_id"`
-		Duration    Duration `yaml:"duration"`
-		Region      string   `yaml:"region"`
+	config.IdentityBase `yaml:",inline"`
+	Principal           struct {
+		AssumeRole  string          `yaml:"assume_role"`
+		SessionName string          `yaml:"session_name"`
+		ExternalID  string          `yaml:"external_id"`
+		Duration    config.Duration `yaml:"duration"`
+		Region      string          `yaml:"region"`
 	} `yaml:"principal"`
 	Spec AWSEndpointSpec `yaml:"spec"`
 }
 
-func (s *AWSAssumeRole) Validate(c *Checker) {
+func (s *AWSAssumeRole) Validate(c *config.Checker) {
 	p := s.Principal
 	if c.Required("principal.assume_role", p.AssumeRole) {
 		c.Match("principal.assume_role", p.AssumeRole, reRoleARN, "IAM role ARN", "arn:aws:iam::123456789012:role/Name")
@@ -43,7 +44,7 @@ func (s *AWSAssumeRole) Validate(c *Checker) {
 		c.Errf("principal.external_id", "", "principal.external_id must be 2 to 1224 characters")
 	}
 	c.DurationRange("principal.duration", p.Duration, 15*time.Minute, 12*time.Hour)
-	c.Region("principal.region", p.Region)
+	checkRegion(c, "principal.region", p.Region)
 	s.Spec.check(c, "spec")
 }
 
@@ -98,7 +99,7 @@ func (s *AWSAssumeRole) Authenticate(ctx context.Context, st *step, base *Creden
 			return nil, err
 		}
 		c = assumedRoleCreds(out.Credentials, out.AssumedRoleUser)
-	case CredOIDC:
+	case config.CredOIDC:
 		cl := sts.NewFromConfig(st.a.awsConfig(region, st.endpoint(svcSTS), nil))
 		out, err := cl.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{
 			RoleArn: aws.String(p.AssumeRole), RoleSessionName: aws.String(name),
@@ -139,7 +140,7 @@ func (s *AWSAssumeRole) AWSRegion() string { return s.Principal.Region }
 // CheckBase: AssumeRole with credentials that are themselves a role session
 // (role chaining) is limited by AWS to one hour, whatever the role's
 // maximum; asking for more fails at login, so validate says it.
-func (s *AWSAssumeRole) CheckBase(c *Checker, base *Entry) {
+func (s *AWSAssumeRole) CheckBase(c *config.Checker, base *config.Entry) {
 	d := s.Principal.Duration
 	if !d.IsSet() || d.Duration <= time.Hour {
 		return

@@ -6,12 +6,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 )
 
-var awsAssumeRootKind = &KindInfo{Name: "aws/assume-root", Role: RoleIdentity, Cloud: "aws",
+var awsAssumeRootKind = &config.KindInfo{Name: "aws/assume-root", Role: config.RoleIdentity, Cloud: "aws",
 	Produces: CredAWS, Accepts: []string{CredAWS}, New: func() any { return &AWSAssumeRoot{} }}
 
 // RootTaskPolicies are the only task policies sts:AssumeRoot accepts.
@@ -28,20 +29,20 @@ const AssumeRootMax = 15 * time.Minute
 
 // AWSAssumeRoot is centralised root access to a member account.
 type AWSAssumeRoot struct {
-	IdentityBase `yaml:",inline"`
-	Principal    struct {
-		TargetPrincipal string   `yaml:"target_principal"`
-		TaskPolicyARN   string   `yaml:"task_policy_arn"`
-		Duration        Duration `yaml:"duration"`
-		Region          string   `yaml:"region"`
+	config.IdentityBase `yaml:",inline"`
+	Principal           struct {
+		TargetPrincipal string          `yaml:"target_principal"`
+		TaskPolicyARN   string          `yaml:"task_policy_arn"`
+		Duration        config.Duration `yaml:"duration"`
+		Region          string          `yaml:"region"`
 	} `yaml:"principal"`
 	Spec AWSEndpointSpec `yaml:"spec"`
 }
 
-func (s *AWSAssumeRoot) Validate(c *Checker) {
+func (s *AWSAssumeRoot) Validate(c *config.Checker) {
 	p := s.Principal
 	if c.Required("principal.target_principal", p.TargetPrincipal) {
-		c.AccountID("principal.target_principal", p.TargetPrincipal)
+		checkAccountID(c, "principal.target_principal", p.TargetPrincipal)
 	}
 	if c.Required("principal.task_policy_arn", p.TaskPolicyARN) && !validRootTaskPolicy(p.TaskPolicyARN) {
 		c.Errf("principal.task_policy_arn", "use arn:aws:iam::aws:policy/root-task/<name> with one of "+strings.Join(RootTaskPolicies, ", "),
@@ -50,7 +51,7 @@ func (s *AWSAssumeRoot) Validate(c *Checker) {
 	if p.Duration.IsSet() && p.Duration.Duration > AssumeRootMax {
 		c.Errf("principal.duration", "use 15m or less", "principal.duration: %s is longer than the 15m sts:AssumeRoot allows", p.Duration.Raw)
 	}
-	c.Region("principal.region", p.Region)
+	checkRegion(c, "principal.region", p.Region)
 	s.Spec.check(c, "spec")
 }
 

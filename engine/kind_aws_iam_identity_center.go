@@ -1,13 +1,17 @@
 package engine
 
-import "time"
+import (
+	"time"
 
-var awsSSOProviderKind = &KindInfo{Name: "aws/iam-identity-center", Role: RoleProvider, Cloud: "aws",
+	"github.com/atmos-auth/atmos-auth/config"
+)
+
+var awsSSOProviderKind = &config.KindInfo{Name: "aws/iam-identity-center", Role: config.RoleProvider, Cloud: "aws",
 	Produces: CredAWSSSOToken, New: func() any { return &AWSSSOProvider{} }}
 
 // AWSSSOProvider is an IAM Identity Center (AWS SSO) organisation.
 type AWSSSOProvider struct {
-	ProviderBase            `yaml:",inline"`
+	config.ProviderBase     `yaml:",inline"`
 	Region                  string          `yaml:"region"`
 	StartURL                string          `yaml:"start_url"`
 	AutoProvisionIdentities bool            `yaml:"auto_provision_identities"`
@@ -18,17 +22,17 @@ type AWSSSOProvider struct {
 
 // SessionSpec is a session block with a duration.
 type SessionSpec struct {
-	Duration Duration `yaml:"duration"`
+	Duration config.Duration `yaml:"duration"`
 }
 
 // ConsoleSpec configures web console sign-in.
 type ConsoleSpec struct {
-	SessionDuration Duration `yaml:"session_duration"`
+	SessionDuration config.Duration `yaml:"session_duration"`
 }
 
-func (p *AWSSSOProvider) Validate(c *Checker) {
+func (p *AWSSSOProvider) Validate(c *config.Checker) {
 	if c.Required("region", p.Region) {
-		c.Region("region", p.Region)
+		checkRegion(c, "region", p.Region)
 	}
 	if c.Required("start_url", p.StartURL) {
 		c.HTTPSURL("start_url", p.StartURL)

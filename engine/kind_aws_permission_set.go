@@ -5,17 +5,18 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sso"
 )
 
-var awsPermissionSetKind = &KindInfo{Name: "aws/permission-set", Role: RoleIdentity, Cloud: "aws",
+var awsPermissionSetKind = &config.KindInfo{Name: "aws/permission-set", Role: config.RoleIdentity, Cloud: "aws",
 	Produces: CredAWS, Accepts: []string{CredAWSSSOToken}, New: func() any { return &AWSPermissionSet{} }}
 
 // AWSPermissionSet is an IAM Identity Center permission set on one account.
 type AWSPermissionSet struct {
-	IdentityBase `yaml:",inline"`
-	Principal    struct {
+	config.IdentityBase `yaml:",inline"`
+	Principal           struct {
 		Name    string `yaml:"name"`
 		Account struct {
 			Name string `yaml:"name"`
@@ -25,7 +26,7 @@ type AWSPermissionSet struct {
 	Spec AWSEndpointSpec `yaml:"spec"`
 }
 
-func (s *AWSPermissionSet) Validate(c *Checker) {
+func (s *AWSPermissionSet) Validate(c *config.Checker) {
 	c.Required("principal.name", s.Principal.Name)
 	a := s.Principal.Account
 	switch {
@@ -35,7 +36,7 @@ func (s *AWSPermissionSet) Validate(c *Checker) {
 	case a.Name != "" && a.ID != "":
 		c.Errf("principal.account", "keep one of them", "principal.account.name and principal.account.id are both set")
 	}
-	c.AccountID("principal.account.id", a.ID)
+	checkAccountID(c, "principal.account.id", a.ID)
 	s.Spec.check(c, "spec")
 }
 

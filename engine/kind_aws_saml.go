@@ -1,8 +1,12 @@
 package engine
 
-import "time"
+import (
+	"time"
 
-var awsSAMLProviderKind = &KindInfo{Name: "aws/saml", Role: RoleProvider, Cloud: "aws",
+	"github.com/atmos-auth/atmos-auth/config"
+)
+
+var awsSAMLProviderKind = &config.KindInfo{Name: "aws/saml", Role: config.RoleProvider, Cloud: "aws",
 	Produces: CredSAML, New: func() any { return &AWSSAMLProvider{} }}
 
 // AWSSAMLDrivers are the supported ways of obtaining the SAML assertion.
@@ -10,17 +14,17 @@ var AWSSAMLDrivers = []string{"Browser", "GoogleApps", "Okta", "ADFS"}
 
 // AWSSAMLProvider obtains a SAML assertion from an identity provider.
 type AWSSAMLProvider struct {
-	ProviderBase `yaml:",inline"`
-	Region       string          `yaml:"region"`
-	URL          string          `yaml:"url"`
-	Driver       string          `yaml:"driver"`
-	Session      SessionSpec     `yaml:"session"`
-	Spec         AWSEndpointSpec `yaml:"spec"`
+	config.ProviderBase `yaml:",inline"`
+	Region              string          `yaml:"region"`
+	URL                 string          `yaml:"url"`
+	Driver              string          `yaml:"driver"`
+	Session             SessionSpec     `yaml:"session"`
+	Spec                AWSEndpointSpec `yaml:"spec"`
 }
 
-func (p *AWSSAMLProvider) Validate(c *Checker) {
+func (p *AWSSAMLProvider) Validate(c *config.Checker) {
 	if c.Required("region", p.Region) {
-		c.Region("region", p.Region)
+		checkRegion(c, "region", p.Region)
 	}
 	if c.Required("url", p.URL) {
 		c.HTTPSURL("url", p.URL)

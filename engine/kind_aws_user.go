@@ -10,17 +10,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/keyring"
 )
 
-var awsUserKind = &KindInfo{Name: "aws/user", Role: RoleIdentity, Cloud: "aws",
+var awsUserKind = &config.KindInfo{Name: "aws/user", Role: config.RoleIdentity, Cloud: "aws",
 	Produces: CredAWS, Standalone: true, New: func() any { return &AWSUser{} }}
 
 // AWSUser is a break-glass IAM user with static keys (from config, usually
 // !env, or from the keyring via `atmos-auth user configure`).
 type AWSUser struct {
-	IdentityBase `yaml:",inline"`
-	Credentials  struct {
+	config.IdentityBase `yaml:",inline"`
+	Credentials         struct {
 		AccessKeyID     string `yaml:"access_key_id"`
 		SecretAccessKey string `yaml:"secret_access_key"`
 		Region          string `yaml:"region"`
@@ -30,7 +31,7 @@ type AWSUser struct {
 	Spec    AWSEndpointSpec `yaml:"spec"`
 }
 
-func (s *AWSUser) Validate(c *Checker) {
+func (s *AWSUser) Validate(c *config.Checker) {
 	cr := s.Credentials
 	// Both keys or neither (then they come from the keyring). A key whose
 	// !env variable is unset is reported at login, not here.
@@ -38,7 +39,7 @@ func (s *AWSUser) Validate(c *Checker) {
 		c.Errf("credentials", "set both, or neither to use keys stored with `atmos-auth user configure`",
 			"credentials.access_key_id and credentials.secret_access_key must be set together")
 	}
-	c.Region("credentials.region", cr.Region)
+	checkRegion(c, "credentials.region", cr.Region)
 	c.Match("credentials.mfa_arn", cr.MFAARN, reMFAARN, "MFA device ARN", "arn:aws:iam::123456789012:mfa/username")
 	c.DurationRange("session.duration", s.Session.Duration, 15*time.Minute, 36*time.Hour)
 	s.Spec.check(c, "spec")
@@ -51,7 +52,7 @@ const KeyringUserKind = "aws/user-keys"
 // UserKeysKey is the keyring key of an aws/user identity's keys in the
 // project of c: keys stored in one project are never used by another
 // project's identity of the same name.
-func UserKeysKey(c *Config, identity string) string {
+func UserKeysKey(c *config.Config, identity string) string {
 	return projectKeyringKey(c, KeyringUserKind, identity)
 }
 
@@ -66,7 +67,7 @@ func LegacyUserKeysKey(identity string) string { return keyring.Key(KeyringUserK
 // (getenv supplies the AWS_ENDPOINT_URL* variables). They are only ever
 // sent there: if the configuration later points the identity elsewhere,
 // the keys must be stored again.
-func NewUserKeys(c *Config, identity string, getenv func(string) string, accessKeyID, secretAccessKey, mfaARN string) (keyring.Envelope, error) {
+func NewUserKeys(c *config.Config, identity string, getenv func(string) string, accessKeyID, secretAccessKey, mfaARN string) (keyring.Envelope, error) {
 	chain, err := c.Chain(identity)
 	if err != nil {
 		return keyring.Envelope{}, err

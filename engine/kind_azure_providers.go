@@ -1,12 +1,14 @@
 package engine
 
+import "github.com/atmos-auth/atmos-auth/config"
+
 // The three Azure providers share one spec shape.
 var (
-	azureCLIProviderKind = &KindInfo{Name: "azure/cli", Role: RoleProvider, Cloud: "azure",
+	azureCLIProviderKind = &config.KindInfo{Name: "azure/cli", Role: config.RoleProvider, Cloud: "azure",
 		Produces: CredAzure, New: func() any { return &AzureProvider{} }}
-	azureDeviceCodeProviderKind = &KindInfo{Name: "azure/device-code", Role: RoleProvider, Cloud: "azure",
+	azureDeviceCodeProviderKind = &config.KindInfo{Name: "azure/device-code", Role: config.RoleProvider, Cloud: "azure",
 		Produces: CredAzure, New: func() any { return &AzureProvider{} }}
-	azureOIDCProviderKind = &KindInfo{Name: "azure/oidc", Role: RoleProvider, Cloud: "azure",
+	azureOIDCProviderKind = &config.KindInfo{Name: "azure/oidc", Role: config.RoleProvider, Cloud: "azure",
 		Produces: CredAzure, New: func() any { return &AzureOIDCProvider{} }}
 )
 
@@ -24,13 +26,13 @@ type AzureSpec struct {
 
 // AzureProvider is azure/cli and azure/device-code.
 type AzureProvider struct {
-	ProviderBase `yaml:",inline"`
-	Spec         AzureSpec `yaml:"spec"`
+	config.ProviderBase `yaml:",inline"`
+	Spec                AzureSpec `yaml:"spec"`
 }
 
-func (p *AzureProvider) Validate(c *Checker) { p.Spec.check(c) }
+func (p *AzureProvider) Validate(c *config.Checker) { p.Spec.check(c) }
 
-func (s *AzureSpec) check(c *Checker) {
+func (s *AzureSpec) check(c *config.Checker) {
 	if c.Required("spec.tenant_id", s.TenantID) {
 		c.Match("spec.tenant_id", s.TenantID, reTenant, "tenant id (a GUID or a domain)", "12345678-1234-1234-1234-123456789012")
 	}
@@ -41,15 +43,15 @@ func (s *AzureSpec) check(c *Checker) {
 
 // AzureOIDCProvider federates an OIDC token (e.g. GitHub Actions) into Azure.
 type AzureOIDCProvider struct {
-	ProviderBase `yaml:",inline"`
-	Spec         struct {
+	config.ProviderBase `yaml:",inline"`
+	Spec                struct {
 		AzureSpec     `yaml:",inline"`
 		Audience      string `yaml:"audience"`
 		TokenFilePath string `yaml:"token_file_path"`
 	} `yaml:"spec"`
 }
 
-func (p *AzureOIDCProvider) Validate(c *Checker) {
+func (p *AzureOIDCProvider) Validate(c *config.Checker) {
 	p.Spec.AzureSpec.check(c)
 	c.Required("spec.client_id", p.Spec.ClientID)
 }

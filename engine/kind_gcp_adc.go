@@ -1,6 +1,12 @@
 package engine
 
-var gcpADCProviderKind = &KindInfo{Name: "gcp/adc", Role: RoleProvider, Cloud: "gcp",
+import (
+	"strconv"
+
+	"github.com/atmos-auth/atmos-auth/config"
+)
+
+var gcpADCProviderKind = &config.KindInfo{Name: "gcp/adc", Role: config.RoleProvider, Cloud: "gcp",
 	Produces: CredGCP, New: func() any { return &GCPADCProvider{} }}
 
 // GCPADCFields are gcp/adc's settings, accepted at the top level (as the
@@ -13,9 +19,9 @@ type GCPADCFields struct {
 
 // GCPADCProvider uses Application Default Credentials.
 type GCPADCProvider struct {
-	ProviderBase `yaml:",inline"`
-	GCPADCFields `yaml:",inline"`
-	Spec         GCPADCFields `yaml:"spec"`
+	config.ProviderBase `yaml:",inline"`
+	GCPADCFields        `yaml:",inline"`
+	Spec                GCPADCFields `yaml:"spec"`
 }
 
 // Settings merges the top-level and spec: forms.
@@ -33,7 +39,7 @@ func (p *GCPADCProvider) Settings() GCPADCFields {
 	return s
 }
 
-func (p *GCPADCProvider) Validate(c *Checker) {
+func (p *GCPADCProvider) Validate(c *config.Checker) {
 	for _, prefix := range []string{"", "spec."} {
 		f := p.GCPADCFields
 		if prefix != "" {
@@ -42,7 +48,7 @@ func (p *GCPADCProvider) Validate(c *Checker) {
 		c.Match(prefix+"project_id", f.ProjectID, reGCPProject, "GCP project id", "my-project-123")
 		c.Match(prefix+"region", f.Region, reGCPRegion, "GCP region", "us-central1")
 		for i, s := range f.Scopes {
-			c.HTTPSURL(prefix+"scopes["+itoa(i)+"]", s)
+			c.HTTPSURL(prefix+"scopes["+strconv.Itoa(i)+"]", s)
 		}
 	}
 }

@@ -1,19 +1,21 @@
 package engine
 
-var gcpProjectKind = &KindInfo{Name: "gcp/project", Role: RoleIdentity, Cloud: "gcp",
+import "github.com/atmos-auth/atmos-auth/config"
+
+var gcpProjectKind = &config.KindInfo{Name: "gcp/project", Role: config.RoleIdentity, Cloud: "gcp",
 	Produces: CredGCP, Accepts: []string{CredGCP}, New: func() any { return &GCPProject{} }}
 
 // GCPProject sets the project context.
 type GCPProject struct {
-	IdentityBase `yaml:",inline"`
-	Principal    struct {
+	config.IdentityBase `yaml:",inline"`
+	Principal           struct {
 		ProjectID string `yaml:"project_id"`
 		Region    string `yaml:"region"`
 		Zone      string `yaml:"zone"`
 	} `yaml:"principal"`
 }
 
-func (s *GCPProject) Validate(c *Checker) {
+func (s *GCPProject) Validate(c *config.Checker) {
 	p := s.Principal
 	if c.Required("principal.project_id", p.ProjectID) {
 		c.Match("principal.project_id", p.ProjectID, reGCPProject, "GCP project id", "my-project-123")

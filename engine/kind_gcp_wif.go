@@ -1,6 +1,8 @@
 package engine
 
-var gcpWIFProviderKind = &KindInfo{Name: "gcp/workload-identity-federation", Role: RoleProvider, Cloud: "gcp",
+import "github.com/atmos-auth/atmos-auth/config"
+
+var gcpWIFProviderKind = &config.KindInfo{Name: "gcp/workload-identity-federation", Role: config.RoleProvider, Cloud: "gcp",
 	Produces: CredGCP, New: func() any { return &GCPWIFProvider{} }}
 
 // GCPTokenSourceTypes are where the external (OIDC) token comes from.
@@ -25,9 +27,9 @@ type GCPWIFFields struct {
 
 // GCPWIFProvider exchanges an external OIDC token for GCP credentials.
 type GCPWIFProvider struct {
-	ProviderBase `yaml:",inline"`
-	GCPWIFFields `yaml:",inline"`
-	Spec         GCPWIFFields `yaml:"spec"`
+	config.ProviderBase `yaml:",inline"`
+	GCPWIFFields        `yaml:",inline"`
+	Spec                GCPWIFFields `yaml:"spec"`
 }
 
 // Settings merges the top-level and spec: forms (spec wins field by field).
@@ -50,7 +52,7 @@ func (p *GCPWIFProvider) Settings() GCPWIFFields {
 	return s
 }
 
-func (p *GCPWIFProvider) Validate(c *Checker) {
+func (p *GCPWIFProvider) Validate(c *config.Checker) {
 	s := p.Settings()
 	at := func(field string) string {
 		if c.Has("spec." + field) {

@@ -4,9 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"path/filepath"
-	"strconv"
-	"strings"
 
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/keyring"
 )
 
@@ -20,47 +19,41 @@ import (
 // differs from what the configuration resolves to now is a cache miss — a
 // fresh authentication against the configured endpoint — never a send.
 
-// projectDirs scopes the cache directory to the project.
-func (d Dirs) projectDirs(c *Config) Dirs {
+// ProjectDirs scopes the cache directory to the project.
+func ProjectDirs(d config.Dirs, c *config.Config) config.Dirs {
 	d.Cache = filepath.Join(d.Cache, "projects", ProjectKey(c))
 	return d
 }
 
 // cache is the Authenticator's project-scoped cache directory.
-func (a *Authenticator) cache() Dirs { return a.Dirs.projectDirs(a.Config) }
+func (a *Authenticator) cache() config.Dirs { return ProjectDirs(a.Dirs, a.Config) }
 
 // projectKeyringKey names a keyring entry of the project.
-func projectKeyringKey(c *Config, kind, name string) string {
+func projectKeyringKey(c *config.Config, kind, name string) string {
 	return keyring.Key(kind+":"+ProjectKey(c), name)
 }
 
-// stepBinding is what a cached chain step is bound to besides its
-// configuration (the fingerprint): the endpoints every step of its chain
-// resolves to now, including those that come from AWS_ENDPOINT_URL*
-// variables and not from the configuration. Credentials obtained from one
-// endpoint are never served for a chain that now resolves to another.
-func (a *Authenticator) stepBinding(chain []*Entry) string {
-	var b strings.Builder
-	for i := range chain {
-		for _, svc := range []string{svcSTS, svcSSO, svcSSOOIDC} {
-			b.WriteString(awsEndpoint(chain[i:], svc, a.getenv))
-			b.WriteByte(0)
-		}
+// Bound is implemented by kinds whose credentials are bound to more than
+// their configuration: Binding names what else decides where they were
+// obtained and are sent (the endpoints every step of the chain resolves to
+// now, including those environment variables name). A cached step whose
+// binding differs is a cache miss, never a send.
+type Bound interface {
+	Binding(chain []*config.Entry, getenv config.Env) string
+}
+
+// stepBinding is the binding of a chain step (see Bound), "" for kinds
+// bound by their configuration alone.
+func (a *Authenticator) stepBinding(chain []*config.Entry) string {
+	if b, ok := chain[0].Spec.(Bound); ok {
+		return b.Binding(chain, a.getenv)
 	}
-	return b.String()
+	return ""
 }
 
 // boundFingerprint is a step's configuration fingerprint bound to its
 // endpoints.
-func boundFingerprint(chain []*Entry, bind string) string {
+func boundFingerprint(chain []*config.Entry, bind string) string {
 	h := sha256.Sum256([]byte(fingerprint(chain) + "\x00" + bind))
 	return hex.EncodeToString(h[:16])
-}
-
-// orAWS renders an endpoint for a message ("" is AWS's own).
-func orAWS(endpoint string) string {
-	if endpoint == "" {
-		return "the AWS endpoint"
-	}
-	return strconv.Quote(endpoint)
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/internal/testenv"
 	"github.com/atmos-auth/atmos-auth/keyring"
 )
@@ -17,7 +18,7 @@ import (
 // Authenticator resolves it now.
 func ssoBindingOf(a *Authenticator, provider string) ssoBinding {
 	pe := a.Config.Providers[provider]
-	return pe.Spec.(*AWSSSOProvider).binding(&step{a: a, chain: []*Entry{pe}})
+	return pe.Spec.(*AWSSSOProvider).binding(&step{a: a, chain: []*config.Entry{pe}})
 }
 
 func ssoTokenFileOf(a *Authenticator, provider string) string {
@@ -43,7 +44,7 @@ func assertNoSecret(t *testing.T, r *testenv.Recorder, secrets []string) {
 }
 
 // configAt writes yaml as <dir>/atmos.yaml and loads it.
-func configAt(t testing.TB, dir, yaml, url string) *Config {
+func configAt(t testing.TB, dir, yaml, url string) *config.Config {
 	t.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -52,7 +53,7 @@ func configAt(t testing.TB, dir, yaml, url string) *Config {
 	if err := os.WriteFile(p, []byte(strings.ReplaceAll(yaml, "{{URL}}", url)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := Load(LoadOptions{ConfigPath: p, Getenv: func(string) string { return "" }})
+	cfg, err := config.Load(config.LoadOptions{Kinds: Kinds, ConfigPath: p, Getenv: func(string) string { return "" }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,12 +202,12 @@ func TestProvisionedScopedToProject(t *testing.T) {
 		t.Fatal(err)
 	}
 	again := configAt(t, filepath.Join(root, "p1"), provisionYAML, f.srv.URL())
-	again.MergeProvisioned(f.a.Dirs)
+	MergeProvisioned(again, f.a.Dirs)
 	if _, ok := again.Identities["core-identity/AdminAccess"]; !ok {
 		t.Fatalf("p1 lost its own provisioned identities: %v", again.IdentityOrder)
 	}
 	p2 := configAt(t, filepath.Join(root, "p2"), provisionYAML, f.srv.URL())
-	p2.MergeProvisioned(f.a.Dirs)
+	MergeProvisioned(p2, f.a.Dirs)
 	if len(p2.IdentityOrder) != 1 {
 		t.Fatalf("p2 sees p1's accounts: %v", p2.IdentityOrder)
 	}
@@ -424,7 +425,7 @@ func TestProvisionedBoundToOrganization(t *testing.T) {
 		t.Fatal(err)
 	}
 	other := configAt(t, dir, strings.Replace(provisionYAML, "https://company.awsapps.com/start", "https://other.awsapps.com/start", 1), f.srv.URL())
-	other.MergeProvisioned(f.a.Dirs)
+	MergeProvisioned(other, f.a.Dirs)
 	if len(other.IdentityOrder) != 1 {
 		t.Fatalf("another organization's accounts: %v", other.IdentityOrder)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/engine"
 	"github.com/atmos-auth/atmos-auth/internal/testenv"
 	"gopkg.in/yaml.v3"
@@ -16,10 +17,10 @@ import (
 
 const listSecretKey, listSecretValue = "AKIALISTSECRET000001", "list/secret+value/never-shown"
 
-func listConfig(t *testing.T, path string) *engine.Config {
+func listConfig(t *testing.T, path string) *config.Config {
 	t.Helper()
 	env := map[string]string{"EMERGENCY_AWS_ACCESS_KEY_ID": listSecretKey, "EMERGENCY_AWS_SECRET_ACCESS_KEY": listSecretValue}
-	cfg, err := engine.LoadFile(path, engine.LoadOptions{Getenv: func(k string) string { return env[k] }})
+	cfg, err := config.LoadFile(path, config.LoadOptions{Kinds: engine.Kinds, Getenv: func(k string) string { return env[k] }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +31,7 @@ func listConfig(t *testing.T, path string) *engine.Config {
 }
 
 // trickyConfig has names with every character mermaid and dot reserve.
-func trickyConfig(t *testing.T) *engine.Config {
+func trickyConfig(t *testing.T) *config.Config {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "atmos.yaml")
 	body := `auth:
@@ -82,7 +83,7 @@ func TestListGolden(t *testing.T) {
 }
 
 func TestListJSONAndYAMLParse(t *testing.T) {
-	for _, cfg := range []*engine.Config{listConfig(t, "../testdata/reference/atmos.yaml"), trickyConfig(t)} {
+	for _, cfg := range []*config.Config{listConfig(t, "../testdata/reference/atmos.yaml"), trickyConfig(t)} {
 		v := BuildListView(cfg, Filter{})
 		var j, y ListView
 		if err := json.Unmarshal([]byte(render(t, "json", v)), &j); err != nil {
@@ -100,7 +101,7 @@ func TestListJSONAndYAMLParse(t *testing.T) {
 // TestListGraphvizRenders runs Debian's dot on the output.
 func TestListGraphvizRenders(t *testing.T) {
 	dot := testenv.RequireTool(t, "dot")
-	for name, cfg := range map[string]*engine.Config{"reference": listConfig(t, "../testdata/reference/atmos.yaml"), "tricky": trickyConfig(t)} {
+	for name, cfg := range map[string]*config.Config{"reference": listConfig(t, "../testdata/reference/atmos.yaml"), "tricky": trickyConfig(t)} {
 		cmd := exec.Command(dot, "-Tsvg")
 		cmd.Stdin = strings.NewReader(render(t, "graphviz", BuildListView(cfg, Filter{})))
 		var stderr bytes.Buffer
@@ -135,7 +136,7 @@ func TestListMermaidParses(t *testing.T) {
 		}
 		return nil
 	}
-	for name, cfg := range map[string]*engine.Config{"reference": listConfig(t, "../testdata/reference/atmos.yaml"), "tricky": trickyConfig(t)} {
+	for name, cfg := range map[string]*config.Config{"reference": listConfig(t, "../testdata/reference/atmos.yaml"), "tricky": trickyConfig(t)} {
 		if err := check(name, render(t, "mermaid", BuildListView(cfg, Filter{}))); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}

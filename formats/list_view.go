@@ -17,7 +17,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/config"
 )
 
 // ListView is what `list` shows: providers with the identities chained
@@ -70,7 +70,7 @@ type Filter struct {
 }
 
 // BuildListView arranges a validated configuration for display.
-func BuildListView(cfg *engine.Config, f Filter) *ListView {
+func BuildListView(cfg *config.Config, f Filter) *ListView {
 	if !f.ShowProviders && !f.ShowIdentities {
 		f.ShowProviders, f.ShowIdentities = true, true
 	}
@@ -109,7 +109,7 @@ func BuildListView(cfg *engine.Config, f Filter) *ListView {
 	build = func(name string, depth int) IdentityView {
 		e := cfg.Identities[name]
 		ch, _ := cfg.Chain(name)
-		iv := IdentityView{Name: name, Kind: e.Kind, Default: e.Default, Chain: chainNames(ch), Details: engine.Describe(e)}
+		iv := IdentityView{Name: name, Kind: e.Kind, Default: e.Default, Chain: chainNames(ch), Details: config.Describe(e)}
 		switch {
 		case e.Via.Provider != "":
 			iv.Via = "provider:" + e.Via.Provider
@@ -125,7 +125,7 @@ func BuildListView(cfg *engine.Config, f Filter) *ListView {
 	}
 	counts := map[string]int{}
 	for _, name := range cfg.IdentityOrder {
-		if ch, err := cfg.Chain(name); err == nil && ch[len(ch)-1].Role == engine.RoleProvider {
+		if ch, err := cfg.Chain(name); err == nil && ch[len(ch)-1].Role == config.RoleProvider {
 			counts[ch[len(ch)-1].Name]++
 		}
 	}
@@ -134,7 +134,7 @@ func BuildListView(cfg *engine.Config, f Filter) *ListView {
 			continue
 		}
 		p := cfg.Providers[name]
-		pv := ProviderView{Name: name, Kind: p.Kind, Details: engine.Describe(p), IdentityCount: counts[name]}
+		pv := ProviderView{Name: name, Kind: p.Kind, Details: config.Describe(p), IdentityCount: counts[name]}
 		if f.ShowIdentities {
 			for _, c := range children["provider:"+name] {
 				pv.Identities = append(pv.Identities, build(c, 0))
@@ -153,13 +153,13 @@ func BuildListView(cfg *engine.Config, f Filter) *ListView {
 	if f.ShowProviders && f.ShowIdentities && wantP == nil && wantI == nil {
 		for _, name := range cfg.IntegrationOrder {
 			in := cfg.Integrations[name]
-			v.Integrations = append(v.Integrations, IntegrationView{Name: name, Kind: in.Kind, Identity: in.Via.Identity, Details: engine.Describe(in)})
+			v.Integrations = append(v.Integrations, IntegrationView{Name: name, Kind: in.Kind, Identity: in.Via.Identity, Details: config.Describe(in)})
 		}
 	}
 	return v
 }
 
-func chainNames(ch []*engine.Entry) []string {
+func chainNames(ch []*config.Entry) []string {
 	out := make([]string, len(ch))
 	for i, e := range ch {
 		out[i] = e.Name

@@ -59,7 +59,7 @@ func (s TrustState) String() string {
 	return "pending"
 }
 
-// NewTrust returns the trust database under data (engine.Dirs.Data).
+// NewTrust returns the trust database under data (config.Dirs.Data).
 func NewTrust(data string) *Trust { return &Trust{Dir: filepath.Join(data, "trust")} }
 
 // AllowDir is the directory whose mtime changes on every allow or deny.

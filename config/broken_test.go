@@ -1,4 +1,4 @@
-package engine
+package config_test
 
 import (
 	"bufio"
@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/atmos-auth/atmos-auth/config"
+	"github.com/atmos-auth/atmos-auth/engine"
 )
 
 // TestBrokenCorpus loads every config under testdata/broken and checks each
@@ -27,7 +30,7 @@ func TestBrokenCorpus(t *testing.T) {
 			if err == nil {
 				t.Fatal("config was accepted")
 			}
-			var ce *ConfigError
+			var ce *config.ConfigError
 			if !errors.As(err, &ce) {
 				t.Fatalf("not a ConfigError: %T %v", err, err)
 			}
@@ -46,7 +49,7 @@ func TestBrokenCorpus(t *testing.T) {
 }
 
 func loadAndValidate(f string) error {
-	cfg, err := LoadFile(f, LoadOptions{Getenv: func(string) string { return "" }})
+	cfg, err := config.LoadFile(f, config.LoadOptions{Kinds: engine.Kinds, Getenv: func(string) string { return "" }})
 	if err != nil {
 		return err
 	}
@@ -72,7 +75,7 @@ func wantLines(t *testing.T, f string) []string {
 // TestReferenceExamplesValidate: every kind the reference documents is in
 // testdata/reference/atmos.yaml, and it validates.
 func TestReferenceExamplesValidate(t *testing.T) {
-	cfg, err := LoadFile("../testdata/reference/atmos.yaml", LoadOptions{Getenv: func(string) string { return "" }})
+	cfg, err := config.LoadFile("../testdata/reference/atmos.yaml", config.LoadOptions{Kinds: engine.Kinds, Getenv: func(string) string { return "" }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,12 +83,13 @@ func TestReferenceExamplesValidate(t *testing.T) {
 		t.Fatal(err)
 	}
 	seen := map[string]bool{}
-	for _, m := range []map[string]*Entry{cfg.Providers, cfg.Identities, cfg.Integrations} {
+	for _, m := range []map[string]*config.Entry{cfg.Providers, cfg.Identities, cfg.Integrations} {
 		for _, e := range m {
 			seen[e.Kind] = true
 		}
 	}
-	for name := range kindRegistry {
+	for _, k := range engine.Kinds.Kinds() {
+		name := k.Name
 		if !seen[name] {
 			t.Errorf("kind %s has no example in testdata/reference/atmos.yaml", name)
 		}

@@ -1,8 +1,7 @@
-package engine
+package config
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -59,13 +58,13 @@ func (c *Config) checkSpec(d *diags, e *Entry) {
 	if e.Spec == nil {
 		return
 	}
-	if v, ok := e.Spec.(specValidator); ok {
+	if v, ok := e.Spec.(Validator); ok {
 		v.Validate(c.checker(d, e))
 	}
 }
 
 func (c *Config) checkVia(d *diags, e *Entry) {
-	info, ok := kindRegistry[e.Kind]
+	info, ok := c.Kinds.Kind(e.Kind)
 	if !ok || e.Spec == nil {
 		return
 	}
@@ -88,7 +87,7 @@ func (c *Config) checkVia(d *diags, e *Entry) {
 	if via.Provider != "" {
 		p, ok := c.Providers[via.Provider]
 		if !ok {
-			fc.Errf("via.provider", c.nameHint(via.Provider, c.ProviderOrder, "providers"), "via.provider %q does not exist", via.Provider)
+			fc.Errf("via.provider", c.NameHint(via.Provider, c.ProviderOrder, "providers"), "via.provider %q does not exist", via.Provider)
 			return
 		}
 		c.checkAccepts(fc, "via.provider", info, p)
@@ -96,7 +95,7 @@ func (c *Config) checkVia(d *diags, e *Entry) {
 	}
 	b, ok := c.Identities[via.Identity]
 	if !ok {
-		fc.Errf("via.identity", c.nameHint(via.Identity, c.IdentityOrder, "identities"), "via.identity %q does not exist", via.Identity)
+		fc.Errf("via.identity", c.NameHint(via.Identity, c.IdentityOrder, "identities"), "via.identity %q does not exist", via.Identity)
 		return
 	}
 	if b != e { // self-reference is reported as a cycle
@@ -117,7 +116,7 @@ type BaseChecker interface {
 // checkAccepts reports a base whose credentials the kind cannot use, and
 // whether it can.
 func (c *Config) checkAccepts(fc *Checker, path string, info *KindInfo, base *Entry) bool {
-	bi, ok := kindRegistry[base.Kind]
+	bi, ok := c.Kinds.Kind(base.Kind)
 	if !ok {
 		return false // reported on the base itself
 	}
@@ -125,26 +124,26 @@ func (c *Config) checkAccepts(fc *Checker, path string, info *KindInfo, base *En
 		return true
 	}
 	// A base whose credentials only a few kinds use says which.
-	if followers := kindsAccepting(bi.Produces); len(followers) > 0 && len(followers) <= 2 {
+	if followers := c.kindsAccepting(bi.Produces); len(followers) > 0 && len(followers) <= 2 {
 		fc.Errf(path, "chain "+article(followers[0].Role)+" of kind "+names(followers)+" from it",
 			"%s %q is %s, which can only be followed by %s, not %s", base.Role, base.Name, base.Kind, names(followers), info.Name)
 		return false
 	}
 	var want []string
 	for _, a := range info.Accepts {
-		want = append(want, describeCred(a))
+		want = append(want, c.Kinds.DescribeCred(a))
 	}
 	fc.Errf(path, "chain it from something that gives "+strings.Join(want, " or "),
-		"%s cannot be chained from %s %q (%s gives %s)", info.Name, base.Role, base.Name, base.Kind, describeCred(bi.Produces))
+		"%s cannot be chained from %s %q (%s gives %s)", info.Name, base.Role, base.Name, base.Kind, c.Kinds.DescribeCred(bi.Produces))
 	return false
 }
 
 // kindsAccepting lists the kinds that can be chained from credentials of
 // type cred, sorted by name.
-func kindsAccepting(cred string) []*KindInfo {
+func (c *Config) kindsAccepting(cred string) []*KindInfo {
 	var out []*KindInfo
-	for _, n := range slices.Sorted(maps.Keys(kindRegistry)) {
-		if k := kindRegistry[n]; slices.Contains(k.Accepts, cred) {
+	for _, k := range c.Kinds.Kinds() {
+		if slices.Contains(k.Accepts, cred) {
 			out = append(out, k)
 		}
 	}
@@ -159,27 +158,8 @@ func names(kinds []*KindInfo) string {
 	return strings.Join(n, " or ")
 }
 
-func describeCred(c string) string {
-	switch c {
-	case CredAWSSSOToken:
-		return "an IAM Identity Center session (aws/iam-identity-center)"
-	case CredAWS:
-		return "AWS credentials"
-	case CredSAML:
-		return "a SAML assertion"
-	case CredOIDC:
-		return "an OIDC token"
-	case CredGCP:
-		return "GCP credentials"
-	case CredAzure:
-		return "Azure credentials"
-	case CredAmbient:
-		return "the ambient environment"
-	}
-	return "nothing chainable"
-}
-
-func (c *Config) nameHint(name string, names []string, what string) string {
+// NameHint suggests a near name, or lists the defined ones.
+func (c *Config) NameHint(name string, names []string, what string) string {
 	if m := suggest(name, names); m != "" {
 		return fmt.Sprintf("did you mean %q?", m)
 	}
@@ -193,7 +173,7 @@ func (c *Config) nameHint(name string, names []string, what string) string {
 }
 
 func (c *Config) checkIntegrationVia(d *diags, e *Entry) {
-	info, ok := kindRegistry[e.Kind]
+	info, ok := c.Kinds.Kind(e.Kind)
 	if !ok || e.Spec == nil {
 		return
 	}
@@ -208,7 +188,7 @@ func (c *Config) checkIntegrationVia(d *diags, e *Entry) {
 	}
 	b, ok := c.Identities[e.Via.Identity]
 	if !ok {
-		fc.Errf("via.identity", c.nameHint(e.Via.Identity, c.IdentityOrder, "identities"), "via.identity %q does not exist", e.Via.Identity)
+		fc.Errf("via.identity", c.NameHint(e.Via.Identity, c.IdentityOrder, "identities"), "via.identity %q does not exist", e.Via.Identity)
 		return
 	}
 	c.checkAccepts(fc, "via.identity", info, b)
@@ -283,7 +263,7 @@ func canonicalCycle(c []string) string {
 func (c *Config) Chain(identity string) ([]*Entry, error) {
 	e, ok := c.Identities[identity]
 	if !ok {
-		return nil, fmt.Errorf("identity %q does not exist (%s)", identity, c.nameHint(identity, c.IdentityOrder, "identities"))
+		return nil, fmt.Errorf("identity %q does not exist (%s)", identity, c.NameHint(identity, c.IdentityOrder, "identities"))
 	}
 	var chain []*Entry
 	seen := map[string]bool{}

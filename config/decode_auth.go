@@ -1,4 +1,4 @@
-package engine
+package config
 
 import (
 	"fmt"
@@ -110,18 +110,18 @@ func (ld *loader) decodeEntries(cfg *Config, dc *decoder, m *yaml.Node, file str
 		}
 		ok, kind := mappingValue(v, "kind")
 		if !ok || strings.TrimSpace(kind) == "" {
-			ld.d.add(e.Pos, subject, "one of "+strings.Join(KindNames(role), ", "), "missing required field kind")
+			ld.d.add(e.Pos, subject, "one of "+strings.Join(cfg.Kinds.KindNames(role), ", "), "missing required field kind")
 			continue
 		}
 		e.Kind = kind
-		info, known := kindRegistry[kind]
+		info, known := cfg.Kinds.Kind(kind)
 		if !known || info.Role != role {
 			kpos := e.Pos
 			if j := mappingIndex(v, "kind"); j >= 0 {
 				kpos = posOf(v.Content[j+1], dc.fileOf(v.Content[j+1], dc.fileOf(v.Content[j], vfile)))
 			}
-			hint := "one of " + strings.Join(KindNames(role), ", ")
-			if m := suggest(kind, KindNames(role)); m != "" {
+			hint := "one of " + strings.Join(cfg.Kinds.KindNames(role), ", ")
+			if m := suggest(kind, cfg.Kinds.KindNames(role)); m != "" {
 				hint = fmt.Sprintf("did you mean %q?", m)
 			}
 			if known {

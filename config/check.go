@@ -1,4 +1,4 @@
-package engine
+package config
 
 import (
 	"fmt"
@@ -64,33 +64,6 @@ func (c *Checker) Match(path, value string, re *regexp.Regexp, what, example str
 	c.Errf(path, hint, "%s: %q is not a valid %s", path, value, what)
 }
 
-var (
-	reRegion    = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]+$`)
-	reAccountID = regexp.MustCompile(`^[0-9]{12}$`)
-	// Counted repetitions like {1,512} are expanded by the regexp compiler
-	// and cost about a millisecond at every process start: lengths are
-	// checked in code instead.
-	reRoleARN    = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]+$`)
-	reMFAARN     = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:mfa/[\w+=,.@/-]+$|^arn:aws[a-z-]*:iam::[0-9]{12}:u2f/[\w+=,.@/-]+$`)
-	reSession    = regexp.MustCompile(`^[\w+=,.@-]+$`)
-	reUUID       = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	reTenant     = regexp.MustCompile(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[A-Za-z0-9.-]+\.[A-Za-z]{2,}|common|organizations|consumers)$`)
-	reGCPProject = regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]$`)
-	reGCPNumber  = regexp.MustCompile(`^[0-9]{6,20}$`)
-	reGCPSA      = regexp.MustCompile(`^[a-z0-9-]+@[a-z0-9.-]+\.gserviceaccount\.com$`)
-	reGCPRegion  = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+$`)
-	reGCPZone    = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+-[a-z]$`)
-	reGCPPoolID  = regexp.MustCompile(`^[a-z0-9-]{4,32}$`)
-)
-
-func (c *Checker) Region(path, v string) {
-	c.Match(path, v, reRegion, "AWS region", "us-east-1")
-}
-
-func (c *Checker) AccountID(path, v string) {
-	c.Match(path, v, reAccountID, "AWS account id (12 digits)", `"123456789012" (quoted, to keep leading zeros)`)
-}
-
 // HTTPSURL reports a value that is not an http(s) URL with a host, and
 // returns the parsed URL (nil when empty or invalid).
 func (c *Checker) HTTPSURL(path, v string) *url.URL {
@@ -118,10 +91,6 @@ func (c *Checker) Getenv(k string) string {
 // is read from the user's environment only: an atmos.yaml cannot set it.
 const EnvTrustedEndpoints = "ATMOS_AUTH_TRUSTED_ENDPOINTS"
 
-// awsEndpointSuffixes are the DNS suffixes of AWS's partitions.
-var awsEndpointSuffixes = []string{".amazonaws.com", ".amazonaws.com.cn", ".api.aws", ".amazonwebservices.com.cn",
-	".c2s.ic.gov", ".sc2s.sgov.gov", ".cloud.adc-e.uk", ".csp.hci.ic.gov", ".amazonaws.eu"}
-
 // IsLoopbackHost reports whether host (no port) names this machine.
 func IsLoopbackHost(host string) bool {
 	if strings.EqualFold(host, "localhost") {
@@ -131,13 +100,23 @@ func IsLoopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// Endpoints names the hosts a cloud's own services answer on.
+type Endpoints struct {
+	// What is the phrase for them in messages: "an AWS endpoint".
+	What string
+	// Example is one URL of theirs: "https://….amazonaws.com".
+	Example string
+	// Suffixes are their DNS suffixes (".amazonaws.com").
+	Suffixes []string
+}
+
 // EndpointURL checks an endpoint a configuration sends credentials to (a
 // signed request, a bearer token). A cloned repository's atmos.yaml must
 // not be able to send them to a server of its own, so the endpoint must be
-// AWS's (https), on this machine, one of also (hosts the user's own
-// environment named for this kind), or named by the user in
+// the cloud's own (https), on this machine, one of also (hosts the user's
+// own environment named for this kind), or named by the user in
 // ATMOS_AUTH_TRUSTED_ENDPOINTS.
-func (c *Checker) EndpointURL(path, v string, also ...string) {
+func (c *Checker) EndpointURL(path, v string, own Endpoints, also ...string) {
 	u := c.HTTPSURL(path, v)
 	if u == nil {
 		return
@@ -147,7 +126,7 @@ func (c *Checker) EndpointURL(path, v string, also ...string) {
 		return
 	}
 	if u.Scheme == "https" {
-		for _, sfx := range awsEndpointSuffixes {
+		for _, sfx := range own.Suffixes {
 			if strings.HasSuffix(host, sfx) {
 				return
 			}
@@ -159,7 +138,7 @@ func (c *Checker) EndpointURL(path, v string, also ...string) {
 		}
 	}
 	c.Errf(path, fmt.Sprintf("if you trust it, export %s=%s: only your environment can", EnvTrustedEndpoints, host),
-		"%s: %q is neither an AWS endpoint (https://….amazonaws.com) nor on this machine: a repository's configuration cannot send credentials to it", path, v)
+		"%s: %q is neither %s (%s) nor on this machine: a repository's configuration cannot send credentials to it", path, v, own.What, own.Example)
 }
 
 func (c *Checker) OneOf(path, v string, options []string) {
@@ -196,13 +175,4 @@ func fmtDur(d time.Duration) string {
 		return "0s"
 	}
 	return s
-}
-
-// AWSEndpointSpec lets any AWS kind point at a local or private endpoint.
-type AWSEndpointSpec struct {
-	EndpointURL string `yaml:"endpoint_url"`
-}
-
-func (s *AWSEndpointSpec) check(c *Checker, path string) {
-	c.EndpointURL(path+".endpoint_url", s.EndpointURL)
 }

@@ -1,4 +1,4 @@
-package engine
+package config_test
 
 import (
 	"os"
@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/atmos-auth/atmos-auth/config"
+	"github.com/atmos-auth/atmos-auth/engine"
 )
 
 func writeFiles(t *testing.T, files map[string]string) string {
@@ -23,9 +26,9 @@ func writeFiles(t *testing.T, files map[string]string) string {
 	return dir
 }
 
-func mustLoad(t *testing.T, dir string, profiles []string, env map[string]string) *Config {
+func mustLoad(t *testing.T, dir string, profiles []string, env map[string]string) *config.Config {
 	t.Helper()
-	cfg, err := LoadFile(filepath.Join(dir, "atmos.yaml"), LoadOptions{Profiles: profiles, Getenv: func(k string) string { return env[k] }})
+	cfg, err := config.LoadFile(filepath.Join(dir, "atmos.yaml"), config.LoadOptions{Kinds: engine.Kinds, Profiles: profiles, Getenv: func(k string) string { return env[k] }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +52,7 @@ auth:
 `})
 	cfg := mustLoad(t, dir, nil, nil)
 	m := cfg.Identities["merged"]
-	if !m.Default || m.Spec.(*AWSUser).Credentials.Region != "us-west-2" {
+	if !m.Default || m.Spec.(*engine.AWSUser).Credentials.Region != "us-west-2" {
 		t.Fatalf("merge key not applied: %+v", m.Spec)
 	}
 	if cfg.Identities["copy"].Kind != "aws/user" {
@@ -69,7 +72,7 @@ auth:
         region: !env REGION "us-east-2"
 `})
 	cfg := mustLoad(t, dir, nil, map[string]string{"KEY": "AKIA"})
-	c := cfg.Identities["a"].Spec.(*AWSUser).Credentials
+	c := cfg.Identities["a"].Spec.(*engine.AWSUser).Credentials
 	if c.AccessKeyID != "AKIA" || c.SecretAccessKey != "it's default" || c.Region != "us-east-2" {
 		t.Fatalf("got %+v", c)
 	}
@@ -113,11 +116,11 @@ auth:
       principal: {assume_role: "arn:aws:iam::123456789012:role/R"}
 `})
 	cfg := mustLoad(t, dir, []string{"one"}, nil)
-	p := cfg.Providers["p"].Spec.(*AWSSSOProvider)
+	p := cfg.Providers["p"].Spec.(*engine.AWSSSOProvider)
 	if p.Region != "eu-west-1" || p.StartURL != "https://a.awsapps.com/start" {
 		t.Fatalf("deep merge: %+v", p)
 	}
-	ps := cfg.Identities["x"].Spec.(*AWSPermissionSet)
+	ps := cfg.Identities["x"].Spec.(*engine.AWSPermissionSet)
 	if ps.Principal.Name != "B" || ps.Principal.Account.Name != "dev" {
 		t.Fatalf("deep merge identity: %+v", ps.Principal)
 	}
@@ -125,7 +128,7 @@ auth:
 	if cfg.Providers["p"].Kind != "aws/saml" {
 		t.Fatal("kind not swapped")
 	}
-	if _, ok := cfg.Providers["p"].Spec.(*AWSSAMLProvider); !ok {
+	if _, ok := cfg.Providers["p"].Spec.(*engine.AWSSAMLProvider); !ok {
 		t.Fatal("spec not replaced")
 	}
 	if len(cfg.Files) != 3 {
@@ -138,7 +141,7 @@ func TestProfileErrorNamesProfileFile(t *testing.T) {
 		"atmos.yaml":          "auth:\n  identities:\n    a: {kind: ambient}\n",
 		"profiles/bad/x.yaml": "auth:\n  identities:\n    a:\n      defualt: true\n",
 	})
-	cfg, err := LoadFile(filepath.Join(dir, "atmos.yaml"), LoadOptions{Profiles: []string{"bad"}})
+	cfg, err := config.LoadFile(filepath.Join(dir, "atmos.yaml"), config.LoadOptions{Kinds: engine.Kinds, Profiles: []string{"bad"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,13 +153,13 @@ func TestProfileErrorNamesProfileFile(t *testing.T) {
 
 func TestParseDuration(t *testing.T) {
 	for in, want := range map[string]time.Duration{"15m": 15 * time.Minute, "3600": time.Hour, "3600s": time.Hour, "1d": 24 * time.Hour, "1h30m": 90 * time.Minute} {
-		got, err := ParseDuration(in)
+		got, err := config.ParseDuration(in)
 		if err != nil || got != want {
 			t.Errorf("%s: %v %v", in, got, err)
 		}
 	}
 	for _, bad := range []string{"", "-1", "soon", "1x"} {
-		if _, err := ParseDuration(bad); err == nil {
+		if _, err := config.ParseDuration(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
 	}
@@ -172,7 +175,7 @@ auth:
       via: {identity: Prod.Admin/EU}
       principal: {assume_role: "arn:aws:iam::123456789012:role/R"}
 `})
-	cfg, err := LoadFile(filepath.Join(dir, "atmos.yaml"), LoadOptions{})
+	cfg, err := config.LoadFile(filepath.Join(dir, "atmos.yaml"), config.LoadOptions{Kinds: engine.Kinds})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,12 @@
-package engine
+package config_test
 
 import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/atmos-auth/atmos-auth/config"
+	"github.com/atmos-auth/atmos-auth/engine"
 )
 
 // FuzzLoad feeds arbitrary bytes to the loader and validator: they may
@@ -33,9 +36,9 @@ func FuzzLoad(f *testing.F) {
 		if err := os.WriteFile(p, data, 0o600); err != nil {
 			t.Skip()
 		}
-		cfg, err := LoadFile(p, LoadOptions{Getenv: getenv})
+		cfg, err := config.LoadFile(p, config.LoadOptions{Kinds: engine.Kinds, Getenv: getenv})
 		if err != nil {
-			if _, ok := err.(*ConfigError); !ok {
+			if _, ok := err.(*config.ConfigError); !ok {
 				t.Fatalf("loader returned %T, want *ConfigError: %v", err, err)
 			}
 			return
@@ -43,13 +46,13 @@ func FuzzLoad(f *testing.F) {
 		verr := cfg.Validate()
 		for _, n := range cfg.IdentityOrder {
 			_, _ = cfg.Chain(n)
-			_ = Describe(cfg.Identities[n])
+			_ = config.Describe(cfg.Identities[n])
 		}
 		for _, n := range cfg.ProviderOrder {
-			_ = Describe(cfg.Providers[n])
+			_ = config.Describe(cfg.Providers[n])
 		}
 		if verr != nil {
-			if _, ok := verr.(*ConfigError); !ok {
+			if _, ok := verr.(*config.ConfigError); !ok {
 				t.Fatalf("Validate returned %T", verr)
 			}
 		}

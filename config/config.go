@@ -1,4 +1,4 @@
-package engine
+package config
 
 // Config is the auth: section of atmos.yaml after profiles were merged,
 // !env tags resolved and every entry decoded into its kind's typed spec.
@@ -13,6 +13,9 @@ type Config struct {
 	Files []string
 	// Profiles are the active profile names, in merge order.
 	Profiles []string
+
+	// Kinds is the registry the configuration was decoded with.
+	Kinds *Registry
 
 	Logs    LogsConfig
 	Keyring KeyringConfig

@@ -1,4 +1,4 @@
-package engine
+package config
 
 import (
 	"errors"
@@ -26,6 +26,9 @@ type LoadOptions struct {
 	Cwd string
 	// Getenv reads the environment (default os.Getenv).
 	Getenv Env
+	// Kinds is the registry entries are decoded with (cloud.Kinds()).
+	// Without it every kind is unknown.
+	Kinds *Registry
 }
 
 var configNames = []string{"atmos.yaml", "atmos.yml"}
@@ -130,7 +133,7 @@ func LoadFile(path string, o LoadOptions) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := &Config{Path: path, AbsPath: path, Files: []string{path}, getenv: ld.getenv}
+	cfg := &Config{Path: path, AbsPath: path, Files: []string{path}, Kinds: o.Kinds, getenv: ld.getenv}
 	if abs, err := filepath.Abs(path); err == nil {
 		cfg.AbsPath = abs
 	}
