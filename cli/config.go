@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/engine"
 )
@@ -35,7 +36,7 @@ func (g *Globals) LoadValidConfig() (*config.Config, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, wrapConfigErr(fmt.Errorf("invalid configuration (run `atmos-auth validate` for details):\n%w", err))
 	}
-	engine.MergeProvisioned(cfg, config.ResolveDirs(g.Getenv))
+	auth.MergeProvisioned(cfg, config.ResolveDirs(g.Getenv))
 	return cfg, nil
 }
 

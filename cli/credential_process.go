@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/engine"
 )
 
@@ -20,7 +21,7 @@ import (
 type CredentialProcessCmd struct{}
 
 // CredentialProcessLockWait bounds credential-process's wait for another
-// atmos-auth's lock (engine.EnvLockTimeout overrides it).
+// atmos-auth's lock (auth.EnvLockTimeout overrides it).
 const CredentialProcessLockWait = 30 * time.Second
 
 type credentialProcessOutput struct {
@@ -46,10 +47,10 @@ func (c *CredentialProcessCmd) Run(g *Globals) error {
 	if err != nil || !valid {
 		// SDKs run us and wait: a lock held by a login waiting for an
 		// approval (or by a stopped process) fails after a short bound.
-		ctx := engine.WithLockWait(g.Context(), engine.LockWait(g.Getenv, CredentialProcessLockWait))
+		ctx := auth.WithLockWait(g.Context(), auth.LockWait(g.Getenv, CredentialProcessLockWait))
 		res, lerr := a.Login(ctx, name)
 		if lerr != nil {
-			if errors.Is(lerr, engine.ErrDeviceFlowNeeded) {
+			if errors.Is(lerr, auth.ErrDeviceFlowNeeded) {
 				return &ExitError{Code: ExitFailure, Err: fmt.Errorf("credentials of %s need a new sign-in: run `atmos-auth login -i %s`", name, name)}
 			}
 			return authErr(lerr)

@@ -3,8 +3,8 @@ package cli
 import (
 	"context"
 
+	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
-	"github.com/atmos-auth/atmos-auth/engine"
 	"github.com/atmos-auth/atmos-auth/environ"
 )
 
@@ -30,5 +30,5 @@ func (g *Globals) IdentityEnv(ctx context.Context, cfg *config.Config, name stri
 		return nil, err
 	}
 	exp := g.cachedExpiration(cfg, dirs, chain)
-	return engine.IdentityEnvironment(&engine.EnvContext{Config: cfg, Dirs: dirs, Chain: chain, Expiration: exp})
+	return auth.IdentityEnvironment(&auth.EnvContext{Config: cfg, Dirs: dirs, Chain: chain, Expiration: exp})
 }

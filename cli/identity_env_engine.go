@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/engine"
 	"github.com/atmos-auth/atmos-auth/internal/logfmt"
@@ -77,8 +78,8 @@ func (g *Globals) identityChain() (*config.Config, config.Dirs, []*config.Entry,
 	return cfg, dirs, chain, nil
 }
 
-func (g *Globals) authenticator(cfg *config.Config, dirs config.Dirs, o authOpts) *engine.Authenticator {
-	a := &engine.Authenticator{
+func (g *Globals) authenticator(cfg *config.Config, dirs config.Dirs, o authOpts) *auth.Authenticator {
+	a := &auth.Authenticator{
 		Config: cfg, Dirs: dirs, Getenv: g.Getenv, Clock: time.Now,
 		Logger:      g.logger(cfg),
 		OpenKeyring: func() (keyring.Store, error) { return g.OpenKeyring(cfg) },
@@ -283,7 +284,7 @@ func authErr(err error) error {
 // ensureLogin authenticates identity name unless valid credentials are cached.
 func (g *Globals) ensureLogin(ctx context.Context, cfg *config.Config, name string) error {
 	dirs := config.ResolveDirs(g.Getenv)
-	engine.MergeProvisioned(cfg, dirs)
+	auth.MergeProvisioned(cfg, dirs)
 	a := g.authenticator(cfg, dirs, authOpts{})
 	if _, valid, err := a.Cached(name); err == nil && valid {
 		return nil
@@ -314,7 +315,7 @@ func (g *Globals) ensureManagedFiles(cfg *config.Config, dirs config.Dirs) error
 // cachedExpiration returns when the identity's cached credentials expire,
 // zero when nothing is cached. It touches neither network nor keyring.
 func (g *Globals) cachedExpiration(cfg *config.Config, dirs config.Dirs, chain []*config.Entry) time.Time {
-	a := &engine.Authenticator{Config: cfg, Dirs: dirs, Getenv: g.Getenv}
+	a := &auth.Authenticator{Config: cfg, Dirs: dirs, Getenv: g.Getenv}
 	c, _, err := a.Cached(chain[0].Name)
 	if err != nil || c == nil {
 		return time.Time{}

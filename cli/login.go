@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/engine"
 )
@@ -44,7 +45,7 @@ type verified struct {
 	Account string `json:"account"`
 }
 
-func newView(chain []*config.Entry, c *engine.Credentials, status string) loginView {
+func newView(chain []*config.Entry, c *auth.Credentials, status string) loginView {
 	v := loginView{Kind: chain[0].Kind, Status: status}
 	if chain[0].Role == config.RoleProvider {
 		v.Provider = chain[0].Name
@@ -105,7 +106,7 @@ func (c *LoginCmd) Run(g *Globals) error {
 	a := g.authenticator(cfg, dirs, authOpts{deviceFlow: c.DeviceFlow, noBrowser: c.NoBrowser})
 	a.Force = c.Force
 	ctx := g.Context()
-	var res *engine.Result
+	var res *auth.Result
 	if c.Provider != "" {
 		if _, ok := cfg.Providers[c.Provider]; !ok {
 			return Configf("provider %q does not exist", c.Provider)
@@ -125,7 +126,7 @@ func (c *LoginCmd) Run(g *Globals) error {
 	if c.Provider == "" {
 		// Make AWS_PROFILE=<identity> resolve at once (profiles of newly
 		// provisioned identities included).
-		engine.MergeProvisioned(cfg, dirs)
+		auth.MergeProvisioned(cfg, dirs)
 		if err := g.ensureManagedFiles(cfg, dirs); err != nil {
 			return err
 		}

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"time"
 
-	"github.com/atmos-auth/atmos-auth/engine"
+	"github.com/atmos-auth/atmos-auth/auth"
 )
 
 // WhoamiCmd shows the identity in use, its account, region and expiry,
@@ -21,12 +21,12 @@ func (c *WhoamiCmd) Run(g *Globals) error {
 		return err
 	}
 	name := chain[0].Name
-	a := &engine.Authenticator{Config: cfg, Dirs: dirs, Getenv: g.Getenv, Clock: time.Now}
+	a := &auth.Authenticator{Config: cfg, Dirs: dirs, Getenv: g.Getenv, Clock: time.Now}
 	now := time.Now()
 	creds, valid, err := a.Cached(name)
 	var v loginView
 	switch {
-	case errors.Is(err, engine.ErrNotLoggedIn):
+	case errors.Is(err, auth.ErrNotLoggedIn):
 		v = newView(chain, nil, "not logged in")
 	case err != nil:
 		return authErr(err)
@@ -43,7 +43,7 @@ func (c *WhoamiCmd) Run(g *Globals) error {
 			return &ExitError{Code: ExitFailure, Err: errors.New("no valid cached credentials to verify: run `atmos-auth login -i " + name + "`")}
 		}
 		a.Logger = g.logger(cfg)
-		arn, acct, err := a.CallerIdentity(g.Context(), name, creds)
+		arn, acct, err := a.Verify(g.Context(), name, creds)
 		if err != nil {
 			return authErr(err)
 		}

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -28,6 +28,12 @@ const (
 	svcSTS     = "STS"
 	svcSSO     = "SSO"
 	svcSSOOIDC = "SSO_OIDC"
+)
+
+// SDK retries: the standard retryer, bounded.
+const (
+	maxAttempts = 5
+	maxBackoff  = 5 * time.Second
 )
 
 // DefaultAWSRegion is used when no step of a chain names a region.
@@ -77,10 +83,10 @@ func endpointOf(e *config.Entry) string {
 
 // awsConfig builds an SDK config for one call site. creds may be nil for
 // unsigned operations (sso-oidc, the SSO portal, AssumeRoleWithWebIdentity).
-func (a *Authenticator) awsConfig(region, endpoint string, creds *Credentials) aws.Config {
+func awsConfig(a *auth.Authenticator, region, endpoint string, creds *auth.Credentials) aws.Config {
 	cfg := aws.Config{
 		Region:     region,
-		HTTPClient: a.httpClient(),
+		HTTPClient: a.HTTP(),
 		Retryer: func() aws.Retryer {
 			// The standard retryer retries throttling, 5xx and transient
 			// network errors; AccessDenied and friends are not retried.
@@ -93,7 +99,7 @@ func (a *Authenticator) awsConfig(region, endpoint string, creds *Credentials) a
 				o.Backoff = retry.NewExponentialJitterBackoff(backoff)
 			})
 		},
-		APIOptions: []func(*middleware.Stack) error{boundCalls(a.callTimeout())},
+		APIOptions: []func(*middleware.Stack) error{boundCalls(a.CallTimeout())},
 	}
 	if endpoint != "" {
 		cfg.BaseEndpoint = aws.String(endpoint)
@@ -106,124 +112,16 @@ func (a *Authenticator) awsConfig(region, endpoint string, creds *Credentials) a
 	return cfg
 }
 
-// EnvHTTPTimeout bounds every network operation (one SDK call with all its
-// retries, or one plain HTTP request), a Go duration; DefaultCallTimeout
-// when unset.
-const EnvHTTPTimeout = "ATMOS_AUTH_HTTP_TIMEOUT"
-
-// Network bounds: a blackholed endpoint fails in about a minute with a
-// message naming it, not after minutes of silent retries.
-const (
-	DefaultCallTimeout = 60 * time.Second
-	dialTimeout        = 5 * time.Second
-	tlsTimeout         = 5 * time.Second
-	headerTimeout      = 15 * time.Second
-	attemptTimeout     = 30 * time.Second
-	maxAttempts        = 5
-	maxBackoff         = 5 * time.Second
-)
-
-// callTimeout is the bound of one network operation (EnvHTTPTimeout).
-func (a *Authenticator) callTimeout() time.Duration {
-	if d, err := time.ParseDuration(strings.TrimSpace(a.getenv(EnvHTTPTimeout))); err == nil && d > 0 {
-		return d
-	}
-	return DefaultCallTimeout
-}
-
-var boundedClients sync.Map // time.Duration → *http.Client
-
-func (a *Authenticator) httpClient() *http.Client {
-	if a.HTTPClient != nil {
-		return a.HTTPClient
-	}
-	total := a.callTimeout()
-	if c, ok := boundedClients.Load(total); ok {
-		return c.(*http.Client)
-	}
-	c, _ := boundedClients.LoadOrStore(total, newBoundedClient(total))
-	return c.(*http.Client)
-}
-
-// newBoundedClient: connect, TLS handshake, response headers and the whole
-// attempt each have a deadline (none longer than total).
-// stageBounds are the per-stage bounds of one attempt, none longer than
-// the whole call's bound.
-type stageBounds struct{ dial, tls, header, attempt time.Duration }
-
-func boundsWithin(total time.Duration) stageBounds {
-	return stageBounds{dial: min(dialTimeout, total), tls: min(tlsTimeout, total),
-		header: min(headerTimeout, total), attempt: min(attemptTimeout, total)}
-}
-
-func newBoundedClient(total time.Duration) *http.Client {
-	b := boundsWithin(total)
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.DialContext = (&net.Dialer{Timeout: b.dial, KeepAlive: 30 * time.Second}).DialContext
-	tr.TLSHandshakeTimeout = b.tls
-	tr.ResponseHeaderTimeout = b.header
-	return &http.Client{Transport: tr, Timeout: b.attempt}
-}
-
 // sdkHTTPClient is the bounded client as the SDK's buildable client, for
 // config.LoadDefaultConfig (which adds a custom CA bundle through it).
-func (a *Authenticator) sdkHTTPClient() *awshttp.BuildableClient {
-	b := boundsWithin(a.callTimeout())
-	return awshttp.NewBuildableClient().WithTimeout(b.attempt).
-		WithDialerOptions(func(d *net.Dialer) { d.Timeout = b.dial }).
+func sdkHTTPClient(a *auth.Authenticator) *awshttp.BuildableClient {
+	b := auth.BoundsWithin(a.CallTimeout())
+	return awshttp.NewBuildableClient().WithTimeout(b.Attempt).
+		WithDialerOptions(func(d *net.Dialer) { d.Timeout = b.Dial }).
 		WithTransportOptions(func(tr *http.Transport) {
-			tr.TLSHandshakeTimeout = b.tls
-			tr.ResponseHeaderTimeout = b.header
+			tr.TLSHandshakeTimeout = b.TLS
+			tr.ResponseHeaderTimeout = b.Header
 		})
-}
-
-// NetworkError is a call that got no answer: the endpoint could not be
-// reached or did not answer within the bound.
-type NetworkError struct {
-	Service, Operation string
-	Endpoint           string // scheme://host of the last attempt ("" if none was sent)
-	Bound              time.Duration
-	Timeout            bool
-	// Setting names what configures the endpoint (default: the AWS ones).
-	Setting string
-	Err     error
-}
-
-func (e *NetworkError) Error() string {
-	ep := e.Endpoint
-	if ep == "" {
-		ep = strings.TrimSpace("the " + e.Service + " endpoint")
-	}
-	what := strings.TrimSpace(e.Service + " " + e.Operation)
-	if what == "" {
-		what = "AWS request"
-	}
-	setting := e.Setting
-	if setting == "" {
-		setting = "spec.endpoint_url, AWS_ENDPOINT_URL*"
-	}
-	if e.Timeout {
-		return fmt.Sprintf("%s: no answer from %s within %s: check the network (proxy, VPN, firewall) and the endpoint (%s); %s sets the bound", what, ep, e.Bound, setting, EnvHTTPTimeout)
-	}
-	return fmt.Sprintf("%s: cannot reach %s (%s): check the network (proxy, VPN, firewall) and the endpoint (%s)", what, ep, netCause(e.Err), setting)
-}
-
-func (e *NetworkError) Unwrap() error { return e.Err }
-
-// Summary is the whole message: no SDK wrapping adds to it (see ErrSummary).
-func (e *NetworkError) Summary() string { return e.Error() }
-
-// netCause is the innermost useful text of a transport error.
-func netCause(err error) string {
-	var oe *net.OpError
-	if errors.As(err, &oe) && oe.Err != nil {
-		return oe.Err.Error()
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) && ue.Err != nil {
-		return ue.Err.Error()
-	}
-	return err.Error()
 }
 
 type callInfoKey struct{}
@@ -250,8 +148,8 @@ func boundCalls(total time.Duration) func(*middleware.Stack) error {
 					info.mu.Lock()
 					ep := info.endpoint
 					info.mu.Unlock()
-					err = &NetworkError{Service: awsmiddleware.GetServiceID(ctx), Operation: awsmiddleware.GetOperationName(ctx),
-						Endpoint: ep, Bound: total, Timeout: timeout, Err: err}
+					err = &auth.NetworkError{Service: awsmiddleware.GetServiceID(ctx), Operation: awsmiddleware.GetOperationName(ctx),
+						Endpoint: ep, Bound: total, Timeout: timeout, Setting: "spec.endpoint_url, AWS_ENDPOINT_URL*", Err: err}
 				} else if _, ok := errors.AsType[smithy.APIError](err); ok {
 					err = &apiError{op: awsmiddleware.GetOperationName(ctx), err: err}
 				}
@@ -311,7 +209,7 @@ func (e *apiError) Summary() string {
 }
 
 func (e *apiError) Is(target error) bool {
-	return target == ErrCredentialsRefused && refusedCode(apiCode(e.err))
+	return target == auth.ErrCredentialsRefused && refusedCode(apiCode(e.err))
 }
 
 // refusedCode reports the codes meaning the credentials sent were refused.
@@ -324,8 +222,8 @@ func refusedCode(code string) bool {
 }
 
 // credsFromSTS converts STS credentials.
-func awsCreds(akid, secret, token *string, exp *time.Time) *Credentials {
-	c := &Credentials{Type: CredAWS, AccessKeyID: aws.ToString(akid), SecretAccessKey: aws.ToString(secret), SessionToken: aws.ToString(token)}
+func awsCreds(akid, secret, token *string, exp *time.Time) *auth.Credentials {
+	c := &auth.Credentials{Type: CredAWS, AccessKeyID: aws.ToString(akid), SecretAccessKey: aws.ToString(secret), SessionToken: aws.ToString(token)}
 	if exp != nil {
 		c.Expiration = exp.UTC()
 	}

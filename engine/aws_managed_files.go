@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 )
 
@@ -128,11 +129,11 @@ func EnsureManagedAWSFiles(c *config.Config, d config.Dirs, exe string) (skipped
 	if firstLine(f.Config) == header && firstLine(f.Credentials) != "" {
 		return skipped, nil
 	}
-	if err := writeFileAtomic(f.Config, []byte(header+"\n"+body.String())); err != nil {
+	if err := auth.WriteFileAtomic(f.Config, []byte(header+"\n"+body.String())); err != nil {
 		return skipped, fmt.Errorf("write %s: %w", f.Config, err)
 	}
 	creds := managedHeader + "no keys here: every managed profile uses credential_process\n"
-	if err := writeFileAtomic(f.Credentials, []byte(creds)); err != nil {
+	if err := auth.WriteFileAtomic(f.Credentials, []byte(creds)); err != nil {
 		return skipped, fmt.Errorf("write %s: %w", f.Credentials, err)
 	}
 	return skipped, nil

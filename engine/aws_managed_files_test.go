@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 )
@@ -88,9 +89,9 @@ func TestFingerprintIgnoresDefault(t *testing.T) {
 		return ch
 	}
 	const tmpl = "auth:\n  identities:\n    u: {kind: aws/user}\n    r:\n      kind: aws/assume-role\n      %s\n      via: {identity: u}\n      principal: {assume_role: \"arn:aws:iam::123456789012:role/%s\"}\n"
-	a := fingerprint(load(strings.ReplaceAll(strings.Replace(tmpl, "%s", "default: false", 1), "%s", "A")))
-	b := fingerprint(load(strings.ReplaceAll(strings.Replace(tmpl, "%s", "default: true", 1), "%s", "A")))
-	c := fingerprint(load(strings.ReplaceAll(strings.Replace(tmpl, "%s", "default: true", 1), "%s", "B")))
+	a := auth.Fingerprint(load(strings.ReplaceAll(strings.Replace(tmpl, "%s", "default: false", 1), "%s", "A")))
+	b := auth.Fingerprint(load(strings.ReplaceAll(strings.Replace(tmpl, "%s", "default: true", 1), "%s", "A")))
+	c := auth.Fingerprint(load(strings.ReplaceAll(strings.Replace(tmpl, "%s", "default: true", 1), "%s", "B")))
 	if a != b {
 		t.Fatal("default: changed the fingerprint")
 	}

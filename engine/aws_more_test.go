@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/internal/testenv"
 	"github.com/atmos-auth/atmos-auth/localcloud"
@@ -40,7 +41,7 @@ func TestAutoProvision(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	MergeProvisioned(cfg, f.a.Dirs)
+	auth.MergeProvisioned(cfg, f.a.Dirs)
 	if n := len(cfg.Identities); n != 4*3-1+120*3 { // seed (production has 2) + generated; the configured one overrides one of them
 		t.Fatalf("%d identities", n)
 	}
@@ -61,14 +62,14 @@ func TestAutoProvision(t *testing.T) {
 
 func BenchmarkAutoProvision100x3Latency50ms(b *testing.B) {
 	f := newFixture(b, provisionYAML, localcloud.WithGeneratedOrg(100, 3), localcloud.WithLatency(50*time.Millisecond))
-	s := &step{a: f.a, chain: []*config.Entry{f.a.Config.Providers["company-sso"]}}
+	s := &auth.Step{Auth: f.a, Chain: []*config.Entry{f.a.Config.Providers["company-sso"]}}
 	tok, err := f.a.LoginProvider(context.Background(), "company-sso")
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		ids, err := f.a.provision(context.Background(), s, tok.Credentials)
+		ids, err := provision(f.a, context.Background(), s, tok.Credentials)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -137,7 +138,7 @@ func TestSTSAgainstMoto(t *testing.T) {
       principal: {assume_role: "arn:aws:iam::123456789012:role/ReadOnly", session_name: ro-session}
 `
 	cfg := loadTestConfig(t, yaml, "")
-	a := &Authenticator{Config: cfg, Dirs: config.Dirs{Cache: t.TempDir()}, Getenv: func(k string) string {
+	a := &auth.Authenticator{Config: cfg, Dirs: config.Dirs{Cache: t.TempDir()}, Getenv: func(k string) string {
 		if k == "AWS_ENDPOINT_URL_STS" {
 			return url
 		}
@@ -150,7 +151,7 @@ func TestSTSAgainstMoto(t *testing.T) {
 	if res.Credentials.ARN != "arn:aws:sts::123456789012:assumed-role/ReadOnly/ro-session" {
 		t.Fatalf("arn %s", res.Credentials.ARN)
 	}
-	arn, acct, err := a.CallerIdentity(context.Background(), "readonly", res.Credentials)
+	arn, acct, err := a.Verify(context.Background(), "readonly", res.Credentials)
 	if err != nil || acct != "123456789012" || !strings.Contains(arn, "ReadOnly") {
 		t.Fatalf("caller %s %s %v", arn, acct, err)
 	}

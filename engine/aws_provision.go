@@ -6,6 +6,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sso"
@@ -38,12 +39,12 @@ type provisionedRecord struct {
 }
 
 func provisionedPath(d config.Dirs, provider string) string {
-	return filepath.Join(CacheDir(d, "aws", "provisioned"), fileName(provider)+".json")
+	return filepath.Join(auth.CacheDir(d, "aws", "provisioned"), auth.FileName(provider)+".json")
 }
 
-func (a *Authenticator) provision(ctx context.Context, s *step, tok *Credentials) ([]ProvisionedIdentity, error) {
-	p := s.entry().Spec.(*AWSSSOProvider)
-	cl := sso.NewFromConfig(a.awsConfig(p.Region, p.binding(s).Portal, nil))
+func provision(a *auth.Authenticator, ctx context.Context, s *auth.Step, tok *auth.Credentials) ([]ProvisionedIdentity, error) {
+	p := s.Entry().Spec.(*AWSSSOProvider)
+	cl := sso.NewFromConfig(awsConfig(a, p.Region, p.binding(s).Portal, nil))
 	var accounts []struct{ id, name string }
 	pg := sso.NewListAccountsPaginator(cl, &sso.ListAccountsInput{AccessToken: aws.String(tok.Token)})
 	for pg.HasMorePages() {
@@ -100,7 +101,7 @@ func (a *Authenticator) provision(ctx context.Context, s *step, tok *Credentials
 		return nil, firstErr
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	if err := writeJSONAtomic(provisionedPath(a.cache(), s.name()), provisionedRecord{V: 1, Provider: s.name(), StartURL: p.StartURL, Region: p.Region, Identities: out}); err != nil {
+	if err := auth.WriteJSON(provisionedPath(a.Cache(), s.Name()), provisionedRecord{V: 1, Provider: s.Name(), StartURL: p.StartURL, Region: p.Region, Identities: out}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -115,7 +116,7 @@ func (p *AWSSSOProvider) Provisioned(d config.Dirs, pe *config.Entry) []*config.
 	}
 	path := provisionedPath(d, pe.Name)
 	var r provisionedRecord
-	if readJSON(path, &r) != nil || r.V != 1 || r.StartURL != p.StartURL || r.Region != p.Region {
+	if auth.ReadJSON(path, &r) != nil || r.V != 1 || r.StartURL != p.StartURL || r.Region != p.Region {
 		return nil
 	}
 	var out []*config.Entry

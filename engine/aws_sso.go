@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
 	"github.com/aws/aws-sdk-go-v2/service/ssooidc/types"
 
+	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/keyring"
 )
@@ -53,9 +54,9 @@ type ssoBinding struct {
 	Portal string `json:"portal_endpoint"`
 }
 
-func (p *AWSSSOProvider) binding(s *step) ssoBinding {
-	return ssoBinding{Project: ProjectKey(s.a.Config), StartURL: p.StartURL, Region: p.Region,
-		OIDC: s.endpoint(svcSSOOIDC), Portal: s.endpoint(svcSSO)}
+func (p *AWSSSOProvider) binding(s *auth.Step) ssoBinding {
+	return ssoBinding{Project: auth.ProjectKey(s.Auth.Config), StartURL: p.StartURL, Region: p.Region,
+		OIDC: stepEndpoint(s, svcSSOOIDC), Portal: stepEndpoint(s, svcSSO)}
 }
 
 // id names the session: a hash of the whole binding.
@@ -79,14 +80,14 @@ func (b ssoBinding) matches(d map[string]string) bool {
 	return true
 }
 
-func (p *AWSSSOProvider) sessionID(s *step) string { return p.binding(s).id() }
+func (p *AWSSSOProvider) sessionID(s *auth.Step) string { return p.binding(s).id() }
 
-func ssoKeyringKey(s *step, sid string) string {
-	return projectKeyringKey(s.a.Config, keyringSSOKind, sid)
+func ssoKeyringKey(s *auth.Step, sid string) string {
+	return auth.ProjectKeyringKey(s.Auth.Config, keyringSSOKind, sid)
 }
 
 func ssoTokenPath(d config.Dirs, sid string) string {
-	return filepath.Join(CacheDir(d, "aws", "sso"), sid+".json")
+	return filepath.Join(auth.CacheDir(d, "aws", "sso"), sid+".json")
 }
 
 // ssoTokenRecord is the cached access token (short-lived, like the aws CLI's
@@ -100,37 +101,37 @@ type ssoTokenRecord struct {
 	Written     time.Time  `json:"written"`
 }
 
-func (p *AWSSSOProvider) CachedStep(s *step) (*Credentials, bool) {
+func (p *AWSSSOProvider) CachedStep(s *auth.Step) (*auth.Credentials, bool) {
 	var r ssoTokenRecord
 	b := p.binding(s)
-	if err := readJSON(ssoTokenPath(s.a.cache(), b.id()), &r); err != nil || r.V != 2 || r.Binding != b || r.AccessToken == "" {
+	if err := auth.ReadJSON(ssoTokenPath(s.Auth.Cache(), b.id()), &r); err != nil || r.V != 2 || r.Binding != b || r.AccessToken == "" {
 		return nil, false
 	}
-	c := &Credentials{Type: CredAWSSSOToken, Token: r.AccessToken, Expiration: r.ExpiresAt, Region: p.Region}
-	if !c.ValidFor(s.a.now(), s.a.margin()) {
+	c := &auth.Credentials{Type: CredAWSSSOToken, Token: r.AccessToken, Expiration: r.ExpiresAt, Region: p.Region}
+	if !c.ValidFor(s.Auth.Now(), s.Auth.RenewMargin()) {
 		return nil, false
 	}
 	return c, true
 }
 
-func (p *AWSSSOProvider) LockName(s *step) string { return "sso-" + p.sessionID(s) }
+func (p *AWSSSOProvider) LockName(s *auth.Step) string { return "sso-" + p.sessionID(s) }
 
-func (p *AWSSSOProvider) DropCache(s *step) {
-	_, _ = removeFile(ssoTokenPath(s.a.cache(), p.sessionID(s)))
+func (p *AWSSSOProvider) DropCache(s *auth.Step) {
+	_, _ = auth.RemoveFile(ssoTokenPath(s.Auth.Cache(), p.sessionID(s)))
 }
 
-func (p *AWSSSOProvider) oidcClient(s *step) *ssooidc.Client {
-	return ssooidc.NewFromConfig(s.a.awsConfig(p.Region, p.binding(s).OIDC, nil))
+func (p *AWSSSOProvider) oidcClient(s *auth.Step) *ssooidc.Client {
+	return ssooidc.NewFromConfig(awsConfig(s.Auth, p.Region, p.binding(s).OIDC, nil))
 }
 
 // authenticate renews the session silently with the refresh token when it
 // can, else runs the device authorization flow. Called under the session
 // lock, after the token cache was found invalid.
-func (p *AWSSSOProvider) Authenticate(ctx context.Context, s *step, _ *Credentials) (*Credentials, error) {
-	a := s.a
+func (p *AWSSSOProvider) Authenticate(ctx context.Context, s *auth.Step, _ *auth.Credentials) (*auth.Credentials, error) {
+	a := s.Auth
 	bind := p.binding(s)
 	key := ssoKeyringKey(s, bind.id())
-	ks, ksErr := a.keyring()
+	ks, ksErr := a.Keyring()
 	var saved keyring.Envelope
 	if ksErr == nil {
 		e, err := ks.Get(key)
@@ -140,19 +141,19 @@ func (p *AWSSSOProvider) Authenticate(ctx context.Context, s *step, _ *Credentia
 		case err == nil:
 			// Stored for another project or other endpoints: never
 			// sent; the sign-in below replaces it.
-			a.log().Info("stored SSO session is bound to other endpoints; not used", "provider", s.name())
+			a.Log().Info("stored SSO session is bound to other endpoints; not used", "provider", s.Name())
 		case errors.Is(err, keyring.ErrNotFound):
 		default:
-			a.log().Warn("keyring read failed; the SSO session cannot be renewed silently", "provider", s.name(), "error", err)
+			a.Log().Warn("keyring read failed; the SSO session cannot be renewed silently", "provider", s.Name(), "error", err)
 		}
 	} else {
-		a.log().Warn("keyring unavailable; the SSO session cannot be renewed silently", "provider", s.name(), "error", ksErr)
+		a.Log().Warn("keyring unavailable; the SSO session cannot be renewed silently", "provider", s.Name(), "error", ksErr)
 	}
 	client := p.oidcClient(s)
 	clientID, clientSecret := saved.Data["client_id"], saved.Data["client_secret"]
-	clientValid := clientID != "" && clientSecret != "" && !saved.Expired(a.now().Add(a.margin()))
+	clientValid := clientID != "" && clientSecret != "" && !saved.Expired(a.Now().Add(a.RenewMargin()))
 	if clientValid && saved.Data["refresh_token"] != "" {
-		a.ui().Progress(fmt.Sprintf("renewing the %s session", s.name()))
+		a.Prompter().Progress(fmt.Sprintf("renewing the %s session", s.Name()))
 		out, err := client.CreateToken(ctx, &ssooidc.CreateTokenInput{
 			ClientId: aws.String(clientID), ClientSecret: aws.String(clientSecret),
 			GrantType: aws.String(grantRefreshToken), RefreshToken: aws.String(saved.Data["refresh_token"]),
@@ -161,7 +162,7 @@ func (p *AWSSSOProvider) Authenticate(ctx context.Context, s *step, _ *Credentia
 			return p.saveToken(s, ks, key, clientID, clientSecret, saved.Expires, out)
 		}
 		if code := apiCode(err); code == "InvalidGrantException" || code == "ExpiredTokenException" || code == "UnauthorizedClientException" || code == "InvalidClientException" || code == "AccessDeniedException" {
-			a.log().Info("refresh token rejected; falling back to the device flow", "provider", s.name(), "code", code)
+			a.Log().Info("refresh token rejected; falling back to the device flow", "provider", s.Name(), "code", code)
 			if code == "InvalidClientException" || code == "UnauthorizedClientException" {
 				clientValid = false
 			}
@@ -172,9 +173,9 @@ func (p *AWSSSOProvider) Authenticate(ctx context.Context, s *step, _ *Credentia
 	if !a.AllowDeviceFlow {
 		hint := a.NoDeviceFlowHint
 		if hint == "" {
-			hint = fmt.Sprintf("run `atmos-auth login --provider %s` in a terminal", s.name())
+			hint = fmt.Sprintf("run `atmos-auth login --provider %s` in a terminal", s.Name())
 		}
-		return nil, fmt.Errorf("provider %s needs a browser sign-in (%w): %s", s.name(), ErrDeviceFlowNeeded, hint)
+		return nil, fmt.Errorf("provider %s needs a browser sign-in (%w): %s", s.Name(), auth.ErrDeviceFlowNeeded, hint)
 	}
 	var secretExpires time.Time
 	if !clientValid {
@@ -199,7 +200,7 @@ func (p *AWSSSOProvider) Authenticate(ctx context.Context, s *step, _ *Credentia
 	if err != nil {
 		return nil, err
 	}
-	a.ui().DeviceAuthorization(s.name(), aws.ToString(dev.VerificationUri), aws.ToString(dev.VerificationUriComplete), aws.ToString(dev.UserCode))
+	a.Prompter().DeviceAuthorization(s.Name(), aws.ToString(dev.VerificationUri), aws.ToString(dev.VerificationUriComplete), aws.ToString(dev.UserCode))
 	out, err := p.poll(ctx, s, client, clientID, clientSecret, dev)
 	if err != nil {
 		return nil, err
@@ -209,19 +210,19 @@ func (p *AWSSSOProvider) Authenticate(ctx context.Context, s *step, _ *Credentia
 
 // poll redeems the device code, honouring AuthorizationPending (wait the
 // interval), SlowDown (add 5s) and the code's expiry.
-func (p *AWSSSOProvider) poll(ctx context.Context, s *step, client *ssooidc.Client, id, secret string, dev *ssooidc.StartDeviceAuthorizationOutput) (*ssooidc.CreateTokenOutput, error) {
+func (p *AWSSSOProvider) poll(ctx context.Context, s *auth.Step, client *ssooidc.Client, id, secret string, dev *ssooidc.StartDeviceAuthorizationOutput) (*ssooidc.CreateTokenOutput, error) {
 	interval := time.Duration(dev.Interval) * time.Second
 	if interval <= 0 {
 		interval = 5 * time.Second
 	}
-	if s.a.PollInterval > 0 {
-		interval = s.a.PollInterval
+	if s.Auth.PollInterval > 0 {
+		interval = s.Auth.PollInterval
 	}
 	// The device code's own lifetime bounds the wait, on the same clock
 	// as every other expiry (a.Wait advances a test's clock).
-	deadline := s.a.now().Add(time.Duration(dev.ExpiresIn) * time.Second)
+	deadline := s.Auth.Now().Add(time.Duration(dev.ExpiresIn) * time.Second)
 	if dev.ExpiresIn <= 0 {
-		deadline = s.a.now().Add(10 * time.Minute)
+		deadline = s.Auth.Now().Add(10 * time.Minute)
 	}
 	for {
 		out, err := client.CreateToken(ctx, &ssooidc.CreateTokenInput{
@@ -239,8 +240,8 @@ func (p *AWSSSOProvider) poll(ctx context.Context, s *step, client *ssooidc.Clie
 		case errors.As(err, &pending):
 		case errors.As(err, &slow):
 			step := 5 * time.Second
-			if s.a.SlowDownStep > 0 {
-				step = s.a.SlowDownStep
+			if s.Auth.SlowDownStep > 0 {
+				step = s.Auth.SlowDownStep
 			}
 			interval += step
 		case errors.As(err, &expired):
@@ -250,18 +251,18 @@ func (p *AWSSSOProvider) poll(ctx context.Context, s *step, client *ssooidc.Clie
 		default:
 			return nil, err
 		}
-		if s.a.now().Add(interval).After(deadline) {
+		if s.Auth.Now().Add(interval).After(deadline) {
 			return nil, fmt.Errorf("the device authorization expired before it was approved: run the login again")
 		}
-		if err := s.a.wait(ctx, interval); err != nil {
+		if err := s.Auth.Pause(ctx, interval); err != nil {
 			return nil, err
 		}
 	}
 }
 
-func (p *AWSSSOProvider) saveToken(s *step, ks keyring.Store, key, clientID, clientSecret string, secretExpires time.Time, out *ssooidc.CreateTokenOutput) (*Credentials, error) {
-	a := s.a
-	now := a.now()
+func (p *AWSSSOProvider) saveToken(s *auth.Step, ks keyring.Store, key, clientID, clientSecret string, secretExpires time.Time, out *ssooidc.CreateTokenOutput) (*auth.Credentials, error) {
+	a := s.Auth
+	now := a.Now()
 	exp := now.Add(time.Duration(out.ExpiresIn) * time.Second).UTC()
 	if ks != nil {
 		bind := p.binding(s)
@@ -271,19 +272,19 @@ func (p *AWSSSOProvider) saveToken(s *step, ks keyring.Store, key, clientID, cli
 			env.Data["refresh_token"] = rt
 		}
 		if err := ks.Set(key, env); err != nil {
-			a.log().Warn("could not store the SSO refresh token in the keyring; the next renewal needs a browser sign-in", "provider", s.name(), "error", err)
+			a.Log().Warn("could not store the SSO refresh token in the keyring; the next renewal needs a browser sign-in", "provider", s.Name(), "error", err)
 		}
 	}
 	rec := ssoTokenRecord{V: 2, Binding: p.binding(s), AccessToken: aws.ToString(out.AccessToken),
 		ExpiresAt: exp, ClientID: clientID, Written: now.UTC()}
-	if err := writeJSONAtomic(ssoTokenPath(a.cache(), rec.Binding.id()), rec); err != nil {
+	if err := auth.WriteJSON(ssoTokenPath(a.Cache(), rec.Binding.id()), rec); err != nil {
 		return nil, fmt.Errorf("write SSO token cache: %w", err)
 	}
-	c := &Credentials{Type: CredAWSSSOToken, Token: rec.AccessToken, Expiration: exp, Region: p.Region}
+	c := &auth.Credentials{Type: CredAWSSSOToken, Token: rec.AccessToken, Expiration: exp, Region: p.Region}
 	if p.AutoProvisionIdentities {
-		if _, err := a.provision(context.Background(), s, c); err != nil {
-			a.log().Warn("auto-provisioning identities failed", "provider", s.name(), "error", ErrSummary(err))
-			a.ui().Progress(fmt.Sprintf("warning: auto-provisioning identities of %s failed: %s", s.name(), ErrSummary(err)))
+		if _, err := provision(a, context.Background(), s, c); err != nil {
+			a.Log().Warn("auto-provisioning identities failed", "provider", s.Name(), "error", auth.ErrSummary(err))
+			a.Prompter().Progress(fmt.Sprintf("warning: auto-provisioning identities of %s failed: %s", s.Name(), auth.ErrSummary(err)))
 		}
 	}
 	return c, nil
@@ -292,38 +293,38 @@ func (p *AWSSSOProvider) saveToken(s *step, ks keyring.Store, key, clientID, cli
 // Logout ends the session: SSO Logout API (best effort), token cache,
 // keyring entry and the auto-provisioned identity list. It reports what it
 // removed.
-func (p *AWSSSOProvider) Logout(ctx context.Context, s *step) ([]string, error) {
+func (p *AWSSSOProvider) Logout(ctx context.Context, s *auth.Step) ([]string, error) {
 	done, err := p.endSession(ctx, s)
 	if err != nil {
 		return done, err
 	}
-	if ok, _ := removeFile(provisionedPath(s.a.cache(), s.name())); ok {
-		done = append(done, "removed the auto-provisioned identities of "+s.name())
+	if ok, _ := auth.RemoveFile(provisionedPath(s.Auth.Cache(), s.Name())); ok {
+		done = append(done, "removed the auto-provisioned identities of "+s.Name())
 	}
 	return done, nil
 }
 
-func (p *AWSSSOProvider) endSession(ctx context.Context, s *step) ([]string, error) {
+func (p *AWSSSOProvider) endSession(ctx context.Context, s *auth.Step) ([]string, error) {
 	var done []string
-	a, chain := s.a, s.chain
+	a, chain := s.Auth, s.Chain
 	bind := p.binding(s)
 	sid := bind.id()
-	path := ssoTokenPath(a.cache(), sid)
+	path := ssoTokenPath(a.Cache(), sid)
 	var r ssoTokenRecord
-	if readJSON(path, &r) == nil && r.V == 2 && r.Binding == bind && r.AccessToken != "" && r.ExpiresAt.After(a.now()) {
-		cl := sso.NewFromConfig(a.awsConfig(p.Region, bind.Portal, nil))
+	if auth.ReadJSON(path, &r) == nil && r.V == 2 && r.Binding == bind && r.AccessToken != "" && r.ExpiresAt.After(a.Now()) {
+		cl := sso.NewFromConfig(awsConfig(a, p.Region, bind.Portal, nil))
 		if _, err := cl.Logout(ctx, &sso.LogoutInput{AccessToken: aws.String(r.AccessToken)}); err != nil {
-			a.log().Warn("SSO Logout API failed", "provider", chain[0].Name, "error", ErrSummary(err))
+			a.Log().Warn("SSO Logout API failed", "provider", chain[0].Name, "error", auth.ErrSummary(err))
 		} else {
 			done = append(done, "signed out of the "+chain[0].Name+" session")
 		}
 	}
-	if ok, err := removeFile(path); err != nil {
+	if ok, err := auth.RemoveFile(path); err != nil {
 		return done, err
 	} else if ok {
 		done = append(done, "removed the "+chain[0].Name+" token cache")
 	}
-	if ks, err := a.keyring(); err == nil {
+	if ks, err := a.Keyring(); err == nil {
 		key := ssoKeyringKey(s, sid)
 		if _, gerr := ks.Get(key); gerr == nil || !errors.Is(gerr, keyring.ErrNotFound) {
 			if err := ks.Remove(key); err != nil {
@@ -332,7 +333,7 @@ func (p *AWSSSOProvider) endSession(ctx context.Context, s *step) ([]string, err
 			done = append(done, "removed the "+chain[0].Name+" refresh token from the keyring")
 		}
 	} else {
-		a.log().Warn("keyring unavailable; the refresh token (if any) stays", "error", err)
+		a.Log().Warn("keyring unavailable; the refresh token (if any) stays", "error", err)
 	}
 	return done, nil
 }
@@ -340,8 +341,8 @@ func (p *AWSSSOProvider) endSession(ctx context.Context, s *step) ([]string, err
 // removeLegacySSOSessions removes the keyring entries older versions kept
 // per start URL and region for every project (atmos-auth:aws/sso-session:<id>,
 // no project part). They are never read; this only tidies up.
-func (*AWSSSOProvider) Tidy(a *Authenticator) []string {
-	ks, err := a.keyring()
+func (*AWSSSOProvider) Tidy(a *auth.Authenticator) []string {
+	ks, err := a.Keyring()
 	if err != nil {
 		return nil
 	}

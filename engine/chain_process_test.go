@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/keyring"
 	"github.com/atmos-auth/atmos-auth/localcloud"
@@ -43,7 +44,7 @@ func childLogin() int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	a := &Authenticator{Config: cfg, Dirs: config.Dirs{Cache: os.Getenv("CHILD_CACHE")}, AllowDeviceFlow: true,
+	a := &auth.Authenticator{Config: cfg, Dirs: config.Dirs{Cache: os.Getenv("CHILD_CACHE")}, AllowDeviceFlow: true,
 		PollInterval: 5 * time.Millisecond, OpenKeyring: func() (keyring.Store, error) { return keyring.Open(keyring.Options{Type: keyring.TypeMemory}) }}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -67,12 +68,12 @@ func childWriteLoop() int {
 	chain := []*config.Entry{{Name: "victim", Kind: "aws/assume-role", Spec: &AWSAssumeRole{}}}
 	big := strings.Repeat("x", 1<<20)
 	for i := 0; ; i++ {
-		unlock, err := lockFile(context.Background(), d, "step-victim", nil)
+		unlock, err := auth.Lock(context.Background(), d, "step-victim", nil)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
-		err = writeCreds(d, chain, "", &Credentials{Type: CredAWS, AccessKeyID: fmt.Sprintf("%s-%d", round, i), SessionToken: big, Expiration: time.Now().Add(time.Hour)}, time.Now())
+		err = auth.WriteStep(d, chain, "", &auth.Credentials{Type: CredAWS, AccessKeyID: fmt.Sprintf("%s-%d", round, i), SessionToken: big, Expiration: time.Now().Add(time.Hour)}, time.Now())
 		unlock()
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -107,8 +108,8 @@ func concurrentLogins(t testing.TB, n int) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seed := &Authenticator{Config: cfg, Dirs: config.Dirs{Cache: cache}}
-	if err := writeJSONAtomic(ssoTokenFileOf(seed, "company-sso"),
+	seed := &auth.Authenticator{Config: cfg, Dirs: config.Dirs{Cache: cache}}
+	if err := auth.WriteJSON(ssoTokenFileOf(seed, "company-sso"),
 		ssoTokenRecord{V: 2, Binding: ssoBindingOf(seed, "company-sso"), AccessToken: "expired", ExpiresAt: time.Now().Add(-time.Hour)}); err != nil {
 		t.Fatalf("seeding the expired session: %v", err)
 	}
@@ -219,22 +220,22 @@ func TestKilledWriterLeavesNoCorruptCacheNorLock(t *testing.T) {
 		}
 		// The lock is free at once (the kernel released it).
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		unlock, err := lockFile(ctx, d, "step-victim", nil)
+		unlock, err := auth.Lock(ctx, d, "step-victim", nil)
 		cancel()
 		if err != nil {
 			t.Fatalf("round %d: lock still held after kill: %v", round, err)
 		}
 		unlock()
 		// The file is whole (it exists: a write completed before the kill).
-		b, err := os.ReadFile(credsPath(d, "victim"))
+		b, err := os.ReadFile(auth.StepPath(d, "victim"))
 		if err != nil {
 			t.Fatalf("round %d: no cache file after %d complete writes: %v", round, done+1, err)
 		}
-		var r credsRecord
+		var r auth.StepRecord
 		if err := json.Unmarshal(b, &r); err != nil {
 			t.Fatalf("round %d: corrupt cache file: %v", round, err)
 		}
-		c, ok := readCreds(d, chain, "")
+		c, ok := auth.ReadStep(d, chain, "")
 		if !ok {
 			t.Fatalf("round %d: cache file not readable", round)
 		}

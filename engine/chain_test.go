@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/keyring"
 	"github.com/atmos-auth/atmos-auth/localcloud"
@@ -112,7 +113,7 @@ type fixture struct {
 	clock *testClock
 	ui    *testUI
 	ks    keyring.Store
-	a     *Authenticator
+	a     *auth.Authenticator
 }
 
 func newFixture(t testing.TB, yaml string, opts ...localcloud.Option) *fixture {
@@ -136,8 +137,8 @@ func newFixture(t testing.TB, yaml string, opts ...localcloud.Option) *fixture {
 // newAuth: the authenticator and the local cloud share f.clock, and the
 // device flow's waits advance it instead of sleeping, so every expiry and
 // every SlowDown is decided on that clock alone.
-func (f *fixture) newAuth(cfg *config.Config, d config.Dirs) *Authenticator {
-	return &Authenticator{Config: cfg, Dirs: d, Clock: f.clock.Now, Wait: f.clock.wait, UI: f.ui, AllowDeviceFlow: true,
+func (f *fixture) newAuth(cfg *config.Config, d config.Dirs) *auth.Authenticator {
+	return &auth.Authenticator{Config: cfg, Dirs: d, Clock: f.clock.Now, Wait: f.clock.wait, UI: f.ui, AllowDeviceFlow: true,
 		OpenKeyring: func() (keyring.Store, error) { return f.ks, nil }, PollInterval: 5 * time.Millisecond,
 		RetryBackoff: 5 * time.Millisecond, Getenv: func(string) string { return "" }}
 }
@@ -220,7 +221,7 @@ func TestChainDeviceFlowCacheRefreshRevoke(t *testing.T) {
 	f.clock.Advance(9 * time.Hour)
 	f.a.AllowDeviceFlow = false
 	_, err = f.a.Login(ctx, "prod-admin")
-	if !errors.Is(err, ErrDeviceFlowNeeded) || !strings.Contains(err.Error(), "company-sso: provider company-sso needs a browser sign-in") {
+	if !errors.Is(err, auth.ErrDeviceFlowNeeded) || !strings.Contains(err.Error(), "company-sso: provider company-sso needs a browser sign-in") {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -334,7 +335,7 @@ func TestUserMFAAndKeyring(t *testing.T) {
 	if _, err := f.a.Login(ctx, "from-user"); err == nil || !strings.Contains(err.Error(), "user configure -i stored") {
 		t.Fatalf("err = %v", err)
 	}
-	keys, err := NewUserKeys(f.a.Config, "stored", f.a.getenv, "AKIAEXAMPLEEXAMPLE02", "s3cr3t", "")
+	keys, err := NewUserKeys(f.a.Config, "stored", f.a.Env, "AKIAEXAMPLEEXAMPLE02", "s3cr3t", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -381,7 +382,7 @@ func TestAmbientIntoAssumeRole(t *testing.T) {
 		t.Fatalf("arn %s", res.Credentials.ARN)
 	}
 	// The ambient step itself is never written to disk.
-	if _, err := os.Stat(credsPath(f.a.cache(), "pod")); err == nil {
+	if _, err := os.Stat(auth.StepPath(f.a.Cache(), "pod")); err == nil {
 		t.Fatal("ambient credentials were cached")
 	}
 	res, err = f.a.Login(context.Background(), "plain")

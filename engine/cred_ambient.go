@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 
+	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 )
 
@@ -10,10 +11,10 @@ import (
 func (s *Ambient) NoCache() {}
 
 // Passthrough: the environment is always "logged in".
-func (s *Ambient) Passthrough() *Credentials {
-	return &Credentials{Type: config.CredAmbient, Role: "ambient environment"}
+func (s *Ambient) Passthrough() *auth.Credentials {
+	return &auth.Credentials{Type: config.CredAmbient, Role: "ambient environment"}
 }
 
-func (s *Ambient) Authenticate(context.Context, *step, *Credentials) (*Credentials, error) {
+func (s *Ambient) Authenticate(context.Context, *auth.Step, *auth.Credentials) (*auth.Credentials, error) {
 	return s.Passthrough(), nil
 }

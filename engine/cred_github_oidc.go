@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 )
 
@@ -25,8 +26,8 @@ func (p *GitHubOIDCProvider) NoCache() {}
 // authenticate fetches the GitHub Actions OIDC token:
 // GET $ACTIONS_ID_TOKEN_REQUEST_URL&audience=… with the bearer
 // $ACTIONS_ID_TOKEN_REQUEST_TOKEN, answering {"value": "<jwt>"}.
-func (p *GitHubOIDCProvider) Authenticate(ctx context.Context, st *step, _ *Credentials) (*Credentials, error) {
-	reqURL, bearer := st.a.getenv("ACTIONS_ID_TOKEN_REQUEST_URL"), st.a.getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN")
+func (p *GitHubOIDCProvider) Authenticate(ctx context.Context, st *auth.Step, _ *auth.Credentials) (*auth.Credentials, error) {
+	reqURL, bearer := st.Auth.Env("ACTIONS_ID_TOKEN_REQUEST_URL"), st.Auth.Env("ACTIONS_ID_TOKEN_REQUEST_TOKEN")
 	if reqURL == "" || bearer == "" {
 		return nil, fmt.Errorf("ACTIONS_ID_TOKEN_REQUEST_URL/ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set: run in GitHub Actions with `permissions: id-token: write`")
 	}
@@ -47,14 +48,14 @@ func (p *GitHubOIDCProvider) Authenticate(ctx context.Context, st *step, _ *Cred
 	}
 	req.Header.Set("Authorization", "Bearer "+bearer)
 	req.Header.Set("Accept", "application/json")
-	resp, err := st.a.httpClient().Do(req)
+	resp, err := st.Auth.HTTP().Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err() // Ctrl-C: not a network failure
 		}
 		var ne net.Error
-		return nil, &NetworkError{Service: "GitHub OIDC", Operation: "token request", Endpoint: u.Scheme + "://" + u.Host,
-			Bound: min(attemptTimeout, st.a.callTimeout()), Timeout: errors.As(err, &ne) && ne.Timeout(), Setting: "ACTIONS_ID_TOKEN_REQUEST_URL", Err: err}
+		return nil, &auth.NetworkError{Service: "GitHub OIDC", Operation: "token request", Endpoint: u.Scheme + "://" + u.Host,
+			Bound: auth.BoundsWithin(st.Auth.CallTimeout()).Attempt, Timeout: errors.As(err, &ne) && ne.Timeout(), Setting: "ACTIONS_ID_TOKEN_REQUEST_URL", Err: err}
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
@@ -67,10 +68,10 @@ func (p *GitHubOIDCProvider) Authenticate(ctx context.Context, st *step, _ *Cred
 	if err := json.Unmarshal(body, &out); err != nil || out.Value == "" {
 		return nil, fmt.Errorf("GitHub OIDC token response has no value")
 	}
-	c := &Credentials{Type: config.CredOIDC, Token: out.Value, Region: p.Region}
+	c := &auth.Credentials{Type: config.CredOIDC, Token: out.Value, Region: p.Region}
 	c.Expiration = jwtExpiry(out.Value)
 	if c.Expiration.IsZero() {
-		c.Expiration = st.a.now().Add(5 * time.Minute)
+		c.Expiration = st.Auth.Now().Add(5 * time.Minute)
 	}
 	return c, nil
 }

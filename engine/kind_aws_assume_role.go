@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -75,21 +76,21 @@ func sanitizeSessionName(n string) string {
 
 // authenticate assumes the role: AssumeRole from AWS credentials,
 // AssumeRoleWithWebIdentity from an OIDC token.
-func (s *AWSAssumeRole) Authenticate(ctx context.Context, st *step, base *Credentials) (*Credentials, error) {
+func (s *AWSAssumeRole) Authenticate(ctx context.Context, st *auth.Step, base *auth.Credentials) (*auth.Credentials, error) {
 	if base == nil {
 		return nil, fmt.Errorf("aws/assume-role needs base credentials")
 	}
 	p := s.Principal
-	region := st.region()
+	region := stepRegion(st)
 	var dur *int32
 	if p.Duration.IsSet() {
 		dur = aws.Int32(int32(p.Duration.Duration / time.Second))
 	}
-	name := s.SessionName(st.name())
-	var c *Credentials
+	name := s.SessionName(st.Name())
+	var c *auth.Credentials
 	switch base.Type {
 	case CredAWS:
-		cl := sts.NewFromConfig(st.a.awsConfig(region, st.endpoint(svcSTS), base))
+		cl := sts.NewFromConfig(awsConfig(st.Auth, region, stepEndpoint(st, svcSTS), base))
 		in := &sts.AssumeRoleInput{RoleArn: aws.String(p.AssumeRole), RoleSessionName: aws.String(name), DurationSeconds: dur}
 		if p.ExternalID != "" {
 			in.ExternalId = aws.String(p.ExternalID)
@@ -100,7 +101,7 @@ func (s *AWSAssumeRole) Authenticate(ctx context.Context, st *step, base *Creden
 		}
 		c = assumedRoleCreds(out.Credentials, out.AssumedRoleUser)
 	case config.CredOIDC:
-		cl := sts.NewFromConfig(st.a.awsConfig(region, st.endpoint(svcSTS), nil))
+		cl := sts.NewFromConfig(awsConfig(st.Auth, region, stepEndpoint(st, svcSTS), nil))
 		out, err := cl.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{
 			RoleArn: aws.String(p.AssumeRole), RoleSessionName: aws.String(name),
 			WebIdentityToken: aws.String(base.Token), DurationSeconds: dur,
@@ -121,7 +122,7 @@ func (s *AWSAssumeRole) Authenticate(ctx context.Context, st *step, base *Creden
 }
 
 // assumedRoleCreds turns an STS answer into credentials with the session's ARN.
-func assumedRoleCreds(cr *ststypes.Credentials, user *ststypes.AssumedRoleUser) *Credentials {
+func assumedRoleCreds(cr *ststypes.Credentials, user *ststypes.AssumedRoleUser) *auth.Credentials {
 	c := awsCreds(cr.AccessKeyId, cr.SecretAccessKey, cr.SessionToken, cr.Expiration)
 	if user != nil {
 		c.ARN = aws.ToString(user.Arn)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -77,7 +78,7 @@ func validRootTaskPolicy(arn string) bool {
 }
 
 // authenticate calls sts:AssumeRoot (at most 15 minutes).
-func (s *AWSAssumeRoot) Authenticate(ctx context.Context, st *step, base *Credentials) (*Credentials, error) {
+func (s *AWSAssumeRoot) Authenticate(ctx context.Context, st *auth.Step, base *auth.Credentials) (*auth.Credentials, error) {
 	if base == nil || base.Type != CredAWS {
 		return nil, fmt.Errorf("aws/assume-root needs AWS credentials")
 	}
@@ -86,7 +87,7 @@ func (s *AWSAssumeRoot) Authenticate(ctx context.Context, st *step, base *Creden
 	if p.Duration.IsSet() && p.Duration.Duration < d {
 		d = p.Duration.Duration
 	}
-	cl := sts.NewFromConfig(st.a.awsConfig(st.region(), st.endpoint(svcSTS), base))
+	cl := sts.NewFromConfig(awsConfig(st.Auth, stepRegion(st), stepEndpoint(st, svcSTS), base))
 	out, err := cl.AssumeRoot(ctx, &sts.AssumeRootInput{
 		TargetPrincipal: aws.String(p.TargetPrincipal),
 		TaskPolicyArn:   &ststypes.PolicyDescriptorType{Arn: aws.String(p.TaskPolicyARN)},
@@ -97,7 +98,7 @@ func (s *AWSAssumeRoot) Authenticate(ctx context.Context, st *step, base *Creden
 	}
 	cr := out.Credentials
 	c := awsCreds(cr.AccessKeyId, cr.SecretAccessKey, cr.SessionToken, cr.Expiration)
-	c.AccountID, c.Region = p.TargetPrincipal, st.region()
+	c.AccountID, c.Region = p.TargetPrincipal, stepRegion(st)
 	c.ARN = "arn:aws:iam::" + p.TargetPrincipal + ":root"
 	c.Role = "root (" + p.TaskPolicyARN[strings.LastIndexByte(p.TaskPolicyARN, '/')+1:] + ")"
 	return c, nil

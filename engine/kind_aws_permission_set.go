@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sso"
@@ -43,21 +44,21 @@ func (s *AWSPermissionSet) Validate(c *config.Checker) {
 // authenticate exchanges the SSO access token for the permission set's role
 // credentials (GetRoleCredentials); an account name is resolved to its id
 // through the paginated ListAccounts.
-func (s *AWSPermissionSet) Authenticate(ctx context.Context, st *step, base *Credentials) (*Credentials, error) {
+func (s *AWSPermissionSet) Authenticate(ctx context.Context, st *auth.Step, base *auth.Credentials) (*auth.Credentials, error) {
 	if base == nil || base.Type != CredAWSSSOToken {
 		return nil, fmt.Errorf("aws/permission-set needs an IAM Identity Center session")
 	}
 	region := base.Region
 	if region == "" {
-		region = st.region()
+		region = stepRegion(st)
 	}
 	// The access token is bound to the provider's portal endpoint: an
 	// identity resolving to another one never receives it.
-	portal := st.endpoint(svcSSO)
-	if bound := awsEndpoint(st.chain[len(st.chain)-1:], svcSSO, st.a.getenv); portal != bound {
-		return nil, fmt.Errorf("spec.endpoint_url of %s (%s) is not the portal endpoint of its provider %s (%s): the IAM Identity Center access token is only sent to its provider's endpoint; set spec.endpoint_url on the provider instead", st.name(), orAWS(portal), st.chain[len(st.chain)-1].Name, orAWS(bound))
+	portal := stepEndpoint(st, svcSSO)
+	if bound := awsEndpoint(st.Chain[len(st.Chain)-1:], svcSSO, st.Auth.Env); portal != bound {
+		return nil, fmt.Errorf("spec.endpoint_url of %s (%s) is not the portal endpoint of its provider %s (%s): the IAM Identity Center access token is only sent to its provider's endpoint; set spec.endpoint_url on the provider instead", st.Name(), orAWS(portal), st.Chain[len(st.Chain)-1].Name, orAWS(bound))
 	}
-	cl := sso.NewFromConfig(st.a.awsConfig(region, portal, nil))
+	cl := sso.NewFromConfig(awsConfig(st.Auth, region, portal, nil))
 	acct := s.Principal.Account.ID
 	if acct == "" {
 		name := s.Principal.Account.Name
@@ -87,7 +88,7 @@ func (s *AWSPermissionSet) Authenticate(ctx context.Context, st *step, base *Cre
 	rc := out.RoleCredentials
 	exp := time.UnixMilli(rc.Expiration).UTC()
 	c := awsCreds(rc.AccessKeyId, rc.SecretAccessKey, rc.SessionToken, &exp)
-	c.AccountID, c.Region, c.Role = acct, st.regionAfter(region), s.Principal.Name
+	c.AccountID, c.Region, c.Role = acct, regionAfter(st, region), s.Principal.Name
 	return c, nil
 }
 

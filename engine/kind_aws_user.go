@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/keyring"
 )
@@ -53,7 +54,7 @@ const KeyringUserKind = "aws/user-keys"
 // project of c: keys stored in one project are never used by another
 // project's identity of the same name.
 func UserKeysKey(c *config.Config, identity string) string {
-	return projectKeyringKey(c, KeyringUserKind, identity)
+	return auth.ProjectKeyringKey(c, KeyringUserKind, identity)
 }
 
 // LegacyUserKeysKey is where versions before project scoping stored an
@@ -92,24 +93,24 @@ func noStoredKeys(ks keyring.Store, identity string) error {
 // authenticate turns the user's long-lived keys (config, usually !env, or
 // the keyring) into session credentials with GetSessionToken, with an MFA
 // code when mfa_arn is set. The long-lived keys never reach a program.
-func (s *AWSUser) Authenticate(ctx context.Context, st *step, _ *Credentials) (*Credentials, error) {
+func (s *AWSUser) Authenticate(ctx context.Context, st *auth.Step, _ *auth.Credentials) (*auth.Credentials, error) {
 	cr := s.Credentials
 	akid, secret, mfa := cr.AccessKeyID, cr.SecretAccessKey, cr.MFAARN
 	switch {
 	case akid == "" && secret == "":
-		ks, err := st.a.keyring()
+		ks, err := st.Auth.Keyring()
 		if err != nil {
 			return nil, fmt.Errorf("no keys in the configuration and the keyring is unavailable: %w", err)
 		}
-		e, err := ks.Get(UserKeysKey(st.a.Config, st.name()))
+		e, err := ks.Get(UserKeysKey(st.Auth.Config, st.Name()))
 		if errors.Is(err, keyring.ErrNotFound) {
-			return nil, noStoredKeys(ks, st.name())
+			return nil, noStoredKeys(ks, st.Name())
 		}
 		if err != nil {
 			return nil, err
 		}
-		if bound, now := e.Data["sts_endpoint"], st.endpoint(svcSTS); bound != now {
-			return nil, fmt.Errorf("the keys of %s were stored for %s and the configuration now sends them to %s: they are not sent there; if that endpoint is right, run `atmos-auth user configure -i %s` again", st.name(), orAWS(bound), orAWS(now), st.name())
+		if bound, now := e.Data["sts_endpoint"], stepEndpoint(st, svcSTS); bound != now {
+			return nil, fmt.Errorf("the keys of %s were stored for %s and the configuration now sends them to %s: they are not sent there; if that endpoint is right, run `atmos-auth user configure -i %s` again", st.Name(), orAWS(bound), orAWS(now), st.Name())
 		}
 		akid, secret = e.Data["access_key_id"], e.Data["secret_access_key"]
 		if mfa == "" {
@@ -123,22 +124,22 @@ func (s *AWSUser) Authenticate(ctx context.Context, st *step, _ *Credentials) (*
 		in.DurationSeconds = aws.Int32(int32(s.Session.Duration.Duration / time.Second))
 	}
 	if mfa != "" {
-		code, err := st.a.ui().MFACode(st.name(), mfa)
+		code, err := st.Auth.Prompter().MFACode(st.Name(), mfa)
 		if err != nil {
 			return nil, err
 		}
 		in.SerialNumber, in.TokenCode = aws.String(mfa), aws.String(strings.TrimSpace(code))
 	}
-	cl := sts.NewFromConfig(st.a.awsConfig(st.region(), st.endpoint(svcSTS), &Credentials{AccessKeyID: akid, SecretAccessKey: secret}))
+	cl := sts.NewFromConfig(awsConfig(st.Auth, stepRegion(st), stepEndpoint(st, svcSTS), &auth.Credentials{AccessKeyID: akid, SecretAccessKey: secret}))
 	out, err := cl.GetSessionToken(ctx, in)
 	if err != nil {
-		if errors.Is(err, ErrCredentialsRefused) {
-			return nil, fmt.Errorf("%s: the access keys were refused (revoked or deleted?): store valid ones with `atmos-auth user configure -i %s` or fix credentials.access_key_id", ErrSummary(err), st.name())
+		if errors.Is(err, auth.ErrCredentialsRefused) {
+			return nil, fmt.Errorf("%s: the access keys were refused (revoked or deleted?): store valid ones with `atmos-auth user configure -i %s` or fix credentials.access_key_id", auth.ErrSummary(err), st.Name())
 		}
 		return nil, err
 	}
 	c := awsCreds(out.Credentials.AccessKeyId, out.Credentials.SecretAccessKey, out.Credentials.SessionToken, out.Credentials.Expiration)
-	c.Region = st.region()
+	c.Region = stepRegion(st)
 	c.Role = "IAM user"
 	if mfa != "" {
 		c.AccountID = arnAccount(mfa)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/internal/testenv"
 	"github.com/atmos-auth/atmos-auth/keyring"
@@ -16,13 +17,13 @@ import (
 
 // ssoBindingOf and ssoTokenFileOf locate a provider's session as the
 // Authenticator resolves it now.
-func ssoBindingOf(a *Authenticator, provider string) ssoBinding {
+func ssoBindingOf(a *auth.Authenticator, provider string) ssoBinding {
 	pe := a.Config.Providers[provider]
-	return pe.Spec.(*AWSSSOProvider).binding(&step{a: a, chain: []*config.Entry{pe}})
+	return pe.Spec.(*AWSSSOProvider).binding(&auth.Step{Auth: a, Chain: []*config.Entry{pe}})
 }
 
-func ssoTokenFileOf(a *Authenticator, provider string) string {
-	return ssoTokenPath(a.cache(), ssoBindingOf(a, provider).id())
+func ssoTokenFileOf(a *auth.Authenticator, provider string) string {
+	return ssoTokenPath(a.Cache(), ssoBindingOf(a, provider).id())
 }
 
 func newRecorder(t testing.TB) *testenv.Recorder {
@@ -101,15 +102,15 @@ func TestHostileProjectNeverGetsTheSession(t *testing.T) {
 				for _, id := range evil.IdentityOrder {
 					// Every chain of the hostile project needs a
 					// sign-in of its own, which is not allowed here.
-					if _, err := a.Login(ctx, id); !errors.Is(err, ErrDeviceFlowNeeded) {
+					if _, err := a.Login(ctx, id); !errors.Is(err, auth.ErrDeviceFlowNeeded) {
 						t.Errorf("margin %v: %s: err = %v, want a new sign-in", margin, id, err)
 					}
 					if c, _, err := a.Cached(id); err == nil {
 						t.Errorf("%s is served the user's cached credentials", id)
-						_, _, _ = a.CallerIdentity(ctx, id, c)
+						_, _, _ = a.Verify(ctx, id, c)
 					}
 				}
-				if _, err := a.LoginProvider(ctx, "company-sso"); !errors.Is(err, ErrDeviceFlowNeeded) {
+				if _, err := a.LoginProvider(ctx, "company-sso"); !errors.Is(err, auth.ErrDeviceFlowNeeded) {
 					t.Errorf("provider: err = %v", err)
 				}
 			}
@@ -141,7 +142,7 @@ func TestEndpointChangeIsACacheMiss(t *testing.T) {
 			f.a.Margin = margin
 			for _, id := range []string{"prod-by-name", "prod-readonly"} {
 				_, err := f.a.Login(ctx, id)
-				if v != "AWS_ENDPOINT_URL_STS" && !errors.Is(err, ErrDeviceFlowNeeded) {
+				if v != "AWS_ENDPOINT_URL_STS" && !errors.Is(err, auth.ErrDeviceFlowNeeded) {
 					t.Errorf("%s=recorder, margin %v, %s: err = %v, want a new sign-in", v, margin, id, err)
 				}
 			}
@@ -162,7 +163,7 @@ func TestUserKeysScopedToProject(t *testing.T) {
 	root := t.TempDir()
 	p1 := configAt(t, filepath.Join(root, "p1"), userYAML, f.srv.URL())
 	p2 := configAt(t, filepath.Join(root, "p2"), userYAML, f.srv.URL())
-	keys, err := NewUserKeys(p1, "stored", f.a.getenv, "AKIAEXAMPLEP1KEY0001", "p1-secret", "")
+	keys, err := NewUserKeys(p1, "stored", f.a.Env, "AKIAEXAMPLEP1KEY0001", "p1-secret", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,12 +203,12 @@ func TestProvisionedScopedToProject(t *testing.T) {
 		t.Fatal(err)
 	}
 	again := configAt(t, filepath.Join(root, "p1"), provisionYAML, f.srv.URL())
-	MergeProvisioned(again, f.a.Dirs)
+	auth.MergeProvisioned(again, f.a.Dirs)
 	if _, ok := again.Identities["core-identity/AdminAccess"]; !ok {
 		t.Fatalf("p1 lost its own provisioned identities: %v", again.IdentityOrder)
 	}
 	p2 := configAt(t, filepath.Join(root, "p2"), provisionYAML, f.srv.URL())
-	MergeProvisioned(p2, f.a.Dirs)
+	auth.MergeProvisioned(p2, f.a.Dirs)
 	if len(p2.IdentityOrder) != 1 {
 		t.Fatalf("p2 sees p1's accounts: %v", p2.IdentityOrder)
 	}
@@ -235,12 +236,12 @@ func TestRevokedCredentialsDropped(t *testing.T) {
 			if err != nil || !valid {
 				t.Fatalf("cached: %v %v", valid, err)
 			}
-			_, _, err = f.a.CallerIdentity(ctx, "prod-readonly", c)
+			_, _, err = f.a.Verify(ctx, "prod-readonly", c)
 			var refused *RefusedError
 			if !errors.As(err, &refused) || !strings.Contains(err.Error(), "run `atmos-auth login -i prod-readonly`") {
 				t.Fatalf("verify: %v", err)
 			}
-			if _, _, err := f.a.Cached("prod-readonly"); !errors.Is(err, ErrNotLoggedIn) {
+			if _, _, err := f.a.Cached("prod-readonly"); !errors.Is(err, auth.ErrNotLoggedIn) {
 				t.Fatalf("the refused credentials are still cached: %v", err)
 			}
 			if _, ok, _ := f.a.Cached("prod-admin"); !ok {
@@ -259,7 +260,7 @@ func TestRevokedCredentialsDropped(t *testing.T) {
 			wantCalls(t, f, map[string]int{"StartDeviceAuthorization": 0, "CreateToken": 0, "GetRoleCredentials": 1, "AssumeRole": 4})
 			if c, _, _ := f.a.Cached("prod-readonly"); c == nil {
 				t.Fatal("nothing cached")
-			} else if _, _, err := f.a.CallerIdentity(ctx, "prod-readonly", c); err != nil {
+			} else if _, _, err := f.a.Verify(ctx, "prod-readonly", c); err != nil {
 				t.Fatalf("renewed credentials refused: %v", err)
 			}
 		})
@@ -296,7 +297,7 @@ func TestLogoutAllStaysInItsProject(t *testing.T) {
 	p1 := configAt(t, filepath.Join(root, "p1"), chainYAML, f.srv.URL())
 	p2 := configAt(t, filepath.Join(root, "p2"), chainYAML, f.srv.URL())
 	a1, a2 := f.newAuth(p1, f.a.Dirs), f.newAuth(p2, f.a.Dirs)
-	for _, a := range []*Authenticator{a1, a2} {
+	for _, a := range []*auth.Authenticator{a1, a2} {
 		if _, err := a.Login(ctx, "prod-admin"); err != nil {
 			t.Fatal(err)
 		}
@@ -315,13 +316,13 @@ func TestLogoutAllStaysInItsProject(t *testing.T) {
 	if _, err := f.ks.Get(legacy); !errors.Is(err, keyring.ErrNotFound) {
 		t.Fatalf("legacy entry: %v", err)
 	}
-	if _, _, err := a1.Cached("prod-admin"); !errors.Is(err, ErrNotLoggedIn) {
+	if _, _, err := a1.Cached("prod-admin"); !errors.Is(err, auth.ErrNotLoggedIn) {
 		t.Fatalf("p1 still logged in: %v", err)
 	}
 	if _, ok, _ := a2.Cached("prod-admin"); !ok {
 		t.Fatal("p1's logout removed p2's credentials")
 	}
-	if _, err := f.ks.Get(ssoKeyringKey(&step{a: a2}, ssoBindingOf(a2, "company-sso").id())); err != nil {
+	if _, err := f.ks.Get(ssoKeyringKey(&auth.Step{Auth: a2}, ssoBindingOf(a2, "company-sso").id())); err != nil {
 		t.Fatalf("p1's logout removed p2's session: %v", err)
 	}
 	f.srv.ResetStats()
@@ -364,7 +365,7 @@ func TestPermissionSetEndpointMustBeItsProviders(t *testing.T) {
 // the stored keys nor any cache entry of another step is touched.
 func TestRefusedUserKeysSayHowToReplace(t *testing.T) {
 	f := newFixture(t, userYAML)
-	keys, err := NewUserKeys(f.a.Config, "stored", f.a.getenv, "ASIAREVOKEDKEY000001", "revoked-secret", "")
+	keys, err := NewUserKeys(f.a.Config, "stored", f.a.Env, "ASIAREVOKEDKEY000001", "revoked-secret", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,7 +392,7 @@ func TestUserKeysBoundToEndpoint(t *testing.T) {
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "infra")
 	cfg := configAt(t, dir, userYAML, f.srv.URL())
-	keys, err := NewUserKeys(cfg, "stored", f.a.getenv, "AKIAEXAMPLEBOUND0001", "bound-secret", "")
+	keys, err := NewUserKeys(cfg, "stored", f.a.Env, "AKIAEXAMPLEBOUND0001", "bound-secret", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -425,7 +426,7 @@ func TestProvisionedBoundToOrganization(t *testing.T) {
 		t.Fatal(err)
 	}
 	other := configAt(t, dir, strings.Replace(provisionYAML, "https://company.awsapps.com/start", "https://other.awsapps.com/start", 1), f.srv.URL())
-	MergeProvisioned(other, f.a.Dirs)
+	auth.MergeProvisioned(other, f.a.Dirs)
 	if len(other.IdentityOrder) != 1 {
 		t.Fatalf("another organization's accounts: %v", other.IdentityOrder)
 	}

@@ -1,4 +1,4 @@
-package engine
+package auth
 
 import "github.com/atmos-auth/atmos-auth/config"
 

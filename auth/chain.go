@@ -1,4 +1,4 @@
-package engine
+package auth
 
 import (
 	"context"
@@ -75,34 +75,24 @@ type Result struct {
 	Renewed []string
 }
 
-// step is one chain element being authenticated.
-type step struct {
-	a     *Authenticator
-	chain []*config.Entry // from this step to the root
+// Step is one chain element being authenticated.
+type Step struct {
+	Auth  *Authenticator
+	Chain []*config.Entry // from this step to the root
 }
 
-func (s *step) entry() *config.Entry { return s.chain[0] }
-func (s *step) name() string         { return s.chain[0].Name }
+func (s *Step) Entry() *config.Entry { return s.Chain[0] }
+func (s *Step) Name() string         { return s.Chain[0].Name }
 
-// region is the AWS region for this step: the nearest one along the chain.
-func (s *step) region() string {
-	if r := AWSRegion(s.chain); r != "" {
-		return r
-	}
-	return DefaultAWSRegion
-}
-
-func (s *step) endpoint(service string) string { return awsEndpoint(s.chain, service, s.a.getenv) }
-
-func (a *Authenticator) now() time.Time {
+func (a *Authenticator) Now() time.Time {
 	if a.Clock != nil {
 		return a.Clock()
 	}
 	return time.Now()
 }
 
-// wait pauses for d or until ctx ends.
-func (a *Authenticator) wait(ctx context.Context, d time.Duration) error {
+// Pause pauses for d or until ctx ends.
+func (a *Authenticator) Pause(ctx context.Context, d time.Duration) error {
 	if a.Wait != nil {
 		return a.Wait(ctx, d)
 	}
@@ -116,35 +106,35 @@ func (a *Authenticator) wait(ctx context.Context, d time.Duration) error {
 	}
 }
 
-func (a *Authenticator) margin() time.Duration {
+func (a *Authenticator) RenewMargin() time.Duration {
 	if a.Margin > 0 {
 		return a.Margin
 	}
 	return DefaultMargin
 }
 
-func (a *Authenticator) getenv(k string) string {
+func (a *Authenticator) Env(k string) string {
 	if a.Getenv != nil {
 		return a.Getenv(k)
 	}
 	return ""
 }
 
-func (a *Authenticator) ui() UI {
+func (a *Authenticator) Prompter() UI {
 	if a.UI != nil {
 		return a.UI
 	}
 	return nopUI{}
 }
 
-func (a *Authenticator) log() *slog.Logger {
+func (a *Authenticator) Log() *slog.Logger {
 	if a.Logger != nil {
 		return a.Logger
 	}
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
 
-func (a *Authenticator) keyring() (keyring.Store, error) {
+func (a *Authenticator) Keyring() (keyring.Store, error) {
 	a.ksOnce.Do(func() {
 		if a.OpenKeyring == nil {
 			a.ksErr = fmt.Errorf("no keyring configured")
@@ -157,19 +147,19 @@ func (a *Authenticator) keyring() (keyring.Store, error) {
 
 // cachedStep returns the step's cached output if valid for longer than the
 // margin. It reads one small file: no network, no keyring.
-func (a *Authenticator) cachedStep(s *step) (*Credentials, bool) {
+func (a *Authenticator) cachedStep(s *Step) (*Credentials, bool) {
 	if a.Force {
 		return nil, false
 	}
-	k := s.entry().Spec
+	k := s.Entry().Spec
 	if _, ok := k.(Uncached); ok {
 		return nil, false
 	}
 	if cc, ok := k.(OwnCache); ok {
 		return cc.CachedStep(s)
 	}
-	c, ok := readCreds(a.cache(), s.chain, a.stepBinding(s.chain))
-	if !ok || !c.ValidFor(a.now(), a.margin()) {
+	c, ok := ReadStep(a.Cache(), s.Chain, a.stepBinding(s.Chain))
+	if !ok || !c.ValidFor(a.Now(), a.RenewMargin()) {
 		return nil, false
 	}
 	return c, true
@@ -184,7 +174,7 @@ func (a *Authenticator) Cached(identity string) (*Credentials, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	s := &step{a: a, chain: chain}
+	s := &Step{Auth: a, Chain: chain}
 	if p, ok := chain[0].Spec.(Passthrough); ok {
 		return p.Passthrough(), true, nil
 	}
@@ -198,11 +188,11 @@ func (a *Authenticator) Cached(identity string) (*Credentials, bool, error) {
 		}
 		return c, true, nil
 	}
-	c, ok := readCreds(a.cache(), chain, a.stepBinding(chain))
+	c, ok := ReadStep(a.Cache(), chain, a.stepBinding(chain))
 	if !ok {
 		return nil, false, ErrNotLoggedIn
 	}
-	return c, c.ValidFor(a.now(), a.margin()), nil
+	return c, c.ValidFor(a.Now(), a.RenewMargin()), nil
 }
 
 // Login returns valid credentials for identity, reusing the cache.
@@ -235,9 +225,9 @@ func (a *Authenticator) walk(ctx context.Context, chain []*config.Entry) (*Resul
 			if skip[i] {
 				continue
 			}
-			if c, ok := a.cachedStep(&step{a: a, chain: chain[i:]}); ok {
+			if c, ok := a.cachedStep(&Step{Auth: a, Chain: chain[i:]}); ok {
 				base, start, baseIdx = c, i-1, i
-				a.log().Debug("reusing cached step", "step", chain[i].Name, "kind", chain[i].Kind, "credentials", c)
+				a.Log().Debug("reusing cached step", "step", chain[i].Name, "kind", chain[i].Kind, "credentials", c)
 				break
 			}
 		}
@@ -247,18 +237,18 @@ func (a *Authenticator) walk(ctx context.Context, chain []*config.Entry) (*Resul
 		}
 		retry := false
 		for i := start; i >= 0; i-- {
-			a.log().Debug("authenticating step", "step", chain[i].Name, "kind", chain[i].Kind, "chain", config.ChainString(chain[i:]))
-			c, err := a.runStep(ctx, &step{a: a, chain: chain[i:]}, base)
+			a.Log().Debug("authenticating step", "step", chain[i].Name, "kind", chain[i].Kind, "chain", config.ChainString(chain[i:]))
+			c, err := a.runStep(ctx, &Step{Auth: a, Chain: chain[i:]}, base)
 			if err != nil {
-				a.log().Debug("step failed", "step", chain[i].Name, "error", ErrSummary(err))
+				a.Log().Debug("step failed", "step", chain[i].Name, "error", ErrSummary(err))
 				if attempt < n && i == start && baseIdx >= 0 && errors.Is(err, ErrCredentialsRefused) {
 					// The cached base was refused: drop it and renew it
 					// from its own base. Each retry starts further up
 					// the chain (the dropped step is gone), so a chain
 					// whose every cached step was revoked renews them
 					// all, and the loop ends within n attempts.
-					a.log().Info("cached credentials refused; renewing", "step", chain[baseIdx].Name)
-					a.invalidate(&step{a: a, chain: chain[baseIdx:]})
+					a.Log().Info("cached credentials refused; renewing", "step", chain[baseIdx].Name)
+					a.Invalidate(&Step{Auth: a, Chain: chain[baseIdx:]})
 					for j := baseIdx; j < n; j++ {
 						skip[j] = j == baseIdx
 					}
@@ -268,7 +258,7 @@ func (a *Authenticator) walk(ctx context.Context, chain []*config.Entry) (*Resul
 				return nil, &StepError{Chain: chain[i:], Err: err}
 			}
 			res.Renewed = append(res.Renewed, chain[i].Name)
-			a.log().Info("authenticated step", "step", chain[i].Name, "kind", chain[i].Kind, "credentials", c)
+			a.Log().Info("authenticated step", "step", chain[i].Name, "kind", chain[i].Kind, "credentials", c)
 			base = c
 		}
 		if retry {
@@ -279,31 +269,31 @@ func (a *Authenticator) walk(ctx context.Context, chain []*config.Entry) (*Resul
 	}
 }
 
-// invalidate drops a step's cache.
-func (a *Authenticator) invalidate(s *step) {
-	if cc, ok := s.entry().Spec.(interface{ DropCache(s *step) }); ok {
+// Invalidate drops a step's cache.
+func (a *Authenticator) Invalidate(s *Step) {
+	if cc, ok := s.Entry().Spec.(interface{ DropCache(s *Step) }); ok {
 		cc.DropCache(s)
 		return
 	}
-	_, _ = removeFile(credsPath(a.cache(), s.name()))
+	_, _ = RemoveFile(StepPath(a.Cache(), s.Name()))
 }
 
 // runStep authenticates one step under its cross-process lock, re-checking
 // the cache once the lock is held (another process may just have done it).
-func (a *Authenticator) runStep(ctx context.Context, s *step, base *Credentials) (*Credentials, error) {
-	k, ok := s.entry().Spec.(StepKind)
+func (a *Authenticator) runStep(ctx context.Context, s *Step, base *Credentials) (*Credentials, error) {
+	k, ok := s.Entry().Spec.(StepKind)
 	if !ok {
-		return nil, fmt.Errorf("%s is not supported yet", s.entry().Kind)
+		return nil, fmt.Errorf("%s is not supported yet", s.Entry().Kind)
 	}
-	_, noCache := s.entry().Spec.(Uncached)
+	_, noCache := s.Entry().Spec.(Uncached)
 	if noCache {
 		return k.Authenticate(ctx, s, base)
 	}
-	lock := "step-" + s.name()
-	if cc, ok := s.entry().Spec.(OwnCache); ok {
+	lock := "step-" + s.Name()
+	if cc, ok := s.Entry().Spec.(OwnCache); ok {
 		lock = cc.LockName(s)
 	}
-	unlock, err := lockFile(ctx, a.cache(), lock, a.getenv)
+	unlock, err := Lock(ctx, a.Cache(), lock, a.Env)
 	if err != nil {
 		return nil, err
 	}
@@ -317,22 +307,30 @@ func (a *Authenticator) runStep(ctx context.Context, s *step, base *Credentials)
 	if err != nil {
 		return nil, err
 	}
-	if _, custom := s.entry().Spec.(OwnCache); !custom {
-		if err := writeCreds(a.cache(), s.chain, a.stepBinding(s.chain), c, a.now()); err != nil {
+	if _, custom := s.Entry().Spec.(OwnCache); !custom {
+		if err := WriteStep(a.Cache(), s.Chain, a.stepBinding(s.Chain), c, a.Now()); err != nil {
 			return nil, fmt.Errorf("write credentials cache: %w", err)
 		}
 	}
 	return c, nil
 }
 
-// regionAfter is the region a step's output carries: the chain's region,
-// else the region the step ran in.
-func (s *step) regionAfter(ran string) string {
-	if r := AWSRegion(s.chain); r != "" {
-		return r
+// Verifier is implemented by kinds whose credentials their cloud can be
+// asked about (whoami --verify): Verify returns who the cloud says they
+// are (an ARN, an email) and the account, project or tenant.
+type Verifier interface {
+	Verify(ctx context.Context, s *Step, c *Credentials) (principal, account string, err error)
+}
+
+// Verify asks the identity's cloud who credentials c are.
+func (a *Authenticator) Verify(ctx context.Context, identity string, c *Credentials) (principal, account string, err error) {
+	chain, err := a.Config.Chain(identity)
+	if err != nil {
+		return "", "", err
 	}
-	if ran != "" {
-		return ran
+	v, ok := chain[0].Spec.(Verifier)
+	if !ok {
+		return "", "", fmt.Errorf("identity %q (%s) cannot be verified with its cloud", identity, chain[0].Kind)
 	}
-	return DefaultAWSRegion
+	return v.Verify(ctx, &Step{Auth: a, Chain: chain}, c)
 }

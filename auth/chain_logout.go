@@ -1,4 +1,4 @@
-package engine
+package auth
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 // LogsOut is implemented by providers with a session to end (a sign-out
 // API, a token cache, keyring entries, what the session provisioned).
 type LogsOut interface {
-	Logout(ctx context.Context, s *step) ([]string, error)
+	Logout(ctx context.Context, s *Step) ([]string, error)
 }
 
 // Tidier is implemented by kinds that left state older versions wrote
@@ -29,7 +29,7 @@ func (a *Authenticator) LogoutIdentity(identity string) ([]string, error) {
 		_, err := a.Config.Chain(identity)
 		return nil, err
 	}
-	ok, err := removeFile(credsPath(a.cache(), identity))
+	ok, err := RemoveFile(StepPath(a.Cache(), identity))
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +49,7 @@ func (a *Authenticator) LogoutProvider(ctx context.Context, provider string) ([]
 	}
 	var done []string
 	if p, ok := pe.Spec.(LogsOut); ok {
-		d, err := p.Logout(ctx, &step{a: a, chain: []*config.Entry{pe}})
+		d, err := p.Logout(ctx, &Step{Auth: a, Chain: []*config.Entry{pe}})
 		done = append(done, d...)
 		if err != nil {
 			return done, err
@@ -91,7 +91,7 @@ func (a *Authenticator) LogoutAll(ctx context.Context) ([]string, error) {
 	// Everything the project's cache holds but its locks: every cloud's
 	// credentials and what each keeps for itself. Then what versions before
 	// project scoping wrote, unscoped.
-	proj := a.cache()
+	proj := a.Cache()
 	dirs := []string{CacheDir(proj, "credentials")}
 	for _, cloud := range a.Config.Kinds.Clouds() {
 		dirs = append(dirs, CacheDir(proj, cloud))

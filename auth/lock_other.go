@@ -1,6 +1,6 @@
 //go:build !linux
 
-package engine
+package auth
 
 func kernelLockHolder(string) int { return 0 }
 

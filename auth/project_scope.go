@@ -1,4 +1,4 @@
-package engine
+package auth
 
 import (
 	"crypto/sha256"
@@ -25,11 +25,11 @@ func ProjectDirs(d config.Dirs, c *config.Config) config.Dirs {
 	return d
 }
 
-// cache is the Authenticator's project-scoped cache directory.
-func (a *Authenticator) cache() config.Dirs { return ProjectDirs(a.Dirs, a.Config) }
+// Cache is the Authenticator's project-scoped Cache directory.
+func (a *Authenticator) Cache() config.Dirs { return ProjectDirs(a.Dirs, a.Config) }
 
-// projectKeyringKey names a keyring entry of the project.
-func projectKeyringKey(c *config.Config, kind, name string) string {
+// ProjectKeyringKey names a keyring entry of the project.
+func ProjectKeyringKey(c *config.Config, kind, name string) string {
 	return keyring.Key(kind+":"+ProjectKey(c), name)
 }
 
@@ -46,7 +46,7 @@ type Bound interface {
 // bound by their configuration alone.
 func (a *Authenticator) stepBinding(chain []*config.Entry) string {
 	if b, ok := chain[0].Spec.(Bound); ok {
-		return b.Binding(chain, a.getenv)
+		return b.Binding(chain, a.Env)
 	}
 	return ""
 }
@@ -54,6 +54,6 @@ func (a *Authenticator) stepBinding(chain []*config.Entry) string {
 // boundFingerprint is a step's configuration fingerprint bound to its
 // endpoints.
 func boundFingerprint(chain []*config.Entry, bind string) string {
-	h := sha256.Sum256([]byte(fingerprint(chain) + "\x00" + bind))
+	h := sha256.Sum256([]byte(Fingerprint(chain) + "\x00" + bind))
 	return hex.EncodeToString(h[:16])
 }

@@ -1,4 +1,4 @@
-package engine
+package auth
 
 import (
 	"context"
@@ -44,9 +44,9 @@ func CacheDir(d config.Dirs, sub ...string) string {
 	return filepath.Join(append([]string{d.Cache}, sub...)...)
 }
 
-// fileName maps a name (identity names may hold / . and spaces) to one safe
+// FileName maps a name (identity names may hold / . and spaces) to one safe
 // file name.
-func fileName(name string) string {
+func FileName(name string) string {
 	var b strings.Builder
 	for i := 0; i < len(name); i++ {
 		c := name[i]
@@ -60,13 +60,13 @@ func fileName(name string) string {
 	return b.String()
 }
 
-func credsPath(d config.Dirs, identity string) string {
-	return filepath.Join(CacheDir(d, "credentials"), fileName(identity)+".json")
+func StepPath(d config.Dirs, identity string) string {
+	return filepath.Join(CacheDir(d, "credentials"), FileName(identity)+".json")
 }
 
-// ensureDir creates dir (and parents) with mode 0700 and tightens it if it
+// EnsureDir creates dir (and parents) with mode 0700 and tightens it if it
 // exists with a looser mode.
-func ensureDir(dir string) error {
+func EnsureDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
@@ -80,26 +80,26 @@ func ensureDir(dir string) error {
 	return nil
 }
 
-// writeFileAtomic writes a 0600 file in a 0700 directory atomically.
-func writeFileAtomic(path string, data []byte) error {
-	if err := ensureDir(filepath.Dir(path)); err != nil {
+// WriteFileAtomic writes a 0600 file in a 0700 directory atomically.
+func WriteFileAtomic(path string, data []byte) error {
+	if err := EnsureDir(filepath.Dir(path)); err != nil {
 		return err
 	}
 	return fsutil.WriteFileAtomic(path, data)
 }
 
-func writeJSONAtomic(path string, v any) error {
+func WriteJSON(path string, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, append(b, '\n'))
+	return WriteFileAtomic(path, append(b, '\n'))
 }
 
-// readJSON reads a JSON file; a missing or unreadable (corrupt, not a
+// ReadJSON reads a JSON file; a missing or unreadable (corrupt, not a
 // regular file, too large) file is reported as fs.ErrNotExist so callers
 // simply treat it as absent.
-func readJSON(path string, v any) error {
+func ReadJSON(path string, v any) error {
 	b, err := fsutil.ReadRegular(path, fsutil.MaxConfigSize)
 	if err != nil {
 		return fs.ErrNotExist
@@ -174,17 +174,17 @@ func (e *LockTimeoutError) Error() string {
 	return b.String()
 }
 
-// lockFile takes an exclusive cross-process lock (flock: the kernel releases
+// Lock takes an exclusive cross-process lock (flock: the kernel releases
 // it when the process dies), waiting at most the bound of ctx (WithLockWait,
 // else EnvLockTimeout in getenv, else DefaultLockWait): a holder waiting for an
 // approval, or stopped, never makes a caller wait forever. The holder's PID
 // is written into the lock file for the message of those who wait.
-func lockFile(ctx context.Context, d config.Dirs, name string, getenv config.Env) (unlock func(), err error) {
+func Lock(ctx context.Context, d config.Dirs, name string, getenv config.Env) (unlock func(), err error) {
 	dir := CacheDir(d, "locks")
-	if err := ensureDir(dir); err != nil {
+	if err := EnsureDir(dir); err != nil {
 		return nil, err
 	}
-	path := filepath.Join(dir, fileName(name)+".lock")
+	path := filepath.Join(dir, FileName(name)+".lock")
 	l := flock.New(path, flock.SetPermissions(0o600))
 	wait := lockWaitOf(ctx, getenv)
 	wctx, cancel := context.WithTimeout(ctx, wait)
@@ -224,8 +224,8 @@ func lockHolder(path string) int {
 	return pid
 }
 
-// credsRecord is one cached chain step.
-type credsRecord struct {
+// StepRecord is one cached chain step.
+type StepRecord struct {
 	V           int         `json:"v"`
 	Identity    string      `json:"identity"`
 	Kind        string      `json:"kind"`
@@ -234,10 +234,10 @@ type credsRecord struct {
 	Credentials Credentials `json:"credentials"`
 }
 
-// fingerprint hashes the configuration of a chain (from a step to its root):
+// Fingerprint hashes the configuration of a chain (from a step to its root):
 // a cached credential is only reused while the config that produced it is
 // unchanged.
-func fingerprint(chain []*config.Entry) string {
+func Fingerprint(chain []*config.Entry) string {
 	h := sha256.New()
 	for _, e := range chain {
 		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00", e.Name, e.Kind, e.Via.Provider, e.Via.Identity, specFingerprint(e.Spec))
@@ -258,11 +258,11 @@ func specFingerprint(spec any) []byte {
 	return b
 }
 
-// readCreds and writeCreds take the project-scoped Dirs and the step's
+// ReadStep and writeCreds take the project-scoped Dirs and the step's
 // endpoint binding (see project_scope.go).
-func readCreds(d config.Dirs, chain []*config.Entry, bind string) (*Credentials, bool) {
-	var r credsRecord
-	if err := readJSON(credsPath(d, chain[0].Name), &r); err != nil {
+func ReadStep(d config.Dirs, chain []*config.Entry, bind string) (*Credentials, bool) {
+	var r StepRecord
+	if err := ReadJSON(StepPath(d, chain[0].Name), &r); err != nil {
 		return nil, false
 	}
 	if r.V != 1 || r.Identity != chain[0].Name || r.Fingerprint != boundFingerprint(chain, bind) {
@@ -271,12 +271,12 @@ func readCreds(d config.Dirs, chain []*config.Entry, bind string) (*Credentials,
 	return &r.Credentials, true
 }
 
-func writeCreds(d config.Dirs, chain []*config.Entry, bind string, c *Credentials, now time.Time) error {
-	return writeJSONAtomic(credsPath(d, chain[0].Name), credsRecord{V: 1, Identity: chain[0].Name, Kind: chain[0].Kind,
+func WriteStep(d config.Dirs, chain []*config.Entry, bind string, c *Credentials, now time.Time) error {
+	return WriteJSON(StepPath(d, chain[0].Name), StepRecord{V: 1, Identity: chain[0].Name, Kind: chain[0].Kind,
 		Fingerprint: boundFingerprint(chain, bind), Written: now.UTC(), Credentials: *c})
 }
 
-func removeFile(path string) (bool, error) {
+func RemoveFile(path string) (bool, error) {
 	err := os.Remove(path)
 	if err == nil {
 		return true, nil

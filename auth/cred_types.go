@@ -1,4 +1,4 @@
-package engine
+package auth
 
 import (
 	"context"
@@ -121,7 +121,7 @@ func (nopUI) MFACode(identity, serial string) (string, error) {
 // StepKind is implemented by every kind that can authenticate a chain step.
 // base is the previous step's output (nil for a root).
 type StepKind interface {
-	Authenticate(ctx context.Context, s *step, base *Credentials) (*Credentials, error)
+	Authenticate(ctx context.Context, s *Step, base *Credentials) (*Credentials, error)
 }
 
 // uncached is implemented by kinds whose output is never written to disk
@@ -134,6 +134,6 @@ type Passthrough interface{ Passthrough() *Credentials }
 
 // OwnCache is implemented by kinds with their own cache (the SSO session).
 type OwnCache interface {
-	CachedStep(s *step) (*Credentials, bool)
-	LockName(s *step) string
+	CachedStep(s *Step) (*Credentials, bool)
+	LockName(s *Step) string
 }

@@ -1,0 +1,78 @@
+package auth
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/atmos-auth/atmos-auth/config"
+	"github.com/atmos-auth/atmos-auth/environ"
+)
+
+// EnvContext is what computing an identity's environment needs. It holds no
+// secrets: credentials reach programs through the managed AWS config's
+// credential_process (see AWSFiles), never through the environment.
+type EnvContext struct {
+	Config *config.Config
+	Dirs   config.Dirs
+	// Chain is the identity's chain, identity first (see Config.Chain).
+	Chain []*config.Entry
+	// Expiration is when the identity's cached credentials expire (zero
+	// when unknown); exported as AWS_CREDENTIAL_EXPIRATION for prompts.
+	Expiration time.Time
+}
+
+// EnvProducer is implemented by identity kinds: it adds the kind's
+// variables to env. Kinds without it produce only ATMOS_IDENTITY.
+type EnvProducer interface {
+	Environment(c *EnvContext, env *environ.Environment)
+}
+
+// IdentityEnvironment returns the environment an identity produces: the
+// variables it sets and those it clears. It reads no network and no
+// keyring, so the prompt hook and `env` can call it cheaply.
+func IdentityEnvironment(c *EnvContext) (*environ.Environment, error) {
+	if len(c.Chain) == 0 {
+		return nil, fmt.Errorf("empty chain")
+	}
+	id := c.Chain[0]
+	env := environ.New()
+	if p, ok := id.Spec.(EnvProducer); ok {
+		p.Environment(c, env)
+	}
+	env.SetVar("ATMOS_IDENTITY", id.Name)
+	return env, nil
+}
+
+// ProjectKey is the scope of everything a login leaves behind: the cache
+// directory (session credentials, SSO tokens, provisioned identities,
+// locks) and every keyring entry (SSO sessions, IAM user keys), so one
+// repository's configuration never reaches the secrets another project
+// obtained. Today a project is one configuration (configKey); a scope
+// shared on purpose (a realm) replaces it here, in this one place.
+func ProjectKey(c *config.Config) string { return configKey(c) }
+
+// configKey names one configuration: "<directory name>-<hash>" of its
+// absolute atmos.yaml path and active profiles. The 96-bit hash is long
+// enough that a hostile repository cannot choose a path (or profile set)
+// colliding with another project's key.
+func configKey(c *config.Config) string {
+	if c == nil || c.AbsPath == "" {
+		return "default"
+	}
+	h := sha256.Sum256([]byte(c.AbsPath + "\x00" + strings.Join(c.Profiles, ",")))
+	name := filepath.Base(filepath.Dir(c.AbsPath))
+	clean := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-' {
+			return r
+		}
+		return '_'
+	}, name)
+	if len(clean) > 24 {
+		clean = clean[:24]
+	}
+	return clean + "-" + hex.EncodeToString(h[:12])
+}
