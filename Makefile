@@ -29,10 +29,10 @@ bench: bench-go
 	scripts/bench-config.sh
 
 bench-go:
-	$(GO) test -run '^$$' -bench . -benchmem ./engine/ ./keyring/ ./localcloud/
+	$(GO) test -run '^$$' -bench . -benchmem ./auth/ ./cloud/... ./config/ ./keyring/ ./localcloud/
 
 fuzz:
-	$(GO) test ./engine -run '^$$' -fuzz FuzzLoad -fuzztime 60s
+	$(GO) test ./config -run '^$$' -fuzz FuzzLoad -fuzztime 60s
 
 # The main job on the local default: a local cloud, a device-flow login, a
 # three-step chain, whoami, cached reuse, the aws CLI through the managed

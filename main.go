@@ -14,6 +14,7 @@ import (
 	"github.com/alecthomas/kong"
 
 	"github.com/atmos-auth/atmos-auth/cli"
+	"github.com/atmos-auth/atmos-auth/cloud"
 	"github.com/atmos-auth/atmos-auth/formats"
 	"github.com/atmos-auth/atmos-auth/internal/termsafe"
 )
@@ -56,6 +57,9 @@ func main() { os.Exit(run(os.Args[1:], cli.Globals{})) }
 // run parses args and runs the command; io carries the streams and
 // environment (zero fields default to the process's own).
 func run(args []string, io cli.Globals) int {
+	if io.Kinds == nil {
+		io.Kinds = cloud.Kinds()
+	}
 	root := CLI{Globals: io}
 	root.Defaults()
 	parser, err := kong.New(&root,

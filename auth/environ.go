@@ -23,6 +23,9 @@ type EnvContext struct {
 	// Expiration is when the identity's cached credentials expire (zero
 	// when unknown); exported as AWS_CREDENTIAL_EXPIRATION for prompts.
 	Expiration time.Time
+	// Executable is the atmos-auth files written for programs run back
+	// (a managed profile's credential_process).
+	Executable string
 }
 
 // EnvProducer is implemented by identity kinds: it adds the kind's

@@ -17,6 +17,7 @@ import (
 
 	"github.com/creack/pty"
 
+	"github.com/atmos-auth/atmos-auth/cloud"
 	"github.com/atmos-auth/atmos-auth/internal/testenv"
 	"github.com/atmos-auth/atmos-auth/localcloud"
 )
@@ -240,7 +241,7 @@ func runBrowserLogin(t *testing.T, endpoint string, tty bool, env map[string]str
 		vars[k] = v
 	}
 	var out, errBuf syncBuf
-	g := &Globals{Identity: "dev-admin", Config: cfgPath,
+	g := &Globals{Kinds: cloud.Kinds(), Identity: "dev-admin", Config: cfgPath,
 		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errBuf,
 		Getenv: func(k string) string { return vars[k] }}
 

@@ -8,12 +8,11 @@ import (
 
 	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
-	"github.com/atmos-auth/atmos-auth/engine"
 )
 
 // loadOptions maps the global flags onto config.LoadOptions.
 func (g *Globals) loadOptions() config.LoadOptions {
-	return config.LoadOptions{ConfigPath: g.Config, Profiles: g.Profile, Getenv: g.Getenv, Kinds: engine.Kinds}
+	return config.LoadOptions{ConfigPath: g.Config, Profiles: g.Profile, Getenv: g.Getenv, Kinds: g.Kinds}
 }
 
 // LoadConfig loads the configuration without judging it.

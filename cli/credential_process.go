@@ -1,13 +1,11 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/atmos-auth/atmos-auth/auth"
-	"github.com/atmos-auth/atmos-auth/engine"
 )
 
 // CredentialProcessCmd prints an identity's credentials as AWS
@@ -24,22 +22,15 @@ type CredentialProcessCmd struct{}
 // atmos-auth's lock (auth.EnvLockTimeout overrides it).
 const CredentialProcessLockWait = 30 * time.Second
 
-type credentialProcessOutput struct {
-	Version         int    `json:"Version"`
-	AccessKeyID     string `json:"AccessKeyId"`
-	SecretAccessKey string `json:"SecretAccessKey"`
-	SessionToken    string `json:"SessionToken,omitempty"`
-	Expiration      string `json:"Expiration,omitempty"`
-}
-
 func (c *CredentialProcessCmd) Run(g *Globals) error {
 	cfg, dirs, chain, err := g.identityChain()
 	if err != nil {
 		return err
 	}
 	name := chain[0].Name
-	if !engine.ManagedProfile(chain[0]) {
-		return Configf("identity %q (%s) does not produce AWS credentials", name, chain[0].Kind)
+	cp, ok := chain[0].Spec.(auth.CredentialProcess)
+	if !ok {
+		return Configf("identity %q (%s) cannot serve a credential_process (it gives no AWS credentials a profile can use)", name, chain[0].Kind)
 	}
 	g.Identity = name
 	a := g.authenticator(cfg, dirs, authOpts{credentialProcess: true})
@@ -57,9 +48,10 @@ func (c *CredentialProcessCmd) Run(g *Globals) error {
 		}
 		creds = res.Credentials
 	}
-	out := credentialProcessOutput{Version: 1, AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, SessionToken: creds.SessionToken}
-	if !creds.Expiration.IsZero() {
-		out.Expiration = creds.Expiration.UTC().Format(time.RFC3339)
+	out, err := cp.CredentialProcessOutput(creds)
+	if err != nil {
+		return authErr(err)
 	}
-	return json.NewEncoder(g.Stdout).Encode(out)
+	_, err = g.Stdout.Write(out)
+	return err
 }

@@ -30,6 +30,9 @@ type Globals struct {
 	// Ctx is cancelled by Ctrl-C and SIGTERM (main sets it): every wait of
 	// a command ends with it.
 	Ctx context.Context `kong:"-"`
+	// Kinds is the registry of every cloud's kinds (main sets it from
+	// package cloud): the CLI itself names no cloud.
+	Kinds *config.Registry `kong:"-"`
 
 	// log is the command's one logger, opened on first use (see logger);
 	// closers are closed by Close.

@@ -26,9 +26,10 @@ func (g *Globals) IdentityEnv(ctx context.Context, cfg *config.Config, name stri
 			return nil, err
 		}
 	}
-	if err := g.ensureManagedFiles(cfg, dirs); err != nil {
+	ec := &auth.EnvContext{Config: cfg, Dirs: dirs, Chain: chain}
+	if err := g.prepare(ec); err != nil {
 		return nil, err
 	}
-	exp := g.cachedExpiration(cfg, dirs, chain)
-	return auth.IdentityEnvironment(&auth.EnvContext{Config: cfg, Dirs: dirs, Chain: chain, Expiration: exp})
+	ec.Expiration = g.cachedExpiration(cfg, dirs, chain)
+	return auth.IdentityEnvironment(ec)
 }

@@ -17,7 +17,6 @@ import (
 
 	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
-	"github.com/atmos-auth/atmos-auth/engine"
 	"github.com/atmos-auth/atmos-auth/internal/logfmt"
 	"github.com/atmos-auth/atmos-auth/internal/termsafe"
 	"github.com/atmos-auth/atmos-auth/keyring"
@@ -293,23 +292,19 @@ func (g *Globals) ensureLogin(ctx context.Context, cfg *config.Config, name stri
 	return authErr(err)
 }
 
-// ensureManagedFiles writes the managed AWS config/credentials files when
-// they are missing or stale (a hash on their first line makes the check one
-// small read).
-func (g *Globals) ensureManagedFiles(cfg *config.Config, dirs config.Dirs) error {
-	skipped, err := engine.EnsureManagedAWSFiles(cfg, dirs, g.managedExecutable())
-	if errors.Is(err, engine.ErrNotINISafe) {
-		return Configf("%v", err)
+// prepare writes what the identity's environment points programs at (the
+// managed AWS files; cheap when they are current, see auth.Preparer).
+func (g *Globals) prepare(c *auth.EnvContext) error {
+	c.Executable = g.managedExecutable()
+	return configErr(auth.Prepare(c))
+}
+
+// configErr makes an error the configuration caused exit 2.
+func configErr(err error) error {
+	if err != nil && errors.Is(err, config.ErrInvalid) {
+		return ConfigErr(err)
 	}
-	if err != nil {
-		return err
-	}
-	for _, s := range skipped {
-		if s == g.Identity {
-			return Configf("identity %q cannot be an AWS profile name (use letters, digits and . _ / @ + = : , -)", s)
-		}
-	}
-	return nil
+	return err
 }
 
 // cachedExpiration returns when the identity's cached credentials expire,

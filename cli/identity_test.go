@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/cloud"
 	"github.com/atmos-auth/atmos-auth/config"
-	"github.com/atmos-auth/atmos-auth/engine"
 	"github.com/creack/pty"
 )
 
@@ -21,7 +21,7 @@ func testConfig(t *testing.T, body string) *config.Config {
 	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := config.LoadFile(p, config.LoadOptions{Kinds: engine.Kinds})
+	cfg, err := config.LoadFile(p, config.LoadOptions{Kinds: cloud.Kinds()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ const threeIDs = `auth:
 `
 
 func globals(env map[string]string) *Globals {
-	g := &Globals{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard,
+	g := &Globals{Kinds: cloud.Kinds(), Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard,
 		Getenv: func(k string) string { return env[k] }}
 	return g
 }

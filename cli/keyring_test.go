@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/cloud"
 	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/internal/testenv"
 	"github.com/atmos-auth/atmos-auth/keyring"
@@ -129,7 +130,7 @@ func TestOpenKeyringFromConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := map[string]string{"KR_PW": "pw", "HOME": dir}
-	g := &Globals{Config: cfgPath, Getenv: func(k string) string { return env[k] }}
+	g := &Globals{Kinds: cloud.Kinds(), Config: cfgPath, Getenv: func(k string) string { return env[k] }}
 	cfg, err := g.LoadValidConfig()
 	if err != nil {
 		t.Fatal(err)
@@ -150,7 +151,7 @@ func TestOpenKeyringFromConfig(t *testing.T) {
 	}
 	// The keyring command reads the same configuration.
 	var buf bytes.Buffer
-	g2 := &Globals{Config: cfgPath, Stdin: strings.NewReader(""), Stdout: &buf, Stderr: &buf, Getenv: func(k string) string {
+	g2 := &Globals{Kinds: cloud.Kinds(), Config: cfgPath, Stdin: strings.NewReader(""), Stdout: &buf, Stderr: &buf, Getenv: func(k string) string {
 		return map[string]string{"KR_PW": "pw", "HOME": dir}[k]
 	}}
 	if err := (&KeyringCmd{Format: "text"}).Run(g2); err != nil {

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/atmos-auth/atmos-auth/cloud"
 	"github.com/atmos-auth/atmos-auth/config"
-	"github.com/atmos-auth/atmos-auth/engine"
 )
 
 func openFDs(t *testing.T) int {
@@ -31,7 +31,7 @@ func TestLoggerOpenedOnceAndClosed(t *testing.T) {
 	if err := os.WriteFile(p, []byte("auth:\n  logs: {level: Info, file: logs/a.log}\n  identities:\n    x: {kind: ambient}\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := config.LoadFile(p, config.LoadOptions{Kinds: engine.Kinds, Getenv: func(k string) string {
+	cfg, err := config.LoadFile(p, config.LoadOptions{Kinds: cloud.Kinds(), Getenv: func(k string) string {
 		if k == "HOME" {
 			return dir
 		}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
-	"github.com/atmos-auth/atmos-auth/engine"
 )
 
 // LoginCmd authenticates an identity (or a provider's session) and caches
@@ -59,7 +58,7 @@ func newView(chain []*config.Entry, c *auth.Credentials, status string) loginVie
 		v.Account, v.Role, v.ARN, v.Region, v.Expiration = c.AccountID, c.Role, c.ARN, c.Region, c.Expiration
 	}
 	if v.Region == "" {
-		v.Region = engine.AWSRegion(chain)
+		v.Region = auth.ChainRegion(chain)
 	}
 	return v
 }
@@ -127,7 +126,7 @@ func (c *LoginCmd) Run(g *Globals) error {
 		// Make AWS_PROFILE=<identity> resolve at once (profiles of newly
 		// provisioned identities included).
 		auth.MergeProvisioned(cfg, dirs)
-		if err := g.ensureManagedFiles(cfg, dirs); err != nil {
+		if err := g.prepare(&auth.EnvContext{Config: cfg, Dirs: dirs, Chain: res.Chain}); err != nil {
 			return err
 		}
 	}

@@ -9,8 +9,8 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
-	"github.com/atmos-auth/atmos-auth/engine"
 	"github.com/atmos-auth/atmos-auth/keyring"
 )
 
@@ -27,26 +27,34 @@ type UserConfigureCmd struct{}
 // UserRemoveCmd removes stored keys.
 type UserRemoveCmd struct{}
 
-func (g *Globals) awsUser() (*config.Config, string, error) {
-	cfg, _, err := g.loadAuthConfig()
+// keyStore resolves the identity and its KeyStore capability.
+func (g *Globals) keyStore() (*config.Config, *auth.Step, auth.KeyStore, error) {
+	cfg, dirs, err := g.loadAuthConfig()
 	if err != nil {
-		return nil, "", err
+		return nil, nil, nil, err
 	}
 	name, err := g.ResolveIdentity(cfg)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, nil, err
 	}
-	if k := cfg.Identities[name].Kind; k != "aws/user" {
-		return nil, "", Configf("identity %q is %s, not aws/user", name, k)
+	e := cfg.Identities[name]
+	ks, ok := e.Spec.(auth.KeyStore)
+	if !ok {
+		return nil, nil, nil, Configf("identity %q is %s, which stores no keys (aws/user does)", name, e.Kind)
 	}
-	return cfg, name, nil
+	st, err := (&auth.Authenticator{Config: cfg, Dirs: dirs, Getenv: g.Getenv}).StepOf(name)
+	if err != nil {
+		return nil, nil, nil, ConfigErr(err)
+	}
+	return cfg, st, ks, nil
 }
 
 func (c *UserConfigureCmd) Run(g *Globals) error {
-	cfg, name, err := g.awsUser()
+	cfg, st, store, err := g.keyStore()
 	if err != nil {
 		return err
 	}
+	name := st.Name()
 	in := bufio.NewReader(g.Stdin)
 	f, tty := g.Stdin.(*os.File)
 	tty = tty && term.IsTerminal(int(f.Fd()))
@@ -66,44 +74,51 @@ func (c *UserConfigureCmd) Run(g *Globals) error {
 		}
 		return strings.TrimSpace(line), err
 	}
-	akid, err := read("AWS access key id: ", false)
-	if err != nil || akid == "" {
-		return Configf("no access key id given")
+	values := map[string]string{}
+	for _, fld := range store.SecretFields() {
+		prompt := fld.Prompt + ": "
+		if fld.Optional {
+			prompt = fld.Prompt + " (optional): "
+		}
+		v, err := read(prompt, fld.Hidden)
+		if !fld.Optional && (err != nil || v == "") {
+			return Configf("no %s given", fld.Prompt)
+		}
+		values[fld.Name] = v
 	}
-	secret, err := read("AWS secret access key: ", true)
-	if err != nil || secret == "" {
-		return Configf("no secret access key given")
-	}
-	mfa, _ := read("MFA device ARN (optional): ", false)
 	ks, err := g.OpenKeyring(cfg)
 	if err != nil {
 		return authErr(err)
 	}
-	env, err := engine.NewUserKeys(cfg, name, g.Getenv, akid, secret, mfa)
+	key, env, err := store.StoredKeys(st, values)
 	if err != nil {
 		return ConfigErr(err)
 	}
-	if err := ks.Set(engine.UserKeysKey(cfg, name), env); err != nil {
+	if err := ks.Set(key, env); err != nil {
 		return authErr(err)
 	}
 	fmt.Fprintf(g.Stdout, "stored the keys of %s in the %s keyring (for this project only)\n", name, ks.Backend())
-	if _, err := ks.Get(engine.LegacyUserKeysKey(name)); err == nil {
-		fmt.Fprintf(g.Stderr, "atmos-auth: an unscoped entry for %s stored by an older version is no longer used; `atmos-auth user remove -i %s` deletes it (and this project's keys)\n", name, name)
+	for _, old := range store.KeyringKeys(st)[1:] {
+		if _, err := ks.Get(old); err == nil {
+			fmt.Fprintf(g.Stderr, "atmos-auth: an unscoped entry for %s stored by an older version is no longer used; `atmos-auth user remove -i %s` deletes it (and this project's keys)\n", name, name)
+			break
+		}
 	}
 	return nil
 }
 
 func (c *UserRemoveCmd) Run(g *Globals) error {
-	cfg, name, err := g.awsUser()
+	cfg, st, store, err := g.keyStore()
 	if err != nil {
 		return err
 	}
+	name := st.Name()
 	ks, err := g.OpenKeyring(cfg)
 	if err != nil {
 		return authErr(err)
 	}
 	removed := false
-	for _, key := range []string{engine.UserKeysKey(cfg, name), engine.LegacyUserKeysKey(name)} {
+	for _, key := range store.KeyringKeys(st) {
 		if _, err := ks.Get(key); errors.Is(err, keyring.ErrNotFound) {
 			continue
 		}

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/atmos-auth/atmos-auth/cloud"
 	"github.com/atmos-auth/atmos-auth/config"
-	"github.com/atmos-auth/atmos-auth/engine"
 )
 
 // TestBrokenCorpus loads every config under testdata/broken and checks each
@@ -49,7 +49,7 @@ func TestBrokenCorpus(t *testing.T) {
 }
 
 func loadAndValidate(f string) error {
-	cfg, err := config.LoadFile(f, config.LoadOptions{Kinds: engine.Kinds, Getenv: func(string) string { return "" }})
+	cfg, err := config.LoadFile(f, config.LoadOptions{Kinds: cloud.Kinds(), Getenv: func(string) string { return "" }})
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func wantLines(t *testing.T, f string) []string {
 // TestReferenceExamplesValidate: every kind the reference documents is in
 // testdata/reference/atmos.yaml, and it validates.
 func TestReferenceExamplesValidate(t *testing.T) {
-	cfg, err := config.LoadFile("../testdata/reference/atmos.yaml", config.LoadOptions{Kinds: engine.Kinds, Getenv: func(string) string { return "" }})
+	cfg, err := config.LoadFile("../testdata/reference/atmos.yaml", config.LoadOptions{Kinds: cloud.Kinds(), Getenv: func(string) string { return "" }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestReferenceExamplesValidate(t *testing.T) {
 			seen[e.Kind] = true
 		}
 	}
-	for _, k := range engine.Kinds.Kinds() {
+	for _, k := range cloud.Kinds().Kinds() {
 		name := k.Name
 		if !seen[name] {
 			t.Errorf("kind %s has no example in testdata/reference/atmos.yaml", name)

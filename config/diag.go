@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -34,6 +35,20 @@ func (d Diag) String() string {
 	return b.String()
 }
 
+// ErrInvalid is matched (errors.Is) by every error the configuration
+// causes: a *ConfigError, and what a cloud finds later (a name its files
+// cannot hold, see Invalid). The CLI exits 2 for them.
+var ErrInvalid = errors.New("invalid configuration")
+
+// Invalid marks err as caused by the configuration without changing its
+// text.
+func Invalid(err error) error { return invalidError{err} }
+
+type invalidError struct{ error }
+
+func (e invalidError) Unwrap() error        { return e.error }
+func (e invalidError) Is(target error) bool { return target == ErrInvalid }
+
 // ConfigError is a set of configuration problems. It is returned by Load and
 // Validate; the CLI maps it to exit code 2.
 type ConfigError struct {
@@ -50,6 +65,9 @@ func (e *ConfigError) Error() string {
 
 // ExitCode makes configuration errors exit 2.
 func (e *ConfigError) ExitCode() int { return 2 }
+
+// Is: a *ConfigError is ErrInvalid.
+func (e *ConfigError) Is(target error) bool { return target == ErrInvalid }
 
 // diags collects problems.
 type diags struct{ list []Diag }

@@ -5,8 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/atmos-auth/atmos-auth/cloud"
 	"github.com/atmos-auth/atmos-auth/config"
-	"github.com/atmos-auth/atmos-auth/engine"
 )
 
 // FuzzLoad feeds arbitrary bytes to the loader and validator: they may
@@ -36,7 +36,7 @@ func FuzzLoad(f *testing.F) {
 		if err := os.WriteFile(p, data, 0o600); err != nil {
 			t.Skip()
 		}
-		cfg, err := config.LoadFile(p, config.LoadOptions{Kinds: engine.Kinds, Getenv: getenv})
+		cfg, err := config.LoadFile(p, config.LoadOptions{Kinds: cloud.Kinds(), Getenv: getenv})
 		if err != nil {
 			if _, ok := err.(*config.ConfigError); !ok {
 				t.Fatalf("loader returned %T, want *ConfigError: %v", err, err)

@@ -7,8 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/cloud"
+	"github.com/atmos-auth/atmos-auth/cloud/aws"
 	"github.com/atmos-auth/atmos-auth/config"
-	"github.com/atmos-auth/atmos-auth/engine"
 )
 
 func writeFiles(t *testing.T, files map[string]string) string {
@@ -28,7 +29,7 @@ func writeFiles(t *testing.T, files map[string]string) string {
 
 func mustLoad(t *testing.T, dir string, profiles []string, env map[string]string) *config.Config {
 	t.Helper()
-	cfg, err := config.LoadFile(filepath.Join(dir, "atmos.yaml"), config.LoadOptions{Kinds: engine.Kinds, Profiles: profiles, Getenv: func(k string) string { return env[k] }})
+	cfg, err := config.LoadFile(filepath.Join(dir, "atmos.yaml"), config.LoadOptions{Kinds: cloud.Kinds(), Profiles: profiles, Getenv: func(k string) string { return env[k] }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +53,7 @@ auth:
 `})
 	cfg := mustLoad(t, dir, nil, nil)
 	m := cfg.Identities["merged"]
-	if !m.Default || m.Spec.(*engine.AWSUser).Credentials.Region != "us-west-2" {
+	if !m.Default || m.Spec.(*aws.AWSUser).Credentials.Region != "us-west-2" {
 		t.Fatalf("merge key not applied: %+v", m.Spec)
 	}
 	if cfg.Identities["copy"].Kind != "aws/user" {
@@ -72,7 +73,7 @@ auth:
         region: !env REGION "us-east-2"
 `})
 	cfg := mustLoad(t, dir, nil, map[string]string{"KEY": "AKIA"})
-	c := cfg.Identities["a"].Spec.(*engine.AWSUser).Credentials
+	c := cfg.Identities["a"].Spec.(*aws.AWSUser).Credentials
 	if c.AccessKeyID != "AKIA" || c.SecretAccessKey != "it's default" || c.Region != "us-east-2" {
 		t.Fatalf("got %+v", c)
 	}
@@ -116,11 +117,11 @@ auth:
       principal: {assume_role: "arn:aws:iam::123456789012:role/R"}
 `})
 	cfg := mustLoad(t, dir, []string{"one"}, nil)
-	p := cfg.Providers["p"].Spec.(*engine.AWSSSOProvider)
+	p := cfg.Providers["p"].Spec.(*aws.AWSSSOProvider)
 	if p.Region != "eu-west-1" || p.StartURL != "https://a.awsapps.com/start" {
 		t.Fatalf("deep merge: %+v", p)
 	}
-	ps := cfg.Identities["x"].Spec.(*engine.AWSPermissionSet)
+	ps := cfg.Identities["x"].Spec.(*aws.AWSPermissionSet)
 	if ps.Principal.Name != "B" || ps.Principal.Account.Name != "dev" {
 		t.Fatalf("deep merge identity: %+v", ps.Principal)
 	}
@@ -128,7 +129,7 @@ auth:
 	if cfg.Providers["p"].Kind != "aws/saml" {
 		t.Fatal("kind not swapped")
 	}
-	if _, ok := cfg.Providers["p"].Spec.(*engine.AWSSAMLProvider); !ok {
+	if _, ok := cfg.Providers["p"].Spec.(*aws.AWSSAMLProvider); !ok {
 		t.Fatal("spec not replaced")
 	}
 	if len(cfg.Files) != 3 {
@@ -141,7 +142,7 @@ func TestProfileErrorNamesProfileFile(t *testing.T) {
 		"atmos.yaml":          "auth:\n  identities:\n    a: {kind: ambient}\n",
 		"profiles/bad/x.yaml": "auth:\n  identities:\n    a:\n      defualt: true\n",
 	})
-	cfg, err := config.LoadFile(filepath.Join(dir, "atmos.yaml"), config.LoadOptions{Kinds: engine.Kinds, Profiles: []string{"bad"}})
+	cfg, err := config.LoadFile(filepath.Join(dir, "atmos.yaml"), config.LoadOptions{Kinds: cloud.Kinds(), Profiles: []string{"bad"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +176,7 @@ auth:
       via: {identity: Prod.Admin/EU}
       principal: {assume_role: "arn:aws:iam::123456789012:role/R"}
 `})
-	cfg, err := config.LoadFile(filepath.Join(dir, "atmos.yaml"), config.LoadOptions{Kinds: engine.Kinds})
+	cfg, err := config.LoadFile(filepath.Join(dir, "atmos.yaml"), config.LoadOptions{Kinds: cloud.Kinds()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/atmos-auth/atmos-auth/cloud"
 	"github.com/atmos-auth/atmos-auth/config"
-	"github.com/atmos-auth/atmos-auth/engine"
 	"github.com/atmos-auth/atmos-auth/internal/testenv"
 	"gopkg.in/yaml.v3"
 )
@@ -20,7 +20,7 @@ const listSecretKey, listSecretValue = "AKIALISTSECRET000001", "list/secret+valu
 func listConfig(t *testing.T, path string) *config.Config {
 	t.Helper()
 	env := map[string]string{"EMERGENCY_AWS_ACCESS_KEY_ID": listSecretKey, "EMERGENCY_AWS_SECRET_ACCESS_KEY": listSecretValue}
-	cfg, err := config.LoadFile(path, config.LoadOptions{Kinds: engine.Kinds, Getenv: func(k string) string { return env[k] }})
+	cfg, err := config.LoadFile(path, config.LoadOptions{Kinds: cloud.Kinds(), Getenv: func(k string) string { return env[k] }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,4 +54,4 @@ after=$(curl -fsS "$LOCALCLOUD_URL/_admin/stats")
 [ "$before" = "$after" ] && echo "local cloud calls during the cached runs: none" || echo "WARNING: the cached path called the local cloud: $before -> $after"
 
 cd "$root"
-go test ./engine -run '^$' -bench 'ConcurrentLogins20|AutoProvision100x3Latency50ms' -benchtime 3x
+go test ./cloud/aws -run '^$' -bench 'ConcurrentLogins20|AutoProvision100x3Latency50ms' -benchtime 3x

@@ -1,0 +1,154 @@
+package aws
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/atmos-auth/atmos-auth/auth"
+	"github.com/atmos-auth/atmos-auth/config"
+	awssdk "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
+)
+
+var awsAssumeRoleKind = &config.KindInfo{Name: "aws/assume-role", Role: config.RoleIdentity, Cloud: "aws",
+	Produces: CredAWS, Accepts: []string{CredAWS, CredSAML, config.CredOIDC}, New: func() any { return &AWSAssumeRole{} }}
+
+// AWSAssumeRole assumes an IAM role from AWS credentials (AssumeRole), an
+// OIDC token (AssumeRoleWithWebIdentity) or a SAML assertion.
+type AWSAssumeRole struct {
+	config.IdentityBase `yaml:",inline"`
+	Principal           struct {
+		AssumeRole  string          `yaml:"assume_role"`
+		SessionName string          `yaml:"session_name"`
+		ExternalID  string          `yaml:"external_id"`
+		Duration    config.Duration `yaml:"duration"`
+		Region      string          `yaml:"region"`
+	} `yaml:"principal"`
+	Spec AWSEndpointSpec `yaml:"spec"`
+}
+
+func (s *AWSAssumeRole) Validate(c *config.Checker) {
+	p := s.Principal
+	if c.Required("principal.assume_role", p.AssumeRole) {
+		c.Match("principal.assume_role", p.AssumeRole, reRoleARN, "IAM role ARN", "arn:aws:iam::123456789012:role/Name")
+	}
+	if n := len(p.SessionName); n > 0 && (n < 2 || n > 64 || !reSession.MatchString(p.SessionName)) {
+		c.Errf("principal.session_name", "", "principal.session_name: %q is not a valid role session name (2-64 of [A-Za-z0-9_+=,.@-])", p.SessionName)
+	}
+	if n := len(p.AssumeRole); n > 2048 {
+		c.Errf("principal.assume_role", "", "principal.assume_role is longer than 2048 characters")
+	}
+	if p.ExternalID != "" && (len(p.ExternalID) < 2 || len(p.ExternalID) > 1224) {
+		c.Errf("principal.external_id", "", "principal.external_id must be 2 to 1224 characters")
+	}
+	c.DurationRange("principal.duration", p.Duration, 15*time.Minute, 12*time.Hour)
+	checkRegion(c, "principal.region", p.Region)
+	s.Spec.check(c, "spec")
+}
+
+// SessionName returns the role session name: principal.session_name, else
+// "atmos-auth-<identity>" sanitised to STS's [\w+=,.@-]{2,64}.
+func (s *AWSAssumeRole) SessionName(identity string) string {
+	if s.Principal.SessionName != "" {
+		return s.Principal.SessionName
+	}
+	return sanitizeSessionName("atmos-auth-" + identity)
+}
+
+func sanitizeSessionName(n string) string {
+	b := []byte(n)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_+=,.@-", c) >= 0) {
+			b[i] = '-'
+		}
+	}
+	if len(b) > 64 {
+		b = b[:64]
+	}
+	for len(b) < 2 {
+		b = append(b, '-')
+	}
+	return string(b)
+}
+
+// authenticate assumes the role: AssumeRole from AWS credentials,
+// AssumeRoleWithWebIdentity from an OIDC token.
+func (s *AWSAssumeRole) Authenticate(ctx context.Context, st *auth.Step, base *auth.Credentials) (*auth.Credentials, error) {
+	if base == nil {
+		return nil, fmt.Errorf("aws/assume-role needs base credentials")
+	}
+	p := s.Principal
+	region := stepRegion(st)
+	var dur *int32
+	if p.Duration.IsSet() {
+		dur = awssdk.Int32(int32(p.Duration.Duration / time.Second))
+	}
+	name := s.SessionName(st.Name())
+	var c *auth.Credentials
+	switch base.Type {
+	case CredAWS:
+		cl := sts.NewFromConfig(awsConfig(st.Auth, region, stepEndpoint(st, svcSTS), base))
+		in := &sts.AssumeRoleInput{RoleArn: awssdk.String(p.AssumeRole), RoleSessionName: awssdk.String(name), DurationSeconds: dur}
+		if p.ExternalID != "" {
+			in.ExternalId = awssdk.String(p.ExternalID)
+		}
+		out, err := cl.AssumeRole(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		c = assumedRoleCreds(out.Credentials, out.AssumedRoleUser)
+	case config.CredOIDC:
+		cl := sts.NewFromConfig(awsConfig(st.Auth, region, stepEndpoint(st, svcSTS), nil))
+		out, err := cl.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{
+			RoleArn: awssdk.String(p.AssumeRole), RoleSessionName: awssdk.String(name),
+			WebIdentityToken: awssdk.String(base.Token), DurationSeconds: dur,
+		})
+		if err != nil {
+			return nil, err
+		}
+		c = assumedRoleCreds(out.Credentials, out.AssumedRoleUser)
+	case CredSAML:
+		return nil, fmt.Errorf("AssumeRoleWithSAML is not supported yet")
+	default:
+		return nil, fmt.Errorf("aws/assume-role cannot use %s credentials", base.Type)
+	}
+	c.AccountID = arnAccount(p.AssumeRole)
+	c.Region = region
+	c.Role = p.AssumeRole[strings.LastIndexByte(p.AssumeRole, '/')+1:]
+	return c, nil
+}
+
+// assumedRoleCreds turns an STS answer into credentials with the session's ARN.
+func assumedRoleCreds(cr *ststypes.Credentials, user *ststypes.AssumedRoleUser) *auth.Credentials {
+	c := awsCreds(cr.AccessKeyId, cr.SecretAccessKey, cr.SessionToken, cr.Expiration)
+	if user != nil {
+		c.ARN = awssdk.ToString(user.Arn)
+	}
+	return c
+}
+
+// Describe is the one-line, secret-free summary `list` shows.
+func (s *AWSAssumeRole) Describe() string {
+	return s.Principal.AssumeRole
+}
+
+// RegionName is the region this step names ("" for none).
+func (s *AWSAssumeRole) RegionName() string { return s.Principal.Region }
+
+// CheckBase: AssumeRole with credentials that are themselves a role session
+// (role chaining) is limited by AWS to one hour, whatever the role's
+// maximum; asking for more fails at login, so validate says it.
+func (s *AWSAssumeRole) CheckBase(c *config.Checker, base *config.Entry) {
+	d := s.Principal.Duration
+	if !d.IsSet() || d.Duration <= time.Hour {
+		return
+	}
+	switch base.Kind {
+	case "aws/permission-set", "aws/assume-role":
+		c.Errf("principal.duration", "use 1h or less, or chain it from an aws/user or a provider",
+			"principal.duration: %s is longer than the 1h AWS allows when chaining from a role session (%s %q)", d.Raw, base.Kind, base.Name)
+	}
+}

@@ -1,0 +1,168 @@
+package aws
+
+import (
+	"context"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/atmos-auth/atmos-auth/auth"
+	"github.com/atmos-auth/atmos-auth/config"
+	"github.com/atmos-auth/atmos-auth/environ"
+)
+
+// AWSCredentialVars are cleared by every isolating AWS identity so that
+// nothing ambient leaks into the managed profile.
+var AWSCredentialVars = []string{
+	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+	"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME",
+}
+
+// AWSFiles are the shared config and credentials files atmos-auth manages.
+// The config file holds one profile per identity whose credential_process
+// points back at atmos-auth, which serves cached credentials and refreshes
+// them when needed: a long-lived shell never holds stale keys. The
+// credentials file is managed too (and holds no static keys for managed
+// profiles) so that ~/.aws/credentials cannot shadow them.
+type AWSFiles struct {
+	Config      string
+	Credentials string
+}
+
+// ManagedAWSFiles returns the managed file paths for one configuration:
+// <config dir>/aws/<configKey>/. Each atmos.yaml (and profile set) has its
+// own pair — its profiles name that file in their credential_process — so a
+// shell in one project never reads profiles another project wrote under the
+// same identity names.
+func ManagedAWSFiles(c *config.Config, d config.Dirs) AWSFiles {
+	dir := filepath.Join(d.Config, "aws", auth.ProjectKey(c))
+	return AWSFiles{Config: filepath.Join(dir, "config"), Credentials: filepath.Join(dir, "credentials")}
+}
+
+// AWSRegion returns the region for a chain: the nearest step that names one,
+// from the identity towards its provider (a github/oidc provider's region
+// is where STS exchanges its token).
+func AWSRegion(chain []*config.Entry) string { return auth.ChainRegion(chain) }
+
+// awsIsolatedEnvironment is the environment of every AWS kind but the
+// ambient ones: clear ambient credentials, point the SDKs at the managed
+// files and profile, disable IMDS, export region and expiry.
+func awsIsolatedEnvironment(c *auth.EnvContext, env *environ.Environment) {
+	for _, v := range AWSCredentialVars {
+		env.UnsetVar(v)
+	}
+	f := ManagedAWSFiles(c.Config, c.Dirs)
+	env.SetVar("AWS_CONFIG_FILE", f.Config)
+	env.SetVar("AWS_SHARED_CREDENTIALS_FILE", f.Credentials)
+	env.SetVar("AWS_PROFILE", c.Chain[0].Name)
+	env.UnsetVar("AWS_DEFAULT_PROFILE")
+	env.SetVar("AWS_EC2_METADATA_DISABLED", "true")
+	if r := AWSRegion(c.Chain); r != "" {
+		env.SetVar("AWS_REGION", r)
+		env.SetVar("AWS_DEFAULT_REGION", r)
+	}
+	if !c.Expiration.IsZero() {
+		env.SetVar("AWS_CREDENTIAL_EXPIRATION", c.Expiration.UTC().Format(time.RFC3339))
+	} else {
+		env.UnsetVar("AWS_CREDENTIAL_EXPIRATION")
+	}
+}
+
+func (s *AWSPermissionSet) Environment(c *auth.EnvContext, env *environ.Environment) {
+	awsIsolatedEnvironment(c, env)
+}
+func (s *AWSAssumeRole) Environment(c *auth.EnvContext, env *environ.Environment) {
+	awsIsolatedEnvironment(c, env)
+}
+func (s *AWSAssumeRoot) Environment(c *auth.EnvContext, env *environ.Environment) {
+	awsIsolatedEnvironment(c, env)
+}
+func (s *AWSUser) Environment(c *auth.EnvContext, env *environ.Environment) {
+	awsIsolatedEnvironment(c, env)
+}
+
+// aws/ambient leaves the SDK's default chain alone: only a region override.
+func (s *AWSAmbient) Environment(c *auth.EnvContext, env *environ.Environment) {
+	if r := s.Principal.Region; r != "" {
+		env.SetVar("AWS_REGION", r)
+		env.SetVar("AWS_DEFAULT_REGION", r)
+	}
+}
+
+func (*AWSPermissionSet) managedProfile() {}
+func (*AWSAssumeRole) managedProfile()    {}
+func (*AWSAssumeRoot) managedProfile()    {}
+func (*AWSUser) managedProfile()          {}
+
+func (*AWSPermissionSet) Binding(chain []*config.Entry, getenv config.Env) string {
+	return awsBinding(chain, getenv)
+}
+func (*AWSAssumeRole) Binding(chain []*config.Entry, getenv config.Env) string {
+	return awsBinding(chain, getenv)
+}
+func (*AWSAssumeRoot) Binding(chain []*config.Entry, getenv config.Env) string {
+	return awsBinding(chain, getenv)
+}
+func (*AWSUser) Binding(chain []*config.Entry, getenv config.Env) string {
+	return awsBinding(chain, getenv)
+}
+
+// awsBinding: the endpoints every step of the chain resolves to now for
+// the services a chain uses.
+func awsBinding(chain []*config.Entry, getenv config.Env) string {
+	var b strings.Builder
+	for i := range chain {
+		for _, svc := range []string{svcSTS, svcSSO, svcSSOOIDC} {
+			b.WriteString(awsEndpoint(chain[i:], svc, getenv))
+			b.WriteByte(0)
+		}
+	}
+	return b.String()
+}
+
+// orAWS renders an endpoint for a message ("" is AWS's own).
+func orAWS(endpoint string) string {
+	if endpoint == "" {
+		return "the AWS endpoint"
+	}
+	return strconv.Quote(endpoint)
+}
+
+// Verify asks AWS STS who the credentials are (whoami --verify).
+func (*AWSPermissionSet) Verify(ctx context.Context, s *auth.Step, c *auth.Credentials) (string, string, error) {
+	return verifySTS(ctx, s, c)
+}
+
+// Verify asks AWS STS who the credentials are (whoami --verify).
+func (*AWSAssumeRole) Verify(ctx context.Context, s *auth.Step, c *auth.Credentials) (string, string, error) {
+	return verifySTS(ctx, s, c)
+}
+
+// Verify asks AWS STS who the credentials are (whoami --verify).
+func (*AWSAssumeRoot) Verify(ctx context.Context, s *auth.Step, c *auth.Credentials) (string, string, error) {
+	return verifySTS(ctx, s, c)
+}
+
+// Verify asks AWS STS who the credentials are (whoami --verify).
+func (*AWSUser) Verify(ctx context.Context, s *auth.Step, c *auth.Credentials) (string, string, error) {
+	return verifySTS(ctx, s, c)
+}
+
+func (*AWSPermissionSet) Prepare(c *auth.EnvContext) error { return prepareProfiles(c) }
+func (*AWSPermissionSet) CredentialProcessOutput(c *auth.Credentials) ([]byte, error) {
+	return processOutput(c)
+}
+
+func (*AWSAssumeRole) Prepare(c *auth.EnvContext) error { return prepareProfiles(c) }
+func (*AWSAssumeRole) CredentialProcessOutput(c *auth.Credentials) ([]byte, error) {
+	return processOutput(c)
+}
+
+func (*AWSAssumeRoot) Prepare(c *auth.EnvContext) error { return prepareProfiles(c) }
+func (*AWSAssumeRoot) CredentialProcessOutput(c *auth.Credentials) ([]byte, error) {
+	return processOutput(c)
+}
+
+func (*AWSUser) Prepare(c *auth.EnvContext) error                            { return prepareProfiles(c) }
+func (*AWSUser) CredentialProcessOutput(c *auth.Credentials) ([]byte, error) { return processOutput(c) }
