@@ -45,6 +45,9 @@ type Authenticator struct {
 	HTTPClient *http.Client
 	// Logger (discard by default). Never given a secret.
 	Logger *slog.Logger
+	// OpenLogger, when Logger is nil, opens the logger on first use (a
+	// log file is opened only by a command that logs).
+	OpenLogger func() *slog.Logger
 	// PollInterval overrides the device flow's polling interval (tests).
 	PollInterval time.Duration
 	// SlowDownStep is what a SlowDown answer adds to the polling interval
@@ -60,9 +63,10 @@ type Authenticator struct {
 	// token from sso-oidc); otherwise a device authorization starts.
 	Force bool
 
-	ksOnce sync.Once
-	ks     keyring.Store
-	ksErr  error
+	logOnce sync.Once
+	ksOnce  sync.Once
+	ks      keyring.Store
+	ksErr   error
 }
 
 // Result is the outcome of a login.
@@ -128,10 +132,16 @@ func (a *Authenticator) Prompter() UI {
 }
 
 func (a *Authenticator) Log() *slog.Logger {
-	if a.Logger != nil {
-		return a.Logger
-	}
-	return slog.New(slog.NewTextHandler(io.Discard, nil))
+	a.logOnce.Do(func() {
+		switch {
+		case a.Logger != nil:
+		case a.OpenLogger != nil:
+			a.Logger = a.OpenLogger()
+		default:
+			a.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		}
+	})
+	return a.Logger
 }
 
 func (a *Authenticator) Keyring() (keyring.Store, error) {

@@ -23,7 +23,11 @@ type CredentialProcessCmd struct{}
 const CredentialProcessLockWait = 30 * time.Second
 
 func (c *CredentialProcessCmd) Run(g *Globals) error {
-	cfg, dirs, chain, err := g.identityChain()
+	s, err := g.session(authOpts{credentialProcess: true})
+	if err != nil {
+		return err
+	}
+	chain, err := s.Identity()
 	if err != nil {
 		return err
 	}
@@ -33,7 +37,7 @@ func (c *CredentialProcessCmd) Run(g *Globals) error {
 		return Configf("identity %q (%s) cannot serve a credential_process (it gives no AWS credentials a profile can use)", name, chain[0].Kind)
 	}
 	g.Identity = name
-	a := g.authenticator(cfg, dirs, authOpts{credentialProcess: true})
+	a := s.Auth
 	creds, valid, err := a.Cached(name)
 	if err != nil || !valid {
 		// SDKs run us and wait: a lock held by a login waiting for an

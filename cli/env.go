@@ -44,7 +44,7 @@ func (c *EnvCmd) Run(g *Globals) error {
 	if err != nil {
 		return ConfigErr(err)
 	}
-	env, err := g.activeIdentityEnv(c.Login)
+	env, err := g.ActiveEnvironment(c.Login)
 	if err != nil || env == nil { // nil: disabled, nothing to change
 		return err
 	}

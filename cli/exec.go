@@ -1,13 +1,11 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
-	"github.com/atmos-auth/atmos-auth/environ"
 	"github.com/atmos-auth/atmos-auth/hooks"
 )
 
@@ -41,28 +39,11 @@ func (c *ExecCmd) Run(g *Globals) error {
 // identityEnviron returns the process environment with the identity's
 // applied, or unchanged when atmos-auth is disabled.
 func (g *Globals) identityEnviron(login bool) ([]string, error) {
-	env, err := g.activeIdentityEnv(login)
+	env, err := g.ActiveEnvironment(login)
 	if err != nil || env == nil {
 		return os.Environ(), err
 	}
 	return env.Apply(os.Environ()), nil
-}
-
-// activeIdentityEnv loads the configuration, picks the identity and returns
-// its environment; nil without error when atmos-auth is disabled.
-func (g *Globals) activeIdentityEnv(login bool) (*environ.Environment, error) {
-	cfg, err := g.LoadValidConfig()
-	if err != nil {
-		return nil, err
-	}
-	name, err := g.ResolveIdentity(cfg)
-	if errors.Is(err, ErrDisabled) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return g.IdentityEnv(g.Context(), cfg, name, login)
 }
 
 // lookPath finds name like a shell does, in pathVar: exit 127 when it does

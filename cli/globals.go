@@ -38,6 +38,8 @@ type Globals struct {
 	// closers are closed by Close.
 	log     *slog.Logger
 	closers []io.Closer
+	// sess is the command's session (see session).
+	sess *Session
 }
 
 // Context is the command's context (Background when main set none).

@@ -241,15 +241,16 @@ func (g *Globals) hookResolver(ctx context.Context) hooks.Resolver {
 				h.Profile = strings.Split(p, ",")
 			}
 		}
-		cfg, err := h.LoadValidConfig()
+		h.sess = nil // the file's own configuration
+		s, err := h.session(authOpts{})
 		if err != nil {
 			return nil, err
 		}
-		name, err := h.ResolveIdentity(cfg)
+		name, err := h.ResolveIdentity(s.Config)
 		if err != nil {
 			return nil, err
 		}
-		return h.IdentityEnv(ctx, cfg, name, false)
+		return s.Environment(name, false)
 	}
 }
 

@@ -98,11 +98,11 @@ func (v loginView) write(w io.Writer, format string, now time.Time) error {
 }
 
 func (c *LoginCmd) Run(g *Globals) error {
-	cfg, dirs, err := g.loadAuthConfig()
+	s, err := g.session(authOpts{deviceFlow: c.DeviceFlow, noBrowser: c.NoBrowser})
 	if err != nil {
 		return err
 	}
-	a := g.authenticator(cfg, dirs, authOpts{deviceFlow: c.DeviceFlow, noBrowser: c.NoBrowser})
+	cfg, a := s.Config, s.Auth
 	a.Force = c.Force
 	ctx := g.Context()
 	var res *auth.Result
@@ -123,10 +123,11 @@ func (c *LoginCmd) Run(g *Globals) error {
 		return authErr(err)
 	}
 	if c.Provider == "" {
-		// Make AWS_PROFILE=<identity> resolve at once (profiles of newly
-		// provisioned identities included).
-		auth.MergeProvisioned(cfg, dirs)
-		if err := g.prepare(&auth.EnvContext{Config: cfg, Dirs: dirs, Chain: res.Chain}); err != nil {
+		// Make AWS_PROFILE=<identity> resolve at once, profiles of the
+		// identities this login provisioned included (the one merge
+		// after the session's: they did not exist before).
+		auth.MergeProvisioned(cfg, s.Dirs)
+		if err := s.Prepare(res.Chain); err != nil {
 			return err
 		}
 	}

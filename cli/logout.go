@@ -13,11 +13,11 @@ type LogoutCmd struct {
 }
 
 func (c *LogoutCmd) Run(g *Globals) error {
-	cfg, dirs, err := g.loadAuthConfig()
+	s, err := g.session(authOpts{})
 	if err != nil {
 		return err
 	}
-	a := g.authenticator(cfg, dirs, authOpts{})
+	cfg, a := s.Config, s.Auth
 	ctx := g.Context()
 	var done []string
 	switch {

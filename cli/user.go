@@ -10,7 +10,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/atmos-auth/atmos-auth/auth"
-	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/keyring"
 )
 
@@ -28,29 +27,24 @@ type UserConfigureCmd struct{}
 type UserRemoveCmd struct{}
 
 // keyStore resolves the identity and its KeyStore capability.
-func (g *Globals) keyStore() (*config.Config, *auth.Step, auth.KeyStore, error) {
-	cfg, dirs, err := g.loadAuthConfig()
+func (g *Globals) keyStore() (*Session, *auth.Step, auth.KeyStore, error) {
+	s, err := g.session(authOpts{})
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	name, err := g.ResolveIdentity(cfg)
+	chain, err := s.Identity()
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	e := cfg.Identities[name]
-	ks, ok := e.Spec.(auth.KeyStore)
+	ks, ok := chain[0].Spec.(auth.KeyStore)
 	if !ok {
-		return nil, nil, nil, Configf("identity %q is %s, which stores no keys (aws/user does)", name, e.Kind)
+		return nil, nil, nil, Configf("identity %q is %s, which stores no keys (aws/user does)", chain[0].Name, chain[0].Kind)
 	}
-	st, err := (&auth.Authenticator{Config: cfg, Dirs: dirs, Getenv: g.Getenv}).StepOf(name)
-	if err != nil {
-		return nil, nil, nil, ConfigErr(err)
-	}
-	return cfg, st, ks, nil
+	return s, &auth.Step{Auth: s.Auth, Chain: chain}, ks, nil
 }
 
 func (c *UserConfigureCmd) Run(g *Globals) error {
-	cfg, st, store, err := g.keyStore()
+	s, st, store, err := g.keyStore()
 	if err != nil {
 		return err
 	}
@@ -86,7 +80,7 @@ func (c *UserConfigureCmd) Run(g *Globals) error {
 		}
 		values[fld.Name] = v
 	}
-	ks, err := g.OpenKeyring(cfg)
+	ks, err := s.Auth.Keyring()
 	if err != nil {
 		return authErr(err)
 	}
@@ -108,12 +102,12 @@ func (c *UserConfigureCmd) Run(g *Globals) error {
 }
 
 func (c *UserRemoveCmd) Run(g *Globals) error {
-	cfg, st, store, err := g.keyStore()
+	s, st, store, err := g.keyStore()
 	if err != nil {
 		return err
 	}
 	name := st.Name()
-	ks, err := g.OpenKeyring(cfg)
+	ks, err := s.Auth.Keyring()
 	if err != nil {
 		return authErr(err)
 	}

@@ -16,12 +16,15 @@ type WhoamiCmd struct {
 }
 
 func (c *WhoamiCmd) Run(g *Globals) error {
-	cfg, dirs, chain, err := g.identityChain()
+	s, err := g.session(authOpts{})
 	if err != nil {
 		return err
 	}
-	name := chain[0].Name
-	a := &auth.Authenticator{Config: cfg, Dirs: dirs, Getenv: g.Getenv, Clock: time.Now}
+	chain, err := s.Identity()
+	if err != nil {
+		return err
+	}
+	name, a := chain[0].Name, s.Auth
 	now := time.Now()
 	creds, valid, err := a.Cached(name)
 	var v loginView
@@ -42,7 +45,6 @@ func (c *WhoamiCmd) Run(g *Globals) error {
 			_ = v.write(g.Stdout, c.Output, now)
 			return &ExitError{Code: ExitFailure, Err: errors.New("no valid cached credentials to verify: run `atmos-auth login -i " + name + "`")}
 		}
-		a.Logger = g.logger(cfg)
 		arn, acct, err := a.Verify(g.Context(), name, creds)
 		if err != nil {
 			return authErr(err)

@@ -1,5 +1,7 @@
 package config
 
+import "sync"
+
 // Config is the auth: section of atmos.yaml after profiles were merged,
 // !env tags resolved and every entry decoded into its kind's typed spec.
 type Config struct {
@@ -34,6 +36,9 @@ type Config struct {
 	logsFilePos Pos
 	// fields holds, per entry, the position of each decoded field path.
 	fields map[*Entry]map[string]Pos
+	// chains memoises Chain.
+	chainMu sync.Mutex
+	chains  map[string][]*Entry
 	// getenv is the environment the configuration was loaded with: the
 	// user's, never the configuration's (endpoint trust reads it).
 	getenv Env

@@ -260,7 +260,27 @@ func canonicalCycle(c []string) string {
 
 // Chain returns the chain of an identity from the identity itself to its
 // root: identities, then the provider (absent for standalone kinds).
+//
+// A chain is resolved once per Config: later calls return the same slice
+// (callers must not modify it). Identities added later (provisioned ones)
+// never change an existing chain.
 func (c *Config) Chain(identity string) ([]*Entry, error) {
+	c.chainMu.Lock()
+	defer c.chainMu.Unlock()
+	if ch, ok := c.chains[identity]; ok {
+		return ch, nil
+	}
+	ch, err := c.resolveChain(identity)
+	if err == nil {
+		if c.chains == nil {
+			c.chains = map[string][]*Entry{}
+		}
+		c.chains[identity] = ch
+	}
+	return ch, err
+}
+
+func (c *Config) resolveChain(identity string) ([]*Entry, error) {
 	e, ok := c.Identities[identity]
 	if !ok {
 		return nil, fmt.Errorf("identity %q does not exist (%s)", identity, c.NameHint(identity, c.IdentityOrder, "identities"))

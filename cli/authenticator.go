@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -22,8 +21,8 @@ import (
 	"github.com/atmos-auth/atmos-auth/keyring"
 )
 
-// The credential engine's side of IdentityEnv, and what login, whoami,
-// logout and credential-process share.
+// The authenticator a Session holds (device flows, UI, logger), and what
+// every command that authenticates shares.
 //
 // Device flows: a needed IAM Identity Center device authorization runs when
 // the session is interactive (terminals on stdin and stderr, not CI), or
@@ -49,38 +48,10 @@ type authOpts struct {
 	credentialProcess bool
 }
 
-// loadAuthConfig loads and validates the configuration (with the cached
-// auto-provisioned identities, see LoadValidConfig) and resolves the dirs.
-func (g *Globals) loadAuthConfig() (*config.Config, config.Dirs, error) {
-	cfg, err := g.LoadValidConfig()
-	if err != nil {
-		return nil, config.Dirs{}, err
-	}
-	return cfg, config.ResolveDirs(g.Getenv), nil
-}
-
-// identityChain loads the configuration, picks the identity (see
-// ResolveIdentity) and resolves its chain, identity first.
-func (g *Globals) identityChain() (*config.Config, config.Dirs, []*config.Entry, error) {
-	cfg, dirs, err := g.loadAuthConfig()
-	if err != nil {
-		return nil, dirs, nil, err
-	}
-	name, err := g.ResolveIdentity(cfg)
-	if err != nil {
-		return nil, dirs, nil, err
-	}
-	chain, err := cfg.Chain(name)
-	if err != nil {
-		return nil, dirs, nil, ConfigErr(err)
-	}
-	return cfg, dirs, chain, nil
-}
-
 func (g *Globals) authenticator(cfg *config.Config, dirs config.Dirs, o authOpts) *auth.Authenticator {
 	a := &auth.Authenticator{
 		Config: cfg, Dirs: dirs, Getenv: g.Getenv, Clock: time.Now,
-		Logger:      g.logger(cfg),
+		OpenLogger:  func() *slog.Logger { return g.logger(cfg) },
 		OpenKeyring: func() (keyring.Store, error) { return g.OpenKeyring(cfg) },
 	}
 	if v := g.Getenv(EnvMargin); v != "" {
@@ -278,44 +249,6 @@ func authErr(err error) error {
 		return err
 	}
 	return &ExitError{Code: ExitFailure, Err: err}
-}
-
-// ensureLogin authenticates identity name unless valid credentials are cached.
-func (g *Globals) ensureLogin(ctx context.Context, cfg *config.Config, name string) error {
-	dirs := config.ResolveDirs(g.Getenv)
-	auth.MergeProvisioned(cfg, dirs)
-	a := g.authenticator(cfg, dirs, authOpts{})
-	if _, valid, err := a.Cached(name); err == nil && valid {
-		return nil
-	}
-	_, err := a.Login(ctx, name)
-	return authErr(err)
-}
-
-// prepare writes what the identity's environment points programs at (the
-// managed AWS files; cheap when they are current, see auth.Preparer).
-func (g *Globals) prepare(c *auth.EnvContext) error {
-	c.Executable = g.managedExecutable()
-	return configErr(auth.Prepare(c))
-}
-
-// configErr makes an error the configuration caused exit 2.
-func configErr(err error) error {
-	if err != nil && errors.Is(err, config.ErrInvalid) {
-		return ConfigErr(err)
-	}
-	return err
-}
-
-// cachedExpiration returns when the identity's cached credentials expire,
-// zero when nothing is cached. It touches neither network nor keyring.
-func (g *Globals) cachedExpiration(cfg *config.Config, dirs config.Dirs, chain []*config.Entry) time.Time {
-	a := &auth.Authenticator{Config: cfg, Dirs: dirs, Getenv: g.Getenv}
-	c, _, err := a.Cached(chain[0].Name)
-	if err != nil || c == nil {
-		return time.Time{}
-	}
-	return c.Expiration
 }
 
 // describeExpiry renders "2025-06-01T13:00:00Z (in 59m)".

@@ -1,0 +1,132 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/atmos-auth/atmos-auth/auth"
+	"github.com/atmos-auth/atmos-auth/config"
+	"github.com/atmos-auth/atmos-auth/environ"
+)
+
+// Session is one command's use case, built once: the configuration loaded,
+// validated and merged with the identities the last login provisioned;
+// the directories; one Authenticator (its keyring opened lazily once, the
+// command's one logger, the context Ctrl-C and SIGTERM cancel). Chains are
+// resolved once (config.Config memoises them). A command is flags →
+// session → render.
+type Session struct {
+	g      *Globals
+	Config *config.Config
+	Dirs   config.Dirs
+	Auth   *auth.Authenticator
+}
+
+// session returns the command's session, loading it on first use; o says
+// how its authenticator may interact (device flows, browser, MFA prompts)
+// and is the first caller's.
+func (g *Globals) session(o authOpts) (*Session, error) {
+	if g.sess != nil {
+		return g.sess, nil
+	}
+	cfg, err := g.LoadValidConfig()
+	if err != nil {
+		return nil, err
+	}
+	dirs := config.ResolveDirs(g.Getenv)
+	g.sess = &Session{g: g, Config: cfg, Dirs: dirs, Auth: g.authenticator(cfg, dirs, o)}
+	return g.sess, nil
+}
+
+// Ctx is the command's context.
+func (s *Session) Ctx() context.Context { return s.g.Context() }
+
+// Identity picks the identity (see ResolveIdentity) and returns its chain,
+// identity first.
+func (s *Session) Identity() ([]*config.Entry, error) {
+	name, err := s.g.ResolveIdentity(s.Config)
+	if err != nil {
+		return nil, err
+	}
+	chain, err := s.Config.Chain(name)
+	if err != nil {
+		return nil, ConfigErr(err)
+	}
+	return chain, nil
+}
+
+// EnsureLogin authenticates the identity unless valid credentials are
+// cached.
+func (s *Session) EnsureLogin(name string) error {
+	if _, valid, err := s.Auth.Cached(name); err == nil && valid {
+		return nil
+	}
+	_, err := s.Auth.Login(s.Ctx(), name)
+	return authErr(err)
+}
+
+// Prepare writes what the identity's environment points programs at (the
+// managed AWS files; cheap when they are current, see auth.Preparer).
+func (s *Session) Prepare(chain []*config.Entry) error {
+	return configErr(auth.Prepare(&auth.EnvContext{Config: s.Config, Dirs: s.Dirs, Chain: chain, Executable: s.g.managedExecutable()}))
+}
+
+// Environment is the environment the identity produces. With login it
+// first authenticates when nothing valid is cached (may prompt, open a
+// browser); without, it reads no network and no keyring. It prepares what
+// the environment points at (the managed AWS profile).
+//
+// This is the one seam between the credential engine (login, caches) and
+// the shell side (env, exec, shell, hook).
+func (s *Session) Environment(name string, login bool) (*environ.Environment, error) {
+	chain, err := s.Config.Chain(name)
+	if err != nil {
+		return nil, ConfigErr(err)
+	}
+	if login {
+		if err := s.EnsureLogin(name); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.Prepare(chain); err != nil {
+		return nil, err
+	}
+	return auth.IdentityEnvironment(&auth.EnvContext{Config: s.Config, Dirs: s.Dirs, Chain: chain, Expiration: s.expiration(name)})
+}
+
+// expiration is when the identity's cached credentials expire, zero when
+// nothing is cached. It touches neither network nor keyring.
+func (s *Session) expiration(name string) time.Time {
+	c, _, err := s.Auth.Cached(name)
+	if err != nil || c == nil {
+		return time.Time{}
+	}
+	return c.Expiration
+}
+
+// ActiveEnvironment is the environment of the identity the flags, the
+// environment or the default pick; nil without error when atmos-auth is
+// disabled.
+func (g *Globals) ActiveEnvironment(login bool) (*environ.Environment, error) {
+	s, err := g.session(authOpts{})
+	if err != nil {
+		return nil, err
+	}
+	name, err := g.ResolveIdentity(s.Config)
+	if errors.Is(err, ErrDisabled) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.Environment(name, login)
+}
+
+// configErr makes an error the configuration caused exit 2.
+func configErr(err error) error {
+	if err != nil && errors.Is(err, config.ErrInvalid) {
+		return ConfigErr(err)
+	}
+	return err
+}
