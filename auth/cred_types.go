@@ -61,8 +61,8 @@ func (c *Credentials) ValidFor(now time.Time, margin time.Duration) bool {
 	return c.Expiration.Sub(now) > margin
 }
 
-// UI is how the engine talks to the user. Everything goes to stderr; the
-// engine never reads the terminal itself.
+// UI is how the walker and the kinds talk to the user. Everything goes to
+// stderr; they never read the terminal themselves.
 type UI interface {
 	// DeviceAuthorization shows the verification URL and user code (and
 	// may open a browser).

@@ -238,7 +238,7 @@ func openBrowser(url string) error {
 	return nil
 }
 
-// authErr maps engine errors to exit codes: configuration problems exit 2,
+// authErr maps authentication errors to exit codes: configuration problems exit 2,
 // everything else 1.
 func authErr(err error) error {
 	if err == nil {

@@ -77,7 +77,7 @@ func (s *Session) Prepare(chain []*config.Entry) error {
 // browser); without, it reads no network and no keyring. It prepares what
 // the environment points at (the managed AWS profile).
 //
-// This is the one seam between the credential engine (login, caches) and
+// This is the one seam between the credential side (login, caches) and
 // the shell side (env, exec, shell, hook).
 func (s *Session) Environment(name string, login bool) (*environ.Environment, error) {
 	chain, err := s.Config.Chain(name)
