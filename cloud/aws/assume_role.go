@@ -20,6 +20,7 @@ var awsAssumeRoleKind = &config.KindInfo{Name: "aws/assume-role", Role: config.R
 // OIDC token (AssumeRoleWithWebIdentity) or a SAML assertion.
 type AWSAssumeRole struct {
 	config.IdentityBase `yaml:",inline"`
+	managedProfile      `yaml:",inline"`
 	Principal           struct {
 		AssumeRole  string          `yaml:"assume_role"`
 		SessionName string          `yaml:"session_name"`

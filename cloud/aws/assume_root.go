@@ -31,6 +31,7 @@ const AssumeRootMax = 15 * time.Minute
 // AWSAssumeRoot is centralised root access to a member account.
 type AWSAssumeRoot struct {
 	config.IdentityBase `yaml:",inline"`
+	managedProfile      `yaml:",inline"`
 	Principal           struct {
 		TargetPrincipal string          `yaml:"target_principal"`
 		TaskPolicyARN   string          `yaml:"task_policy_arn"`

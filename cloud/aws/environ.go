@@ -69,19 +69,6 @@ func awsIsolatedEnvironment(c *auth.EnvContext, env *environ.Environment) {
 	}
 }
 
-func (s *AWSPermissionSet) Environment(c *auth.EnvContext, env *environ.Environment) {
-	awsIsolatedEnvironment(c, env)
-}
-func (s *AWSAssumeRole) Environment(c *auth.EnvContext, env *environ.Environment) {
-	awsIsolatedEnvironment(c, env)
-}
-func (s *AWSAssumeRoot) Environment(c *auth.EnvContext, env *environ.Environment) {
-	awsIsolatedEnvironment(c, env)
-}
-func (s *AWSUser) Environment(c *auth.EnvContext, env *environ.Environment) {
-	awsIsolatedEnvironment(c, env)
-}
-
 // aws/ambient leaves the SDK's default chain alone: only a region override.
 func (s *AWSAmbient) Environment(c *auth.EnvContext, env *environ.Environment) {
 	if r := s.Principal.Region; r != "" {
@@ -90,23 +77,30 @@ func (s *AWSAmbient) Environment(c *auth.EnvContext, env *environ.Environment) {
 	}
 }
 
-func (*AWSPermissionSet) managedProfile() {}
-func (*AWSAssumeRole) managedProfile()    {}
-func (*AWSAssumeRoot) managedProfile()    {}
-func (*AWSUser) managedProfile()          {}
+// managedProfile is embedded by the AWS identities that isolate the
+// environment and serve their credentials through a managed profile —
+// every AWS identity but aws/ambient. It is their capabilities: the
+// environment, the managed files, the credential_process answer, STS
+// verification and the endpoint binding of their cached steps. It has no
+// fields, so it adds nothing to the spec's YAML or fingerprint.
+type managedProfile struct{}
 
-func (*AWSPermissionSet) Binding(chain []*config.Entry, getenv config.Env) string {
+func (managedProfile) Environment(c *auth.EnvContext, env *environ.Environment) {
+	awsIsolatedEnvironment(c, env)
+}
+func (managedProfile) Prepare(c *auth.EnvContext) error { return prepareProfiles(c) }
+func (managedProfile) CredentialProcessOutput(c *auth.Credentials) ([]byte, error) {
+	return processOutput(c)
+}
+
+// Verify asks AWS STS who the credentials are (whoami --verify).
+func (managedProfile) Verify(ctx context.Context, s *auth.Step, c *auth.Credentials) (string, string, error) {
+	return verifySTS(ctx, s, c)
+}
+func (managedProfile) Binding(chain []*config.Entry, getenv config.Env) string {
 	return awsBinding(chain, getenv)
 }
-func (*AWSAssumeRole) Binding(chain []*config.Entry, getenv config.Env) string {
-	return awsBinding(chain, getenv)
-}
-func (*AWSAssumeRoot) Binding(chain []*config.Entry, getenv config.Env) string {
-	return awsBinding(chain, getenv)
-}
-func (*AWSUser) Binding(chain []*config.Entry, getenv config.Env) string {
-	return awsBinding(chain, getenv)
-}
+func (managedProfile) hasManagedProfile() {}
 
 // awsBinding: the endpoints every step of the chain resolves to now for
 // the services a chain uses.
@@ -129,40 +123,18 @@ func orAWS(endpoint string) string {
 	return strconv.Quote(endpoint)
 }
 
-// Verify asks AWS STS who the credentials are (whoami --verify).
-func (*AWSPermissionSet) Verify(ctx context.Context, s *auth.Step, c *auth.Credentials) (string, string, error) {
-	return verifySTS(ctx, s, c)
-}
+// The identities with a managed profile have every capability it gives.
+var (
+	_ profileCaps = (*AWSPermissionSet)(nil)
+	_ profileCaps = (*AWSAssumeRole)(nil)
+	_ profileCaps = (*AWSAssumeRoot)(nil)
+	_ profileCaps = (*AWSUser)(nil)
+)
 
-// Verify asks AWS STS who the credentials are (whoami --verify).
-func (*AWSAssumeRole) Verify(ctx context.Context, s *auth.Step, c *auth.Credentials) (string, string, error) {
-	return verifySTS(ctx, s, c)
+type profileCaps interface {
+	auth.EnvProducer
+	auth.Preparer
+	auth.CredentialProcess
+	auth.Verifier
+	auth.Bound
 }
-
-// Verify asks AWS STS who the credentials are (whoami --verify).
-func (*AWSAssumeRoot) Verify(ctx context.Context, s *auth.Step, c *auth.Credentials) (string, string, error) {
-	return verifySTS(ctx, s, c)
-}
-
-// Verify asks AWS STS who the credentials are (whoami --verify).
-func (*AWSUser) Verify(ctx context.Context, s *auth.Step, c *auth.Credentials) (string, string, error) {
-	return verifySTS(ctx, s, c)
-}
-
-func (*AWSPermissionSet) Prepare(c *auth.EnvContext) error { return prepareProfiles(c) }
-func (*AWSPermissionSet) CredentialProcessOutput(c *auth.Credentials) ([]byte, error) {
-	return processOutput(c)
-}
-
-func (*AWSAssumeRole) Prepare(c *auth.EnvContext) error { return prepareProfiles(c) }
-func (*AWSAssumeRole) CredentialProcessOutput(c *auth.Credentials) ([]byte, error) {
-	return processOutput(c)
-}
-
-func (*AWSAssumeRoot) Prepare(c *auth.EnvContext) error { return prepareProfiles(c) }
-func (*AWSAssumeRoot) CredentialProcessOutput(c *auth.Credentials) ([]byte, error) {
-	return processOutput(c)
-}
-
-func (*AWSUser) Prepare(c *auth.EnvContext) error                            { return prepareProfiles(c) }
-func (*AWSUser) CredentialProcessOutput(c *auth.Credentials) ([]byte, error) { return processOutput(c) }

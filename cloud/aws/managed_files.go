@@ -39,14 +39,9 @@ func ProfileNameOK(name string) bool { return iniSafeName.MatchString(name) }
 
 // ManagedProfile reports whether an identity gets a managed AWS profile.
 func ManagedProfile(e *config.Entry) bool {
-	_, ok := e.Spec.(managedProfile)
+	_, ok := e.Spec.(interface{ hasManagedProfile() })
 	return ok && e.Role == config.RoleIdentity
 }
-
-// managedProfile is implemented by the AWS identities that isolate the
-// environment and serve their credentials through a managed profile
-// (every AWS identity but aws/ambient).
-type managedProfile interface{ managedProfile() }
 
 // shQuote quotes for both sh -c (the Go SDK) and shlex (botocore).
 func shQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'"'"'`) + "'" }

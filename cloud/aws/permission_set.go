@@ -17,6 +17,7 @@ var awsPermissionSetKind = &config.KindInfo{Name: "aws/permission-set", Role: co
 // AWSPermissionSet is an IAM Identity Center permission set on one account.
 type AWSPermissionSet struct {
 	config.IdentityBase `yaml:",inline"`
+	managedProfile      `yaml:",inline"`
 	Principal           struct {
 		Name    string `yaml:"name"`
 		Account struct {

@@ -22,6 +22,7 @@ var awsUserKind = &config.KindInfo{Name: "aws/user", Role: config.RoleIdentity, 
 // !env, or from the keyring via `atmos-auth user configure`).
 type AWSUser struct {
 	config.IdentityBase `yaml:",inline"`
+	managedProfile      `yaml:",inline"`
 	Credentials         struct {
 		AccessKeyID     string `yaml:"access_key_id"`
 		SecretAccessKey string `yaml:"secret_access_key"`
