@@ -17,10 +17,11 @@ type ListCmd struct {
 const AllMarker = "\x00all"
 
 func (c *ListCmd) Run(g *Globals) error {
-	cfg, err := g.LoadValidConfig()
+	s, err := g.session(authOpts{})
 	if err != nil {
 		return err
 	}
+	cfg := s.Config
 	f := formats.Filter{}
 	parse := func(v string) ([]string, bool) {
 		if v == "" {
