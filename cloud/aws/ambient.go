@@ -61,7 +61,7 @@ func (s *AWSAmbient) Authenticate(ctx context.Context, st *auth.Step, _ *auth.Cr
 		return nil, fmt.Errorf("no ambient AWS credentials: %w", err)
 	}
 	c := awsKeys(v.AccessKeyID, v.SecretAccessKey, v.SessionToken)
-	c.Region, c.AccountID, c.Role = cfg.Region, v.AccountID, "ambient ("+v.Source+")"
+	c.Region, c.Account, c.Role = cfg.Region, v.AccountID, "ambient ("+v.Source+")"
 	if v.CanExpire {
 		c.Expiration = v.Expires.UTC()
 	} else {

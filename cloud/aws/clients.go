@@ -221,20 +221,30 @@ func refusedCode(code string) bool {
 	return false
 }
 
+// The payload fields of CredAWS credentials. Only this package knows them.
+const (
+	keyAccessKeyID     = "access_key_id"
+	keySecretAccessKey = "secret_access_key"
+	keySessionToken    = "session_token"
+)
+
 // awsKeys is CredAWS credentials holding an access key (and a session token
-// unless the key is long-lived). With keysOf, it is the one place that knows
-// how AWS keys are held in auth.Credentials.
+// unless the key is long-lived); empty fields are left out. With keysOf, it
+// is the one place that knows how AWS keys are held in auth.Credentials.
 func awsKeys(akid, secret, token string) *auth.Credentials {
-	return &auth.Credentials{Type: CredAWS, AccessKeyID: akid, SecretAccessKey: secret, SessionToken: token}
+	p := map[string]string{}
+	for k, v := range map[string]string{keyAccessKeyID: akid, keySecretAccessKey: secret, keySessionToken: token} {
+		if v != "" {
+			p[k] = v
+		}
+	}
+	return &auth.Credentials{Type: CredAWS, Payload: p}
 }
 
 // keysOf is the access key, secret key and session token of CredAWS
 // credentials ("" for what they lack).
 func keysOf(c *auth.Credentials) (akid, secret, token string) {
-	if c == nil {
-		return "", "", ""
-	}
-	return c.AccessKeyID, c.SecretAccessKey, c.SessionToken
+	return c.Secret(keyAccessKeyID), c.Secret(keySecretAccessKey), c.Secret(keySessionToken)
 }
 
 // awsCreds converts STS credentials.

@@ -142,8 +142,8 @@ func (s *AWSUser) Authenticate(ctx context.Context, st *auth.Step, _ *auth.Crede
 	c.Region = stepRegion(st)
 	c.Role = "IAM user"
 	if mfa != "" {
-		c.AccountID = arnAccount(mfa)
-		c.ARN = strings.Replace(mfa, ":mfa/", ":user/", 1)
+		c.Account = arnAccount(mfa)
+		c.Principal = strings.Replace(mfa, ":mfa/", ":user/", 1)
 	}
 	return c, nil
 }
