@@ -24,16 +24,20 @@ import (
 // project (<cache>/projects/<ProjectKey>, see project_scope.go; every
 // directory 0700, every file 0600):
 //
-//	credentials/<identity>.json      the credential envelope of one chain
-//	                                  step, of any cloud (with a fingerprint
-//	                                  of the chain's config and endpoints)
+//	credentials/<identity>.json      a StepRecord: the credential envelope
+//	                                  (Credentials: type, descriptive
+//	                                  fields, secrets in payload) of one
+//	                                  chain step, of any cloud, with a
+//	                                  fingerprint of the chain's config and
+//	                                  endpoints
 //	locks/<name>.lock                flock files (one per step / session)
 //	<cloud>/…                        what a cloud keeps for itself (aws/sso/
 //	                                  <session>.json: an SSO access token;
 //	                                  aws/provisioned/<provider>.json:
 //	                                  auto-provisioned identities)
 //
-// Entries older versions wrote under aws/credentials are never read.
+// Entries older versions wrote under aws/credentials are never read, nor
+// are credentials/ records of another StepRecord version.
 //
 // Long-lived secrets (SSO refresh token and client registration, IAM user
 // keys) live in the keyring, never here.
@@ -224,6 +228,12 @@ func lockHolder(path string) int {
 	return pid
 }
 
+// stepVersion is the StepRecord layout ReadStep reads: 2 since Credentials
+// became a typed envelope (secrets in Payload). A record of another version
+// (1 held AWS-shaped fields) is a cache miss, never an error: the step is
+// simply authenticated again and the record rewritten.
+const stepVersion = 2
+
 // StepRecord is one cached chain step.
 type StepRecord struct {
 	V           int         `json:"v"`
@@ -265,14 +275,14 @@ func ReadStep(d config.Dirs, chain []*config.Entry, bind string) (*Credentials, 
 	if err := ReadJSON(StepPath(d, chain[0].Name), &r); err != nil {
 		return nil, false
 	}
-	if r.V != 1 || r.Identity != chain[0].Name || r.Fingerprint != boundFingerprint(chain, bind) {
+	if r.V != stepVersion || r.Identity != chain[0].Name || r.Fingerprint != boundFingerprint(chain, bind) {
 		return nil, false
 	}
 	return &r.Credentials, true
 }
 
 func WriteStep(d config.Dirs, chain []*config.Entry, bind string, c *Credentials, now time.Time) error {
-	return WriteJSON(StepPath(d, chain[0].Name), StepRecord{V: 1, Identity: chain[0].Name, Kind: chain[0].Kind,
+	return WriteJSON(StepPath(d, chain[0].Name), StepRecord{V: stepVersion, Identity: chain[0].Name, Kind: chain[0].Kind,
 		Fingerprint: boundFingerprint(chain, bind), Written: now.UTC(), Credentials: *c})
 }
 

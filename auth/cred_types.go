@@ -17,27 +17,45 @@ type Clock func() time.Time
 // reused: anything expiring sooner is renewed.
 const DefaultMargin = 5 * time.Minute
 
-// Credentials are what one chain step produces. Type is one of the Cred*
-// constants. They hold secrets: never log or print them (String and LogValue
-// redact).
+// PayloadToken is the payload field of the token-shaped credential types
+// (an SSO access token, an OIDC id token).
+const PayloadToken = "token"
+
+// Credentials are what one chain step produces: a typed envelope any cloud
+// fills. Type is one of the registry's credential types ("aws",
+// "aws/sso-token", "oidc", "ambient", …) and says which fields Payload
+// holds; the cloud that owns the type owns those field names. Everything
+// outside Payload is descriptive and may be shown; Payload holds the
+// secrets: never log or print it (String, GoString and LogValue leave it
+// out). JSON holds everything: it is the cache format.
 type Credentials struct {
-	Type            string    `json:"type"`
-	AccessKeyID     string    `json:"access_key_id,omitempty"`
-	SecretAccessKey string    `json:"secret_access_key,omitempty"`
-	SessionToken    string    `json:"session_token,omitempty"`
-	Token           string    `json:"token,omitempty"` // SSO access token or OIDC id token
-	Expiration      time.Time `json:"expiration"`
-	Region          string    `json:"region,omitempty"`
-	AccountID       string    `json:"account_id,omitempty"`
-	ARN             string    `json:"arn,omitempty"`
+	Type       string    `json:"type"`
+	Expiration time.Time `json:"expiration"`
+	// Principal is who the credentials act as: an ARN, a service-account
+	// email, an object id.
+	Principal string `json:"principal,omitempty"`
+	// Account is where: an AWS account id, a GCP project, an Azure
+	// subscription.
+	Account string `json:"account,omitempty"`
+	Region  string `json:"region,omitempty"`
 	// Role is a human label of what was obtained (permission set name, role
 	// name), for whoami.
 	Role string `json:"role,omitempty"`
+	// Payload holds the secrets, fields by Type.
+	Payload map[string]string `json:"payload,omitempty"`
+}
+
+// Secret is one payload field ("" when absent).
+func (c *Credentials) Secret(field string) string {
+	if c == nil {
+		return ""
+	}
+	return c.Payload[field]
 }
 
 // String never shows a secret.
 func (c Credentials) String() string {
-	return fmt.Sprintf("Credentials{type=%s account=%s arn=%s expires=%s}", c.Type, c.AccountID, c.ARN, c.Expiration.Format(time.RFC3339))
+	return fmt.Sprintf("Credentials{type=%s account=%s principal=%s expires=%s}", c.Type, c.Account, c.Principal, c.Expiration.Format(time.RFC3339))
 }
 
 // GoString never shows a secret.
@@ -45,7 +63,7 @@ func (c Credentials) GoString() string { return c.String() }
 
 // LogValue never shows a secret.
 func (c Credentials) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("type", c.Type), slog.String("account", c.AccountID),
+	return slog.GroupValue(slog.String("type", c.Type), slog.String("account", c.Account),
 		slog.Time("expires", c.Expiration))
 }
 

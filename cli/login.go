@@ -55,7 +55,7 @@ func newView(chain []*config.Entry, c *auth.Credentials, status string) loginVie
 		v.Chain = append(v.Chain, e.Name)
 	}
 	if c != nil {
-		v.Account, v.Role, v.ARN, v.Region, v.Expiration = c.AccountID, c.Role, c.ARN, c.Region, c.Expiration
+		v.Account, v.Role, v.ARN, v.Region, v.Expiration = c.Account, c.Role, c.Principal, c.Region, c.Expiration
 	}
 	if v.Region == "" {
 		v.Region = auth.ChainRegion(chain)

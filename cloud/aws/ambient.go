@@ -60,7 +60,8 @@ func (s *AWSAmbient) Authenticate(ctx context.Context, st *auth.Step, _ *auth.Cr
 		}
 		return nil, fmt.Errorf("no ambient AWS credentials: %w", err)
 	}
-	c := &auth.Credentials{Type: CredAWS, AccessKeyID: v.AccessKeyID, SecretAccessKey: v.SecretAccessKey, SessionToken: v.SessionToken, Region: cfg.Region, AccountID: v.AccountID, Role: "ambient (" + v.Source + ")"}
+	c := awsKeys(v.AccessKeyID, v.SecretAccessKey, v.SessionToken)
+	c.Region, c.Account, c.Role = cfg.Region, v.AccountID, "ambient ("+v.Source+")"
 	if v.CanExpire {
 		c.Expiration = v.Expires.UTC()
 	} else {

@@ -105,7 +105,7 @@ func (s *AWSAssumeRole) Authenticate(ctx context.Context, st *auth.Step, base *a
 		cl := sts.NewFromConfig(awsConfig(st.Auth, region, stepEndpoint(st, svcSTS), nil))
 		out, err := cl.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{
 			RoleArn: awssdk.String(p.AssumeRole), RoleSessionName: awssdk.String(name),
-			WebIdentityToken: awssdk.String(base.Token), DurationSeconds: dur,
+			WebIdentityToken: awssdk.String(base.Secret(auth.PayloadToken)), DurationSeconds: dur,
 		})
 		if err != nil {
 			return nil, err
@@ -116,7 +116,7 @@ func (s *AWSAssumeRole) Authenticate(ctx context.Context, st *auth.Step, base *a
 	default:
 		return nil, fmt.Errorf("aws/assume-role cannot use %s credentials", base.Type)
 	}
-	c.AccountID = arnAccount(p.AssumeRole)
+	c.Account = arnAccount(p.AssumeRole)
 	c.Region = region
 	c.Role = p.AssumeRole[strings.LastIndexByte(p.AssumeRole, '/')+1:]
 	return c, nil
@@ -126,7 +126,7 @@ func (s *AWSAssumeRole) Authenticate(ctx context.Context, st *auth.Step, base *a
 func assumedRoleCreds(cr *ststypes.Credentials, user *ststypes.AssumedRoleUser) *auth.Credentials {
 	c := awsCreds(cr.AccessKeyId, cr.SecretAccessKey, cr.SessionToken, cr.Expiration)
 	if user != nil {
-		c.ARN = awssdk.ToString(user.Arn)
+		c.Principal = awssdk.ToString(user.Arn)
 	}
 	return c
 }

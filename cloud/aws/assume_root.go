@@ -99,8 +99,8 @@ func (s *AWSAssumeRoot) Authenticate(ctx context.Context, st *auth.Step, base *a
 	}
 	cr := out.Credentials
 	c := awsCreds(cr.AccessKeyId, cr.SecretAccessKey, cr.SessionToken, cr.Expiration)
-	c.AccountID, c.Region = p.TargetPrincipal, stepRegion(st)
-	c.ARN = "arn:aws:iam::" + p.TargetPrincipal + ":root"
+	c.Account, c.Region = p.TargetPrincipal, stepRegion(st)
+	c.Principal = "arn:aws:iam::" + p.TargetPrincipal + ":root"
 	c.Role = "root (" + p.TaskPolicyARN[strings.LastIndexByte(p.TaskPolicyARN, '/')+1:] + ")"
 	return c, nil
 }

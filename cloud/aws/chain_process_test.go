@@ -53,7 +53,7 @@ func childLogin() int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	fmt.Println(res.Credentials.AccountID)
+	fmt.Println(res.Credentials.Account)
 	return 0
 }
 
@@ -73,7 +73,7 @@ func childWriteLoop() int {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
-		err = auth.WriteStep(d, chain, "", &auth.Credentials{Type: CredAWS, AccessKeyID: fmt.Sprintf("%s-%d", round, i), SessionToken: big, Expiration: time.Now().Add(time.Hour)}, time.Now())
+		err = auth.WriteStep(d, chain, "", &auth.Credentials{Type: CredAWS, Payload: map[string]string{keyAccessKeyID: fmt.Sprintf("%s-%d", round, i), keySessionToken: big}, Expiration: time.Now().Add(time.Hour)}, time.Now())
 		unlock()
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -242,8 +242,8 @@ func TestKilledWriterLeavesNoCorruptCacheNorLock(t *testing.T) {
 		// …and holds this round's last completed write (or the one after
 		// it, renamed into place before the kill and not yet signalled).
 		var gotRound, n int
-		if _, err := fmt.Sscanf(c.AccessKeyID, "%d-%d", &gotRound, &n); err != nil || gotRound != round || n < done || n > done+1 {
-			t.Fatalf("round %d: cache holds write %q, want %d-%d or %d-%d", round, c.AccessKeyID, round, done, round, done+1)
+		if _, err := fmt.Sscanf(c.Secret(keyAccessKeyID), "%d-%d", &gotRound, &n); err != nil || gotRound != round || n < done || n > done+1 {
+			t.Fatalf("round %d: cache holds write %q, want %d-%d or %d-%d", round, c.Secret(keyAccessKeyID), round, done, round, done+1)
 		}
 	}
 }

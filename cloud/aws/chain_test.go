@@ -168,7 +168,7 @@ func TestChainDeviceFlowCacheRefreshRevoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := res.Credentials
-	if c.AccountID != "999999999999" || !strings.Contains(c.ARN, ":assumed-role/ReadOnlyAccess/atmos-auth-prod-readonly") || c.Region != "eu-west-1" {
+	if c.Account != "999999999999" || !strings.Contains(c.Principal, ":assumed-role/ReadOnlyAccess/atmos-auth-prod-readonly") || c.Region != "eu-west-1" {
 		t.Fatalf("credentials: %v region %s", c, c.Region)
 	}
 	wantCalls(t, f, map[string]int{"RegisterClient": 1, "StartDeviceAuthorization": 1, "CreateToken": 1, "ListAccounts": 1, "GetRoleCredentials": 1, "AssumeRole": 2})
@@ -232,8 +232,8 @@ func TestPermissionSetByNamePaginated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Credentials.AccountID != "999999999999" {
-		t.Fatalf("account %s", res.Credentials.AccountID)
+	if res.Credentials.Account != "999999999999" {
+		t.Fatalf("account %s", res.Credentials.Account)
 	}
 	wantCalls(t, f, map[string]int{"ListAccounts": 2})
 }
@@ -287,8 +287,8 @@ func TestAssumeRootCapped(t *testing.T) {
 	if d := res.Credentials.Expiration.Sub(f.clock.Now()); d > 15*time.Minute || d < 14*time.Minute {
 		t.Fatalf("root session lasts %v", d)
 	}
-	if res.Credentials.ARN != "arn:aws:iam::999999999999:root" {
-		t.Fatalf("arn %s", res.Credentials.ARN)
+	if res.Credentials.Principal != "arn:aws:iam::999999999999:root" {
+		t.Fatalf("arn %s", res.Credentials.Principal)
 	}
 }
 
@@ -328,7 +328,7 @@ func TestUserMFAAndKeyring(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Credentials.AccountID != "111111111111" || res.Credentials.Region != "us-west-2" || res.Credentials.AccessKeyID == "AKIAEXAMPLEEXAMPLE01" {
+	if res.Credentials.Account != "111111111111" || res.Credentials.Region != "us-west-2" || res.Credentials.Secret(keyAccessKeyID) == "AKIAEXAMPLEEXAMPLE01" {
 		t.Fatalf("creds %v", res.Credentials)
 	}
 	// Keys from the keyring, then chained into assume-role.
@@ -346,8 +346,8 @@ func TestUserMFAAndKeyring(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(res.Credentials.ARN, "ProductionAdmin") {
-		t.Fatalf("arn %s", res.Credentials.ARN)
+	if !strings.Contains(res.Credentials.Principal, "ProductionAdmin") {
+		t.Fatalf("arn %s", res.Credentials.Principal)
 	}
 }
 
@@ -378,8 +378,8 @@ func TestAmbientIntoAssumeRole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(res.Credentials.ARN, "ProductionAdmin/atmos-auth-cross") {
-		t.Fatalf("arn %s", res.Credentials.ARN)
+	if !strings.Contains(res.Credentials.Principal, "ProductionAdmin/atmos-auth-cross") {
+		t.Fatalf("arn %s", res.Credentials.Principal)
 	}
 	// The ambient step itself is never written to disk.
 	if _, err := os.Stat(auth.StepPath(f.a.Cache(), "pod")); err == nil {

@@ -105,7 +105,7 @@ func awsConfig(a *auth.Authenticator, region, endpoint string, creds *auth.Crede
 		cfg.BaseEndpoint = awssdk.String(endpoint)
 	}
 	if creds != nil {
-		cfg.Credentials = credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken)
+		cfg.Credentials = credentials.NewStaticCredentialsProvider(keysOf(creds))
 	} else {
 		cfg.Credentials = awssdk.AnonymousCredentials{}
 	}
@@ -221,9 +221,35 @@ func refusedCode(code string) bool {
 	return false
 }
 
-// credsFromSTS converts STS credentials.
+// The payload fields of CredAWS credentials. Only this package knows them.
+const (
+	keyAccessKeyID     = "access_key_id"
+	keySecretAccessKey = "secret_access_key"
+	keySessionToken    = "session_token"
+)
+
+// awsKeys is CredAWS credentials holding an access key (and a session token
+// unless the key is long-lived); empty fields are left out. With keysOf, it
+// is the one place that knows how AWS keys are held in auth.Credentials.
+func awsKeys(akid, secret, token string) *auth.Credentials {
+	p := map[string]string{}
+	for k, v := range map[string]string{keyAccessKeyID: akid, keySecretAccessKey: secret, keySessionToken: token} {
+		if v != "" {
+			p[k] = v
+		}
+	}
+	return &auth.Credentials{Type: CredAWS, Payload: p}
+}
+
+// keysOf is the access key, secret key and session token of CredAWS
+// credentials ("" for what they lack).
+func keysOf(c *auth.Credentials) (akid, secret, token string) {
+	return c.Secret(keyAccessKeyID), c.Secret(keySecretAccessKey), c.Secret(keySessionToken)
+}
+
+// awsCreds converts STS credentials.
 func awsCreds(akid, secret, token *string, exp *time.Time) *auth.Credentials {
-	c := &auth.Credentials{Type: CredAWS, AccessKeyID: awssdk.ToString(akid), SecretAccessKey: awssdk.ToString(secret), SessionToken: awssdk.ToString(token)}
+	c := awsKeys(awssdk.ToString(akid), awssdk.ToString(secret), awssdk.ToString(token))
 	if exp != nil {
 		c.Expiration = exp.UTC()
 	}

@@ -177,7 +177,8 @@ func processOutput(c *auth.Credentials) ([]byte, error) {
 	if c == nil || c.Type != CredAWS {
 		return nil, fmt.Errorf("no AWS credentials to serve")
 	}
-	out := credentialProcessOutput{Version: 1, AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken}
+	out := credentialProcessOutput{Version: 1}
+	out.AccessKeyID, out.SecretAccessKey, out.SessionToken = keysOf(c)
 	if !c.Expiration.IsZero() {
 		out.Expiration = c.Expiration.UTC().Format(time.RFC3339)
 	}

@@ -54,8 +54,8 @@ func TestAutoProvision(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Credentials.AccountID != "500000000007" {
-		t.Fatalf("account %s", res.Credentials.AccountID)
+	if res.Credentials.Account != "500000000007" {
+		t.Fatalf("account %s", res.Credentials.Account)
 	}
 	wantCalls(t, f, map[string]int{"ListAccounts": 2, "ListAccountRoles": 124})
 }
@@ -114,8 +114,8 @@ func TestGitHubOIDCIntoAssumeRole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(res.Credentials.ARN, "assumed-role/CIDeploy/") {
-		t.Fatalf("arn %s", res.Credentials.ARN)
+	if !strings.Contains(res.Credentials.Principal, "assumed-role/CIDeploy/") {
+		t.Fatalf("arn %s", res.Credentials.Principal)
 	}
 	wantCalls(t, f, map[string]int{"AssumeRoleWithWebIdentity": 1})
 }
@@ -148,8 +148,8 @@ func TestSTSAgainstMoto(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Credentials.ARN != "arn:aws:sts::123456789012:assumed-role/ReadOnly/ro-session" {
-		t.Fatalf("arn %s", res.Credentials.ARN)
+	if res.Credentials.Principal != "arn:aws:sts::123456789012:assumed-role/ReadOnly/ro-session" {
+		t.Fatalf("arn %s", res.Credentials.Principal)
 	}
 	arn, acct, err := a.Verify(context.Background(), "readonly", res.Credentials)
 	if err != nil || acct != "123456789012" || !strings.Contains(arn, "ReadOnly") {

@@ -63,7 +63,7 @@ func (s *AWSPermissionSet) Authenticate(ctx context.Context, st *auth.Step, base
 	acct := s.Principal.Account.ID
 	if acct == "" {
 		name := s.Principal.Account.Name
-		pg := sso.NewListAccountsPaginator(cl, &sso.ListAccountsInput{AccessToken: awssdk.String(base.Token)})
+		pg := sso.NewListAccountsPaginator(cl, &sso.ListAccountsInput{AccessToken: awssdk.String(base.Secret(auth.PayloadToken))})
 		for acct == "" && pg.HasMorePages() {
 			out, err := pg.NextPage(ctx)
 			if err != nil {
@@ -81,7 +81,7 @@ func (s *AWSPermissionSet) Authenticate(ctx context.Context, st *auth.Step, base
 		}
 	}
 	out, err := cl.GetRoleCredentials(ctx, &sso.GetRoleCredentialsInput{
-		AccessToken: awssdk.String(base.Token), AccountId: awssdk.String(acct), RoleName: awssdk.String(s.Principal.Name),
+		AccessToken: awssdk.String(base.Secret(auth.PayloadToken)), AccountId: awssdk.String(acct), RoleName: awssdk.String(s.Principal.Name),
 	})
 	if err != nil {
 		return nil, err
@@ -89,7 +89,7 @@ func (s *AWSPermissionSet) Authenticate(ctx context.Context, st *auth.Step, base
 	rc := out.RoleCredentials
 	exp := time.UnixMilli(rc.Expiration).UTC()
 	c := awsCreds(rc.AccessKeyId, rc.SecretAccessKey, rc.SessionToken, &exp)
-	c.AccountID, c.Region, c.Role = acct, regionAfter(st, region), s.Principal.Name
+	c.Account, c.Region, c.Role = acct, regionAfter(st, region), s.Principal.Name
 	return c, nil
 }
 

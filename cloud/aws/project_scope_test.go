@@ -226,7 +226,7 @@ func TestRevokedCredentialsDropped(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			old := res.Credentials.AccessKeyID
+			old := res.Credentials.Secret(keyAccessKeyID)
 			if fault == "revoke" {
 				f.srv.RevokeCredentials()
 			} else {
@@ -252,7 +252,7 @@ func TestRevokedCredentialsDropped(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Credentials.AccessKeyID == old {
+			if res.Credentials.Secret(keyAccessKeyID) == old {
 				t.Fatal("served the revoked credentials")
 			}
 			// prod-admin and base-admin were refused in turn, then renewed

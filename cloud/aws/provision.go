@@ -46,7 +46,7 @@ func provision(a *auth.Authenticator, ctx context.Context, s *auth.Step, tok *au
 	p := s.Entry().Spec.(*AWSSSOProvider)
 	cl := sso.NewFromConfig(awsConfig(a, p.Region, p.binding(s).Portal, nil))
 	var accounts []struct{ id, name string }
-	pg := sso.NewListAccountsPaginator(cl, &sso.ListAccountsInput{AccessToken: awssdk.String(tok.Token)})
+	pg := sso.NewListAccountsPaginator(cl, &sso.ListAccountsInput{AccessToken: awssdk.String(tok.Secret(auth.PayloadToken))})
 	for pg.HasMorePages() {
 		out, err := pg.NextPage(ctx)
 		if err != nil {
@@ -73,7 +73,7 @@ func provision(a *auth.Authenticator, ctx context.Context, s *auth.Step, tok *au
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			rp := sso.NewListAccountRolesPaginator(cl, &sso.ListAccountRolesInput{AccessToken: awssdk.String(tok.Token), AccountId: awssdk.String(acc.id)})
+			rp := sso.NewListAccountRolesPaginator(cl, &sso.ListAccountRolesInput{AccessToken: awssdk.String(tok.Secret(auth.PayloadToken)), AccountId: awssdk.String(acc.id)})
 			var mine []ProvisionedIdentity
 			for rp.HasMorePages() {
 				page, err := rp.NextPage(ctx)

@@ -107,7 +107,7 @@ func (p *AWSSSOProvider) CachedStep(s *auth.Step) (*auth.Credentials, bool) {
 	if err := auth.ReadJSON(ssoTokenPath(s.Auth.Cache(), b.id()), &r); err != nil || r.V != 2 || r.Binding != b || r.AccessToken == "" {
 		return nil, false
 	}
-	c := &auth.Credentials{Type: CredAWSSSOToken, Token: r.AccessToken, Expiration: r.ExpiresAt, Region: p.Region}
+	c := &auth.Credentials{Type: CredAWSSSOToken, Payload: map[string]string{auth.PayloadToken: r.AccessToken}, Expiration: r.ExpiresAt, Region: p.Region}
 	if !c.ValidFor(s.Auth.Now(), s.Auth.RenewMargin()) {
 		return nil, false
 	}
@@ -280,7 +280,7 @@ func (p *AWSSSOProvider) saveToken(s *auth.Step, ks keyring.Store, key, clientID
 	if err := auth.WriteJSON(ssoTokenPath(a.Cache(), rec.Binding.id()), rec); err != nil {
 		return nil, fmt.Errorf("write SSO token cache: %w", err)
 	}
-	c := &auth.Credentials{Type: CredAWSSSOToken, Token: rec.AccessToken, Expiration: exp, Region: p.Region}
+	c := &auth.Credentials{Type: CredAWSSSOToken, Payload: map[string]string{auth.PayloadToken: rec.AccessToken}, Expiration: exp, Region: p.Region}
 	if p.AutoProvisionIdentities {
 		if _, err := provision(a, context.Background(), s, c); err != nil {
 			a.Log().Warn("auto-provisioning identities failed", "provider", s.Name(), "error", auth.ErrSummary(err))

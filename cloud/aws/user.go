@@ -131,7 +131,7 @@ func (s *AWSUser) Authenticate(ctx context.Context, st *auth.Step, _ *auth.Crede
 		}
 		in.SerialNumber, in.TokenCode = awssdk.String(mfa), awssdk.String(strings.TrimSpace(code))
 	}
-	cl := sts.NewFromConfig(awsConfig(st.Auth, stepRegion(st), stepEndpoint(st, svcSTS), &auth.Credentials{AccessKeyID: akid, SecretAccessKey: secret}))
+	cl := sts.NewFromConfig(awsConfig(st.Auth, stepRegion(st), stepEndpoint(st, svcSTS), awsKeys(akid, secret, "")))
 	out, err := cl.GetSessionToken(ctx, in)
 	if err != nil {
 		if errors.Is(err, auth.ErrCredentialsRefused) {
@@ -143,8 +143,8 @@ func (s *AWSUser) Authenticate(ctx context.Context, st *auth.Step, _ *auth.Crede
 	c.Region = stepRegion(st)
 	c.Role = "IAM user"
 	if mfa != "" {
-		c.AccountID = arnAccount(mfa)
-		c.ARN = strings.Replace(mfa, ":mfa/", ":user/", 1)
+		c.Account = arnAccount(mfa)
+		c.Principal = strings.Replace(mfa, ":mfa/", ":user/", 1)
 	}
 	return c, nil
 }

@@ -68,7 +68,7 @@ func (p *GitHubOIDCProvider) Authenticate(ctx context.Context, st *auth.Step, _ 
 	if err := json.Unmarshal(body, &out); err != nil || out.Value == "" {
 		return nil, fmt.Errorf("GitHub OIDC token response has no value")
 	}
-	c := &auth.Credentials{Type: config.CredOIDC, Token: out.Value, Region: p.Region}
+	c := &auth.Credentials{Type: config.CredOIDC, Payload: map[string]string{auth.PayloadToken: out.Value}, Region: p.Region}
 	c.Expiration = jwtExpiry(out.Value)
 	if c.Expiration.IsZero() {
 		c.Expiration = st.Auth.Now().Add(5 * time.Minute)
