@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 
+	"golang.org/x/term"
+
 	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 )
@@ -56,10 +58,11 @@ func Disabled(v string) bool {
 	return false
 }
 
-// isTTY reports whether f is a terminal.
+// isTTY reports whether f is a terminal. Its mode is no answer: /dev/null
+// is a character device too, and a login from cron (stdin </dev/null) or a
+// shell started with it would then wait for a user who is not there.
 func isTTY(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return term.IsTerminal(int(f.Fd()))
 }
 
 // inCI reports whether we run in a CI system.
