@@ -11,7 +11,7 @@ _atmos_auth_complete() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in
       -*) ;;
-      *) if [[ ${COMP_WORDS[i-1]} != -i && ${COMP_WORDS[i-1]} != --identity && ${COMP_WORDS[i-1]} != -f && ${COMP_WORDS[i-1]} != --format ]]; then cmd=${COMP_WORDS[i]}; break; fi ;;
+      *) if [[ ${COMP_WORDS[i-1]} != -i && ${COMP_WORDS[i-1]} != --identity && ${COMP_WORDS[i-1]} != -f && ${COMP_WORDS[i-1]} != --format && ${COMP_WORDS[i-1]} != -o && ${COMP_WORDS[i-1]} != --output ]]; then cmd=${COMP_WORDS[i]}; break; fi ;;
     esac
   done
   # COMP_WORDBREAKS splits --identity=NAME into --identity, =, NAME;
@@ -27,12 +27,12 @@ _atmos_auth_complete() {
     -i | --identity)
       _atmos_auth_identities "$cur" ''
       return ;;
-    -f | --format)
+    -f | --format | -o | --output)
       if [[ $cmd == env ]]; then
         mapfile -t COMPREPLY < <(compgen -W "@FORMATS@" -- "$cur")
       fi
       return ;;
-    --shell | --config | -o | --output-file)
+    --shell | --config | --output-file)
       return ;;
   esac
   if [[ $cur == --identity=* ]]; then

@@ -17,16 +17,16 @@ set edit:completion:arg-completer[atmos-auth] = {|@words|
   if (> (count $words) 2) { set prev = $words[-2] }
   var cmd = ''
   for i [(range 1 (- (count $words) 1))] {
-    if (and (not (str:has-prefix $words[$i] -)) (not (has-value [-i --identity -f --format] $words[(- $i 1)]))) {
+    if (and (not (str:has-prefix $words[$i] -)) (not (has-value [-i --identity -f --format -o --output] $words[(- $i 1)]))) {
       set cmd = $words[$i]
       break
     }
   }
   if (has-value [-i --identity] $prev) {
     $ids ''
-  } elif (has-value [-f --format] $prev) {
+  } elif (has-value [-f --format -o --output] $prev) {
     if (eq $cmd env) { str:split ' ' '@FORMATS@' }
-  } elif (has-value [--shell --config -o --output-file] $prev) {
+  } elif (has-value [--shell --config --output-file] $prev) {
     edit:complete-filename $cur
   } elif (str:has-prefix $cur --identity=) {
     $ids --identity=

@@ -7,6 +7,8 @@ complete -c atmos-auth -s i -l identity -x -d Identity -a '(atmos-auth __complet
 complete -c atmos-auth -l profile -x -d 'Profiles to merge'
 complete -c atmos-auth -l config -r -F -d 'Path to atmos.yaml'
 complete -c atmos-auth -n '__fish_seen_subcommand_from env' -s f -l format -x -a '@FORMATS@'
+complete -c atmos-auth -n '__fish_seen_subcommand_from env' -s o -l output -x -a '@FORMATS@'
+complete -c atmos-auth -n '__fish_seen_subcommand_from env' -l output-file -r -F
 complete -c atmos-auth -n '__fish_seen_subcommand_from hook completion' -x -a '@SHELLS@'
 complete -c atmos-auth -n '__fish_seen_subcommand_from login whoami logout' -x -a '(atmos-auth __complete identities 2>/dev/null)'
 `

@@ -28,7 +28,7 @@ def _atmos_auth_complete [spans: list<string>] {
   mut cmd = ''
   mut before = ''
   for w in ($spans | skip 1 | drop 1) {
-    if not ($w | str starts-with '-') and not ($before in [-i --identity -f --format]) {
+    if not ($w | str starts-with '-') and not ($before in [-i --identity -f --format -o --output]) {
       $cmd = $w
       break
     }
@@ -36,9 +36,9 @@ def _atmos_auth_complete [spans: list<string>] {
   }
   if $prev in [-i --identity] {
     _atmos_auth_identities $cur arg
-  } else if $prev in [-f --format] {
+  } else if $prev in [-f --format -o --output] {
     if $cmd == env { _atmos_auth_words '@FORMATS@' $cur } else { [] }
-  } else if $prev in [--shell --config -o --output-file] {
+  } else if $prev in [--shell --config --output-file] {
     null
   } else if ($cur | str starts-with '--identity=') {
     _atmos_auth_identities ($cur | str substring 11..) flag

@@ -16,7 +16,7 @@ Register-ArgumentCompleter -Native -CommandName 'atmos-auth', 'atmos-auth.exe' -
   $candidates = @()
   if ($prev -eq '-i' -or $prev -eq '--identity') {
     $candidates = @(& $words[0] __complete identities --quote pwsh 2>$null)
-  } elseif ($prev -eq '-f' -or $prev -eq '--format') {
+  } elseif ($prev -eq '-f' -or $prev -eq '--format' -or $prev -eq '-o' -or $prev -eq '--output') {
     $candidates = '@FORMATS@' -split ' '
   } elseif ($words.Count -le 1 -or ($words.Count -eq 2 -and $wordToComplete -ne '')) {
     $candidates = '@CMDS@' -split ' '

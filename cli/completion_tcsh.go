@@ -20,7 +20,7 @@ var tcshCompletion = func() string {
 		p = append(p, "'n/"+f+"/"+ids+"/'")
 	}
 	p = append(p, "'c/--identity=/"+ids+"/'")
-	for _, f := range []string{"-f", "--format"} {
+	for _, f := range []string{"-f", "--format", "-o", "--output"} {
 		p = append(p, "'n/"+f+"/(@FORMATS@)/'")
 	}
 	p = append(p, "'c/--/(identity profile config log-level no-color help version)/'", "'p/1/(@CMDS@)/'")

@@ -10,7 +10,7 @@ _atmos_auth_complete() {
       ids=(${(f)"$($words[1] __complete identities 2>/dev/null)"})
       compadd -a ids
       return ;;
-    -f|--format)
+    -f|--format|-o|--output)
       compadd @FORMATS@
       return ;;
   esac

@@ -15,8 +15,12 @@ import (
 
 // EnvCmd prints the identity's environment for a shell or a tool.
 type EnvCmd struct {
-	Format     string `short:"f" default:"bash" placeholder:"FORMAT" help:"Output format: ${env_formats}."`
-	OutputFile string `short:"o" name:"output-file" type:"path" placeholder:"FILE" help:"Write to FILE (mode 0600, atomically) instead of stdout${env_output_file}."`
+	Format string `short:"f" placeholder:"FORMAT" help:"Output format: ${env_formats}. Default: bash."`
+	// Output is --format under the name login, whoami and list give their
+	// output format: -o means the format in every command. The file has a
+	// long flag only, so that no short flag writes a file by surprise.
+	Output     string `short:"o" name:"output" placeholder:"FORMAT" help:"Same as --format."`
+	OutputFile string `name:"output-file" type:"path" placeholder:"FILE" help:"Write to FILE (mode 0600, atomically) instead of stdout${env_output_file}."`
 	Login      bool   `help:"Authenticate first when nothing valid is cached (may prompt or open a browser)."`
 }
 
@@ -40,8 +44,16 @@ func envVars() kong.Vars {
 }
 
 func (c *EnvCmd) Run(g *Globals) error {
-	f, err := formats.LookupEnvFormat(c.Format)
+	name, err := c.format()
 	if err != nil {
+		return err
+	}
+	f, err := formats.LookupEnvFormat(name)
+	if err != nil {
+		if c.Output != "" {
+			// `env -o FILE` wrote FILE before -o meant the format.
+			err = fmt.Errorf("%w (-o/--output is the output format; to write a file use --output-file %s)", err, c.Output)
+		}
 		return ConfigErr(err)
 	}
 	env, err := g.ActiveEnvironment(c.Login)
@@ -67,6 +79,20 @@ func (c *EnvCmd) Run(g *Globals) error {
 	}
 	_, err = g.Stdout.Write(out.Bytes())
 	return err
+}
+
+// format is the one format asked for: -o/--output and -f/--format name
+// the same thing, and two different answers are a usage error.
+func (c *EnvCmd) format() (string, error) {
+	switch {
+	case c.Output == "" && c.Format == "":
+		return "bash", nil
+	case c.Output == "":
+		return c.Format, nil
+	case c.Format != "" && c.Format != c.Output:
+		return "", ConfigErr(fmt.Errorf("--output %s and --format %s ask for two formats: give one", c.Output, c.Format))
+	}
+	return c.Output, nil
 }
 
 // writeFileAtomic writes data to path (mode 0600) through a temp file in
