@@ -5,8 +5,12 @@ PKGS    ?= ./...
 
 .PHONY: build test test-only lint bench bench-go fuzz demo clean
 
+# The version --version prints: the nearest tag, else the commit (+dirty
+# with uncommitted changes); outside git, the Go build information answers.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
+
 build:
-	$(GO) build -trimpath -o $(BIN) .
+	$(GO) build -trimpath $(if $(VERSION),-ldflags "-X main.version=$(VERSION)") -o $(BIN) .
 
 # Installs what the tests need (apt packages, npm tools, Go modules), then
 # runs the whole suite. Idempotent: a second run only tests.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -19,7 +20,57 @@ import (
 	"github.com/atmos-auth/atmos-auth/internal/termsafe"
 )
 
-var version = "dev"
+// version, when set at link time (-ldflags "-X main.version=v1.2.3", as
+// `make build` does from git describe), is the version --version prints;
+// left empty, the build information the Go toolchain recorded answers.
+var version = ""
+
+// versionString is what --version prints: the link-time version, else the
+// main module's version (a tag, or the pseudo-version go build derives from
+// the commit; +dirty with uncommitted changes), else the commit alone; a
+// build without any of these says so rather than inventing a number.
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown (built without module information)"
+	}
+	return buildVersion(bi)
+}
+
+func buildVersion(bi *debug.BuildInfo) string {
+	var rev, modified string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		}
+	}
+	v := bi.Main.Version
+	if v == "(devel)" {
+		v = ""
+	}
+	short := rev
+	if len(short) > 12 {
+		short = short[:12]
+	}
+	switch {
+	case v != "" && (short == "" || strings.Contains(v, short)):
+		return v
+	case v != "":
+		return v + " (commit " + short + ")"
+	case short != "":
+		if modified == "true" {
+			short += "+dirty"
+		}
+		return "devel (commit " + short + ")"
+	}
+	return "devel (no version control information)"
+}
 
 // CLI is the whole command tree; each command lives in its own file in cli/.
 type CLI struct {
@@ -66,7 +117,7 @@ func run(args []string, io cli.Globals) int {
 		kong.Name("atmos-auth"),
 		kong.Description("Cloud credentials from atmos.yaml, native to your shell."),
 		kong.UsageOnError(),
-		kong.Vars{"version": version, "list_formats": strings.Join(formats.ListFormatNames(), ",")},
+		kong.Vars{"version": versionString(), "list_formats": strings.Join(formats.ListFormatNames(), ",")},
 		cli.CompletionVars(),
 		kong.Writers(root.Stdout, root.Stderr),
 		kong.Exit(func(code int) { panic(exitPanic(code)) }),
