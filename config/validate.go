@@ -30,7 +30,22 @@ func (c *Config) Validate() error {
 		c.checkIntegrationVia(d, e)
 	}
 	c.checkCycles(d)
+	c.checkDefaults(d)
 	return d.err()
+}
+
+// checkDefaults reports every identity marked default: true when there is
+// more than one, at each mark: no command could pick one of them, and
+// validate must not pass a file every command then refuses.
+func (c *Config) checkDefaults(d *diags) {
+	defs := c.Defaults()
+	if len(defs) < 2 {
+		return
+	}
+	for _, n := range defs {
+		c.checker(d, c.Identities[n]).Errf("default", "keep default: true on one identity",
+			"default: true is set on %d identities (%s)", len(defs), strings.Join(defs, ", "))
+	}
 }
 
 func (c *Config) checker(d *diags, e *Entry) *Checker {
