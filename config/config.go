@@ -32,6 +32,9 @@ type Config struct {
 	IntegrationOrder []string
 
 	decodeDiags []Diag
+	// unsetEnv: where a !env variable with no default resolved to nothing,
+	// and its name (see nameUnsetEnv).
+	unsetEnv map[Pos]string
 	// logsFilePos is where auth.logs.file was set (for its diagnostics).
 	logsFilePos Pos
 	// fields holds, per entry, the position of each decoded field path.

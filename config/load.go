@@ -113,6 +113,9 @@ type loader struct {
 	getenv Env
 	d      diags
 	origin map[*yaml.Node]string
+	// unsetEnv: the position of each !env scalar that resolved to nothing
+	// (variable unset or empty, no default) → the variable's name.
+	unsetEnv map[Pos]string
 }
 
 // Load finds, reads, merges and decodes the configuration. Syntax errors and
@@ -128,7 +131,7 @@ func Load(o LoadOptions) (*Config, error) {
 
 // LoadFile loads path as the base configuration, then the profiles in o.
 func LoadFile(path string, o LoadOptions) (*Config, error) {
-	ld := &loader{getenv: o.getenv(), origin: map[*yaml.Node]string{}}
+	ld := &loader{getenv: o.getenv(), origin: map[*yaml.Node]string{}, unsetEnv: map[Pos]string{}}
 	data, err := readConfigFile(path)
 	if err != nil {
 		return nil, err
@@ -184,6 +187,7 @@ func LoadFile(path string, o LoadOptions) (*Config, error) {
 	cfg.Keyring.Spec.Path = resolvePath(cfg.Keyring.Spec.Path, filepath.Dir(cfg.AbsPath), ld.getenv("HOME"))
 	ld.checkLogFile(cfg)
 	cfg.decodeDiags = ld.d.list
+	cfg.unsetEnv = ld.unsetEnv
 	return cfg, nil
 }
 
@@ -475,6 +479,9 @@ func (ld *loader) resolveTags(n *yaml.Node, file string) {
 					def = strings.ReplaceAll(def[1:len(def)-1], "''", "'")
 				}
 				val = def
+			}
+			if val == "" && len(fields) == 1 {
+				ld.unsetEnv[posOf(n, file)] = fields[0]
 			}
 			n.Tag, n.Value, n.Style = "!!str", val, 0
 		}

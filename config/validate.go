@@ -31,7 +31,24 @@ func (c *Config) Validate() error {
 	}
 	c.checkCycles(d)
 	c.checkDefaults(d)
+	c.nameUnsetEnv(d)
 	return d.err()
+}
+
+// nameUnsetEnv adds to every problem with a value that came from !env NAME,
+// with NAME unset or empty and no default, which variable it is: "is
+// empty" alone sends the user looking at a file that says !env.
+func (c *Config) nameUnsetEnv(d *diags) {
+	for i, g := range d.list {
+		name, ok := c.unsetEnv[g.Pos]
+		if !ok {
+			continue
+		}
+		d.list[i].Msg += ": !env " + name + " is not set (or is empty)"
+		if d.list[i].Hint == "" {
+			d.list[i].Hint = "set " + name + ", or give a default: !env " + name + " VALUE"
+		}
+	}
 }
 
 // checkDefaults reports every identity marked default: true when there is
