@@ -150,6 +150,12 @@ func (c *HookApplyCmd) Run(g *Globals) error {
 			Allow: w.Allow, Deny: w.Deny, Allowed: w.Allowed, Denied: w.Denied}
 	}
 	if sid := c.SID; sid != "" && validSID(sid) {
+		if res.File != "" {
+			// The shell compares the allow directory with its stamp: it
+			// must exist for the first `allow` to show (best effort: when
+			// it cannot be made, the stamp is removed as before).
+			_ = trust.EnsureAllowDir()
+		}
 		vars.StampDir = filepath.Join(dirs.Cache, "hook", sid)
 		if err := writeStamps(vars.StampDir, res.File, vars.TrustDir, now); err != nil {
 			fmt.Fprintln(g.Stderr, "atmos-auth: hook:", termsafe.String(err.Error()))
