@@ -4,12 +4,74 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/atmos-auth/atmos-auth/internal/testenv"
+	"github.com/atmos-auth/atmos-auth/localcloud"
 )
+
+// truthConfig has two AWS roles the local cloud knows, reached from
+// ambient access keys (which the local cloud takes for its IAM user).
+const truthConfig = `auth:
+  identities:
+    base: {kind: aws/ambient}
+    prod-admin:
+      kind: aws/assume-role
+      via: {identity: base}
+      principal: {assume_role: "arn:aws:iam::999999999999:role/ProductionAdmin", region: eu-west-1}
+    dev-readonly:
+      kind: aws/assume-role
+      via: {identity: base}
+      principal: {assume_role: "arn:aws:iam::222222222222:role/DevAdmin", region: eu-west-1}
+`
+
+// truthShells are the shells the hook's truth tests run in.
+func truthShells() []ptyShell {
+	var out []ptyShell
+	for _, sh := range ptyShells {
+		if sh.name == "bash" || sh.name == "zsh" || sh.name == "fish" {
+			out = append(out, sh)
+		}
+	}
+	return out
+}
+
+// startCloud starts a local cloud for the test and returns the
+// environment pointing atmos-auth at it, with ambient access keys.
+func startCloud(t *testing.T) []string {
+	t.Helper()
+	srv := localcloud.New()
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return []string{"AWS_ENDPOINT_URL=" + srv.URL(), "AWS_ACCESS_KEY_ID=AKIAAMBIENTEXAMPLE", "AWS_SECRET_ACCESS_KEY=ambient-secret"}
+}
+
+// run runs bin with args and the fixture's environment in dir.
+func (f *truthFixture) run(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(f.bin, args...)
+	cmd.Env, cmd.Dir = f.env, dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// capture runs a command line in the shell with its stdout to a new file
+// and returns what it wrote.
+func (p *term) capture(root, line string) string {
+	p.t.Helper()
+	p.step++
+	out := filepath.Join(root, "out", "c"+strings.Repeat("s", p.step))
+	p.send(line + " > " + out + ".tmp; mv " + out + ".tmp " + out)
+	return string(p.waitFile(out))
+}
 
 // truthFixture is a fresh machine (no trust database) with the hook
 // installed in sh's rc file, the identity files given (directory under w →
@@ -20,6 +82,10 @@ type truthFixture struct {
 }
 
 func newTruthFixture(t *testing.T, sh ptyShell, files map[string]string, extraEnv ...string) *truthFixture {
+	return newTruthFixtureConfig(t, sh, testConfig, files, extraEnv...)
+}
+
+func newTruthFixtureConfig(t *testing.T, sh ptyShell, config string, files map[string]string, extraEnv ...string) *truthFixture {
 	t.Helper()
 	sh.argv(t, "") // skips when the shell is missing
 	f := &truthFixture{bin: testenv.AtmosAuth(t), root: t.TempDir()}
@@ -29,7 +95,7 @@ func newTruthFixture(t *testing.T, sh ptyShell, files map[string]string, extraEn
 			t.Fatal(err)
 		}
 	}
-	mustWrite(t, f.root+"/atmos.yaml", testConfig)
+	mustWrite(t, f.root+"/atmos.yaml", config)
 	for d, c := range files {
 		if err := os.MkdirAll(filepath.Join(f.w, d), 0o755); err != nil {
 			t.Fatal(err)
@@ -80,6 +146,34 @@ func TestHookPTYFirstAllow(t *testing.T) {
 			}
 			if strings.Contains(p.output(), "command not found") {
 				t.Errorf("shell errors:\n%s", p.output())
+			}
+		})
+	}
+}
+
+// TestHookPTYPromptExpiry: the prompt's time left is that of the cached
+// credentials of the identity in effect, not what the environment said
+// when the shell entered the directory: entering before logging in, the
+// prompt shows the time as soon as the login is done.
+func TestHookPTYPromptExpiry(t *testing.T) {
+	for _, sh := range truthShells() {
+		t.Run(sh.name, func(t *testing.T) {
+			t.Parallel()
+			f := newTruthFixtureConfig(t, sh, truthConfig, map[string]string{"prod": "identity: prod-admin\n"}, startCloud(t)...)
+			f.allow(t, "prod")
+			p := startShell(t, sh, f.home, f.w, f.env)
+			p.at(f.root, "cd prod")
+			if got := p.capture(f.root, f.bin+" prompt"); got != "prod-admin\n" {
+				t.Errorf("before login, prompt = %q, want %q", got, "prod-admin\n")
+			}
+			f.run(t, f.root, "login", "-i", "prod-admin")
+			got := p.capture(f.root, f.bin+" prompt")
+			if !regexp.MustCompile(`^prod-admin \((\d+m|\d+h\d\dm)\)\n$`).MatchString(got) {
+				t.Errorf("after login, prompt = %q, want the time left of the cached credentials", got)
+			}
+			e := p.at(f.root, "")
+			if e["AWS_CREDENTIAL_EXPIRATION"] != "" {
+				t.Fatalf("the fixture is wrong: the environment has an expiry %q", e["AWS_CREDENTIAL_EXPIRATION"])
 			}
 		})
 	}
