@@ -128,12 +128,13 @@ func (c *HookApplyCmd) Run(g *Globals) error {
 	delete(procEnv, "_ATMOS_AUTH_STATE")
 	delete(procEnv, "_ATMOS_AUTH_RECHECK")
 	in := hooks.Input{
-		Environ: procEnv,
-		State:   g.Getenv("_ATMOS_AUTH_STATE"),
-		PWD:     pwd,
-		Trust:   trust,
-		Config:  hookConfig,
-		Resolve: g.hookResolver(g.Context()),
+		Environ:  procEnv,
+		State:    g.Getenv("_ATMOS_AUTH_STATE"),
+		PWD:      pwd,
+		Trust:    trust,
+		Config:   hookConfig,
+		Resolve:  g.hookResolver(g.Context()),
+		Disabled: Disabled,
 	}
 	res := hooks.Run(in)
 	now := time.Now()

@@ -178,3 +178,93 @@ func TestHookPTYPromptExpiry(t *testing.T) {
 		})
 	}
 }
+
+// TestHookPTYExplicitWins: an identity chosen explicitly (atmos-auth shell
+// -i, exec -i, export ATMOS_IDENTITY) is the one the credentials come
+// from, whatever identity file the shell is under: the hook stands aside
+// and says so once.
+func TestHookPTYExplicitWins(t *testing.T) {
+	const aside = "was chosen explicitly"
+	for _, sh := range truthShells() {
+		t.Run(sh.name, func(t *testing.T) {
+			t.Parallel()
+			f := newTruthFixtureConfig(t, sh, truthConfig, map[string]string{"infra/prod": "identity: prod-admin\n"})
+			f.allow(t, "infra/prod")
+			p := startShell(t, sh, f.home, f.w, f.env)
+			e := p.at(f.root, "cd infra/prod")
+			if e["AWS_PROFILE"] != "prod-admin" {
+				t.Fatalf("the directory's identity is not applied: AWS_PROFILE=%q", e["AWS_PROFILE"])
+			}
+			argv := sh.argv(t, f.home)
+
+			// atmos-auth shell -i: the subshell's hook stands aside.
+			e = p.at(f.root, f.bin+" shell -i dev-readonly --shell "+argv[0])
+			for k, want := range map[string]string{"ATMOS_IDENTITY": "dev-readonly", "AWS_PROFILE": "dev-readonly", "ATMOS_SHELL_STACK": "dev-readonly"} {
+				if e[k] != want {
+					t.Errorf("in atmos-auth shell -i dev-readonly under infra/prod: %s=%q, want %q", k, e[k], want)
+				}
+			}
+			p.at(f.root, "cd ..")
+			e = p.at(f.root, "cd prod")
+			if e["AWS_PROFILE"] != "dev-readonly" {
+				t.Errorf("re-entering infra/prod in the subshell: AWS_PROFILE=%q, want dev-readonly", e["AWS_PROFILE"])
+			}
+			if n := p.countOutput(aside, 1); n != 1 {
+				t.Errorf("the hook said %d times that it stands aside, want once; terminal:\n%s", n, p.output())
+			}
+			// atmos-auth shell relays the terminal until it exits: type
+			// on only once the first shell prompts again.
+			n := strings.Count(p.output(), "P[prod-admin]> ")
+			p.send("exit")
+			p.waitOutput("P[prod-admin]> ", n+1)
+			e = p.at(f.root, "")
+			if e["AWS_PROFILE"] != "prod-admin" {
+				t.Errorf("back in the first shell: AWS_PROFILE=%q, want prod-admin", e["AWS_PROFILE"])
+			}
+
+			// atmos-auth exec -i starting an interactive shell.
+			e = p.at(f.root, f.bin+" exec -i dev-readonly -- "+strings.Join(argv, " "))
+			if e["ATMOS_IDENTITY"] != "dev-readonly" || e["AWS_PROFILE"] != "dev-readonly" {
+				t.Errorf("in atmos-auth exec -i dev-readonly under infra/prod: ATMOS_IDENTITY=%q AWS_PROFILE=%q, want dev-readonly",
+					e["ATMOS_IDENTITY"], e["AWS_PROFILE"])
+			}
+			p.at(f.root, "exit")
+
+			// A plain subshell inherits the directory's identity and keeps
+			// switching by directory.
+			e = p.at(f.root, strings.Join(argv, " "))
+			p.at(f.root, "cd "+f.w)
+			e = p.at(f.root, "cd infra/prod")
+			if e["AWS_PROFILE"] != "prod-admin" {
+				t.Errorf("a plain subshell re-entering infra/prod: AWS_PROFILE=%q, want prod-admin", e["AWS_PROFILE"])
+			}
+			p.at(f.root, "exit")
+
+			// ATMOS_IDENTITY the user exports wins too.
+			export := "export ATMOS_IDENTITY=dev-readonly"
+			if sh.name == "fish" {
+				export = "set -gx ATMOS_IDENTITY dev-readonly"
+			}
+			p.at(f.root, export)
+			p.at(f.root, "cd "+f.w)
+			e = p.at(f.root, "cd infra/prod")
+			if e["ATMOS_IDENTITY"] != "dev-readonly" || e["AWS_PROFILE"] != "" {
+				t.Errorf("with ATMOS_IDENTITY exported: ATMOS_IDENTITY=%q AWS_PROFILE=%q, want dev-readonly and the file not applied",
+					e["ATMOS_IDENTITY"], e["AWS_PROFILE"])
+			}
+		})
+	}
+}
+
+// waitOutput waits (bounded) until s shows up want times in the terminal
+// output.
+func (p *term) waitOutput(s string, want int) {
+	p.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for strings.Count(p.output(), s) < want {
+		if time.Now().After(deadline) {
+			p.t.Fatalf("timed out waiting for %q; terminal:\n%s", s, p.output())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
