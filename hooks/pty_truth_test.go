@@ -268,3 +268,48 @@ func (p *term) waitOutput(s string, want int) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestHookPTYSwitchLine: the hook says on stderr which identity the shell
+// now has, with the account and time left of its cached credentials, and
+// when it left one; ATMOS_AUTH_HOOK_QUIET turns that off.
+func TestHookPTYSwitchLine(t *testing.T) {
+	entered := regexp.MustCompile(`atmos-auth: prod-admin \(999999999999, expires in (\d+m|\d+h\d\dm)\)`)
+	for _, sh := range truthShells() {
+		t.Run(sh.name, func(t *testing.T) {
+			t.Parallel()
+			f := newTruthFixtureConfig(t, sh, truthConfig, map[string]string{"prod": "identity: prod-admin\n"}, startCloud(t)...)
+			f.allow(t, "prod")
+			f.run(t, f.root, "login", "-i", "prod-admin")
+			p := startShell(t, sh, f.home, f.w, f.env)
+			p.at(f.root, "cd prod")
+			p.at(f.root, "cd "+f.w)
+			// What the shell prints after the hook's lines: once it shows,
+			// the terminal has shown them.
+			p.send("echo mark | tr a-z A-Z")
+			p.waitOutput("MARK", 1)
+			out := p.output()
+			if n := len(entered.FindAllString(out, -1)); n != 1 {
+				t.Errorf("entering prod: %d lines matching %s, want 1; terminal:\n%s", n, entered, out)
+			}
+			if n := strings.Count(out, "atmos-auth: left prod-admin"); n != 1 {
+				t.Errorf("leaving prod: %d lines \"left prod-admin\", want 1; terminal:\n%s", n, out)
+			}
+			quiet := "export ATMOS_AUTH_HOOK_QUIET=1"
+			if sh.name == "fish" {
+				quiet = "set -gx ATMOS_AUTH_HOOK_QUIET 1"
+			}
+			p.at(f.root, quiet)
+			e := p.at(f.root, "cd prod")
+			p.at(f.root, "cd "+f.w)
+			p.send("echo mark | tr a-z A-Z")
+			p.waitOutput("MARK", 2)
+			if e["ATMOS_IDENTITY"] != "prod-admin" {
+				t.Errorf("quiet: ATMOS_IDENTITY=%q, want prod-admin", e["ATMOS_IDENTITY"])
+			}
+			out = p.output()
+			if len(entered.FindAllString(out, -1)) != 1 || strings.Count(out, "left prod-admin") != 1 {
+				t.Errorf("ATMOS_AUTH_HOOK_QUIET=1 did not silence the hook; terminal:\n%s", out)
+			}
+		})
+	}
+}
