@@ -37,12 +37,16 @@ func (c *ExecCmd) Run(g *Globals) error {
 }
 
 // identityEnviron returns the process environment with the identity's
-// applied, or unchanged when atmos-auth is disabled.
+// applied, or unchanged when atmos-auth is disabled. The identity is an
+// explicit choice (exec and shell are): without the marker of a
+// hook-applied identity, the hook in a shell started with it stands aside
+// instead of switching by directory (see hooks.HookIdentityVar).
 func (g *Globals) identityEnviron(login bool) ([]string, error) {
 	env, err := g.ActiveEnvironment(login)
 	if err != nil || env == nil {
 		return os.Environ(), err
 	}
+	env.UnsetVar(hooks.HookIdentityVar)
 	return env.Apply(os.Environ()), nil
 }
 

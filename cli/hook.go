@@ -124,16 +124,19 @@ func (c *HookApplyCmd) Run(g *Globals) error {
 		fmt.Fprintln(g.Stderr, "atmos-auth: hook:", termsafe.String(err.Error()))
 		return nil
 	}
+	var sess *Session // the session that resolved the identity applied
+	var sessName string
 	procEnv := hooks.EnvironMap(os.Environ())
 	delete(procEnv, "_ATMOS_AUTH_STATE")
 	delete(procEnv, "_ATMOS_AUTH_RECHECK")
 	in := hooks.Input{
-		Environ: procEnv,
-		State:   g.Getenv("_ATMOS_AUTH_STATE"),
-		PWD:     pwd,
-		Trust:   trust,
-		Config:  hookConfig,
-		Resolve: g.hookResolver(g.Context()),
+		Environ:  procEnv,
+		State:    g.Getenv("_ATMOS_AUTH_STATE"),
+		PWD:      pwd,
+		Trust:    trust,
+		Config:   hookConfig,
+		Resolve:  g.hookResolver(g.Context(), func(s *Session, name string) { sess, sessName = s, name }),
+		Disabled: Disabled,
 	}
 	res := hooks.Run(in)
 	now := time.Now()
@@ -150,6 +153,12 @@ func (c *HookApplyCmd) Run(g *Globals) error {
 			Allow: w.Allow, Deny: w.Deny, Allowed: w.Allowed, Denied: w.Denied}
 	}
 	if sid := c.SID; sid != "" && validSID(sid) {
+		if res.File != "" {
+			// The shell compares the allow directory with its stamp: it
+			// must exist for the first `allow` to show (best effort: when
+			// it cannot be made, the stamp is removed as before).
+			_ = trust.EnsureAllowDir()
+		}
 		vars.StampDir = filepath.Join(dirs.Cache, "hook", sid)
 		if err := writeStamps(vars.StampDir, res.File, vars.TrustDir, now); err != nil {
 			fmt.Fprintln(g.Stderr, "atmos-auth: hook:", termsafe.String(err.Error()))
@@ -172,6 +181,17 @@ func (c *HookApplyCmd) Run(g *Globals) error {
 			out, _ = shells.HookOutput(d, h, nil, vars)
 		}
 	}
+	// Like direnv's loading line: which identity the shell now has (after
+	// any fallback above), unless ATMOS_AUTH_HOOK_QUIET is set.
+	if q := g.Getenv("ATMOS_AUTH_HOOK_QUIET"); q == "" || Disabled(q) {
+		from, to := res.Previous, res.State.Identity
+		switch {
+		case to != "" && to != from:
+			fmt.Fprintln(g.Stderr, termsafe.String(switchLine(sess, sessName, to, now)))
+		case to == "" && from != "":
+			fmt.Fprintln(g.Stderr, termsafe.String("atmos-auth: left "+from))
+		}
+	}
 	if fa, ok := h.(shells.FileApplier); ok && vars.StampDir != "" {
 		// The shell cannot read every value from our stdout: hand it a file.
 		p := filepath.Join(vars.StampDir, "apply."+d.Name())
@@ -183,6 +203,36 @@ func (c *HookApplyCmd) Run(g *Globals) error {
 	}
 	_, err = fmt.Fprint(g.Stdout, out)
 	return err
+}
+
+// switchLine is the line the hook prints when it applies identity, e.g.
+// "atmos-auth: prod-admin (999999999999, expires in 54m)": the account and
+// expiry of its cached credentials (one cache file: no keyring, no
+// network), "not logged in" when none are cached.
+func switchLine(s *Session, name, identity string, now time.Time) string {
+	line := "atmos-auth: " + identity
+	if s == nil || name != identity {
+		return line
+	}
+	c, _, err := s.Auth.Cached(name)
+	if err != nil || c == nil {
+		return line + " (not logged in)"
+	}
+	var parts []string
+	if c.Account != "" {
+		parts = append(parts, c.Account)
+	}
+	if !c.Expiration.IsZero() {
+		if left := c.Expiration.Sub(now); left > 0 {
+			parts = append(parts, "expires in "+shortDuration(left))
+		} else {
+			parts = append(parts, "expired")
+		}
+	}
+	if len(parts) == 0 {
+		return line
+	}
+	return line + " (" + strings.Join(parts, ", ") + ")"
 }
 
 func writeStamps(dir, file, trustDir string, now time.Time) error {
@@ -219,8 +269,8 @@ func FirstLine(s string) string {
 // environment as it is without the previous identity: profiles come from
 // the file and that base environment, the configuration is f.Config (see
 // identityConfig), not the flags kong folded in from the current one. It
-// never logs in.
-func (g *Globals) hookResolver(ctx context.Context) hooks.Resolver {
+// never logs in. resolved is told the session and identity it used.
+func (g *Globals) hookResolver(ctx context.Context, resolved func(*Session, string)) hooks.Resolver {
 	return func(f *hooks.IdentityFile, base func(string) string) (*environ.Environment, error) {
 		if Disabled(base("ATMOS_IDENTITY")) {
 			return nil, hooks.ErrDisabled
@@ -250,6 +300,7 @@ func (g *Globals) hookResolver(ctx context.Context) hooks.Resolver {
 		if err != nil {
 			return nil, err
 		}
+		resolved(s, name)
 		return s.Environment(name, false)
 	}
 }

@@ -2,15 +2,21 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/internal/termsafe"
 )
 
-// PromptCmd prints a short prompt segment from the environment only (no
-// config, no keyring, no network): the identity, the account or cloud
-// target, and the time left, e.g. "prod-admin (42m)". Nothing is printed
+// PromptCmd prints a short prompt segment from the environment and the
+// local credential cache (no keyring, no network): the identity, the
+// account or cloud target, and the time left, e.g. "prod-admin (42m)". The
+// time left is that of the identity's cached credentials, which
+// credential_process and logins renew after the environment was set; only
+// when the cache cannot be read (no configuration, an unknown identity) it
+// comes from AWS_CREDENTIAL_EXPIRATION. Nothing is printed
 // when no identity is active. The text forms go into prompts: control
 // characters in a name (from a repository's atmos.yaml, through the
 // environment) are shown as escapes, never sent to the terminal.
@@ -54,13 +60,13 @@ func (c *PromptCmd) Run(g *Globals) error {
 	case env("AWS_REGION") != "":
 		p.Cloud, p.Region = "aws", env("AWS_REGION")
 	}
-	if e := env("AWS_CREDENTIAL_EXPIRATION"); e != "" {
+	if t, ok := cachedExpiry(g, p.Identity); ok {
+		if !t.IsZero() {
+			p.setExpiry(t, now())
+		}
+	} else if e := env("AWS_CREDENTIAL_EXPIRATION"); e != "" {
 		if t, err := time.Parse(time.RFC3339, e); err == nil {
-			p.Expiration = t.UTC().Format(time.RFC3339)
-			left := t.Sub(now()).Truncate(time.Second)
-			secs := int64(left / time.Second)
-			p.Remaining = &secs
-			p.Left = shortDuration(left)
+			p.setExpiry(t, now())
 		}
 	}
 	switch c.Format {
@@ -90,6 +96,34 @@ func (c *PromptCmd) Run(g *Globals) error {
 		fmt.Fprintln(g.Stdout, termsafe.String(s))
 	}
 	return nil
+}
+
+func (p *promptInfo) setExpiry(t, now time.Time) {
+	p.Expiration = t.UTC().Format(time.RFC3339)
+	left := t.Sub(now).Truncate(time.Second)
+	secs := int64(left / time.Second)
+	p.Remaining = &secs
+	p.Left = shortDuration(left)
+}
+
+// cachedExpiry is when the cached credentials of identity expire, read
+// from the one cache file of its step (no keyring, no network): zero when
+// nothing is cached (not logged in, or no expiry); ok is false when the
+// cache cannot be read (no or an invalid configuration, an identity it
+// does not name), and the caller falls back to the environment.
+func cachedExpiry(g *Globals, identity string) (t time.Time, ok bool) {
+	s, err := g.session(authOpts{})
+	if err != nil {
+		return time.Time{}, false
+	}
+	c, _, err := s.Auth.Cached(identity)
+	if errors.Is(err, auth.ErrNotLoggedIn) {
+		return time.Time{}, true
+	}
+	if err != nil || c == nil {
+		return time.Time{}, false
+	}
+	return c.Expiration, true
 }
 
 // shortDuration renders time left: "expired", "<1m", "42m", "3h05m", "2d4h".

@@ -30,6 +30,14 @@ type ConfigLocator func(file string, base func(string) string) string
 // then left unapplied, silently, and the previous identity is restored.
 var ErrDisabled = errors.New("atmos-auth is disabled by ATMOS_IDENTITY")
 
+// HookIdentityVar is exported with every identity the hook applies and
+// names it: an ATMOS_IDENTITY that it does not match was chosen by the
+// user (`atmos-auth shell -i`, `exec -i`, `export ATMOS_IDENTITY=…`, an
+// eval of `atmos-auth env -i`), and an explicit choice always wins: the
+// hook then stands aside (see Run). A shell started from a hooked one
+// inherits both and switches by directory as its parent did.
+const HookIdentityVar = "ATMOS_AUTH_HOOK_IDENTITY"
+
 // Input is what one prompt's hook run sees.
 type Input struct {
 	Environ map[string]string // the shell's current environment
@@ -39,6 +47,9 @@ type Input struct {
 	Config  ConfigLocator // nil: no configuration
 	Resolve Resolver
 	Now     func() time.Time // for Watch.Recent; time.Now when nil
+	// Disabled tells an ATMOS_IDENTITY value that turns atmos-auth off
+	// (the Resolver then returns ErrDisabled) from an identity name.
+	Disabled func(string) bool
 }
 
 // Result is what the shell must do.
@@ -47,8 +58,11 @@ type Result struct {
 	State   *State               // the new state (Encode it)
 	File    string               // the identity file the shell watches: see Run
 	Message string               // one line for stderr, terminal-safe; "" for none
-	Status  string               // applied, pending, denied, disabled, refused, error, none
-	Watch   *Watch               // what decided File's outcome (nil when File is "")
+	Status  string               // applied, pending, denied, disabled, refused, error, explicit, none
+	// Previous is the identity the hook had applied before this run ("" for
+	// none); State.Identity is the one it applies now.
+	Previous string
+	Watch    *Watch // what decided File's outcome (nil when File is "")
 }
 
 // Watch is what one run saw of the identity file in effect, taken before
@@ -109,12 +123,17 @@ func Run(in Input) *Result {
 	for _, v := range prev.Vars {
 		names = append(names, v.Name)
 	}
-	res := &Result{State: &State{}, Status: "none"}
+	res := &Result{State: &State{}, Status: "none", Previous: prev.Identity}
 	if serr != nil {
 		res.Message = "atmos-auth: " + serr.Error() + "; starting afresh"
 	}
 	target := base
 	res.File = Find(in.PWD)
+	if id := explicitIdentity(in, base); id != "" {
+		// Outside any identity tree too: remember that the hook stood
+		// aside for it, so that it says so once per choice.
+		res.State = &State{Aside: id}
+	}
 	if res.File != "" {
 		getenv := func(k string) string { return base[k] }
 		config := ""
@@ -124,7 +143,20 @@ func Run(in Input) *Result {
 		var content []byte
 		var rerr error
 		res.Watch, content, rerr = watch(in, res.File, config)
-		t, st, status, msg := resolveFile(in, res.File, config, base, content, rerr)
+		var t map[string]string
+		var st *State
+		var status, msg string
+		if id := explicitIdentity(in, base); id != "" && !errors.Is(rerr, fsutil.ErrNotRegular) {
+			// The user chose an identity: no file switches the
+			// credentials under it (the hook's own are removed). Said
+			// once per shell and choice.
+			st, status = &State{Aside: id}, "explicit"
+			if prev.Aside != id {
+				msg = "atmos-auth: " + id + " was chosen explicitly (shell -i, exec -i or ATMOS_IDENTITY): identity files stand aside in this shell"
+			}
+		} else {
+			t, st, status, msg = resolveFile(in, res.File, config, base, content, rerr)
+		}
 		res.Status = status
 		if msg != "" {
 			res.Message = msg
@@ -137,7 +169,10 @@ func Run(in Input) *Result {
 			res.File, res.Watch = "", nil
 		}
 		if st != nil {
-			target, res.State = t, st
+			res.State = st
+		}
+		if t != nil {
+			target = t
 			for _, v := range st.Vars {
 				names = append(names, v.Name)
 			}
@@ -146,6 +181,27 @@ func Run(in Input) *Result {
 	res.Diff = Diff(in.Environ, target, names)
 	res.Message = termsafe.String(res.Message)
 	return res
+}
+
+// explicitIdentity is the identity the user chose ("" for none): the
+// ATMOS_IDENTITY of the environment without the hook's own, unless a hook
+// put it there (HookIdentityVar names it) or it turns atmos-auth off.
+func explicitIdentity(in Input, base map[string]string) string {
+	disabled := in.Disabled
+	if disabled == nil {
+		disabled = func(v string) bool {
+			switch strings.ToLower(strings.TrimSpace(v)) {
+			case "false", "0", "no", "off":
+				return true
+			}
+			return false
+		}
+	}
+	id := base["ATMOS_IDENTITY"]
+	if id == "" || id == base[HookIdentityVar] || disabled(id) {
+		return ""
+	}
+	return id
 }
 
 func resolveFile(in Input, path, config string, base map[string]string, content []byte, err error) (map[string]string, *State, string, string) {
@@ -186,6 +242,7 @@ func resolveFile(in Input, path, config string, base map[string]string, content 
 	if len(f.Profiles) > 0 {
 		env.SetVar("ATMOS_PROFILE", strings.Join(f.Profiles, ","))
 	}
+	env.SetVar(HookIdentityVar, name)
 	t, st := Apply(base, env, path, name)
 	return t, st, "applied", ""
 }

@@ -23,6 +23,9 @@ type State struct {
 	File     string     `json:"f,omitempty"`
 	Identity string     `json:"i,omitempty"`
 	Vars     []SavedVar `json:"v,omitempty"`
+	// Aside is the identity the user chose explicitly, for which the hook
+	// stood aside (and said so once).
+	Aside string `json:"x,omitempty"`
 }
 
 // SavedVar is one variable the identity set or cleared.
@@ -42,7 +45,7 @@ func valueHash(v string) string {
 
 // Encode returns the state as a shell-safe token ([A-Za-z0-9_-]).
 func (s *State) Encode() string {
-	if s == nil || (s.File == "" && len(s.Vars) == 0) {
+	if s == nil || (s.File == "" && len(s.Vars) == 0 && s.Aside == "") {
 		return ""
 	}
 	b, _ := json.Marshal(s)

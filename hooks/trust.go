@@ -67,6 +67,23 @@ func (t *Trust) AllowDir() string { return filepath.Join(t.Dir, "allow") }
 
 func (t *Trust) denyDir() string { return filepath.Join(t.Dir, "deny") }
 
+// EnsureAllowDir creates the (empty) allow directory when it is missing,
+// so a shell always has something to compare its stamp with: zsh's -nt is
+// false against a missing file, so a stamp of a missing database could
+// never show the first `allow`.
+func (t *Trust) EnsureAllowDir() error {
+	if _, err := os.Stat(t.AllowDir()); err == nil {
+		return nil
+	}
+	for _, d := range []string{t.Dir, t.AllowDir()} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return fmt.Errorf("trust database: %w", err)
+		}
+		_ = os.Chmod(d, 0o700)
+	}
+	return nil
+}
+
 // Key returns the database key of s.
 func Key(s Subject) (string, error) {
 	if !filepath.IsAbs(s.Path) || filepath.Clean(s.Path) != s.Path {

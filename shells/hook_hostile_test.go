@@ -142,7 +142,9 @@ func runHookHostile(t *testing.T, bin, name string, c hookCaller) {
 	env := []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "TERM=dumb", "LANG=C.UTF-8",
 		"ATMOS_CLI_CONFIG_PATH=" + root + "/atmos.yaml", "XDG_CONFIG_HOME=" + home + "/.config",
 		"XDG_DATA_HOME=" + home + "/.local/share", "XDG_CACHE_HOME=" + home + "/.cache",
-		"DBUS_SESSION_BUS_ADDRESS=disabled:", "ATMOS_AUTH_EXECUTABLE=" + wrapper}
+		"DBUS_SESSION_BUS_ADDRESS=disabled:", "ATMOS_AUTH_EXECUTABLE=" + wrapper,
+		// Only the pending file's line is looked for: no switch lines.
+		"ATMOS_AUTH_HOOK_QUIET=1"}
 	atmos := func(dir string, args ...string) []byte {
 		t.Helper()
 		cmd := exec.Command(bin, args...)
