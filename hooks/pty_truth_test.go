@@ -313,3 +313,43 @@ func TestHookPTYSwitchLine(t *testing.T) {
 		})
 	}
 }
+
+// TestHookPTYSwitchOnCd: the identity switches on `cd` itself, so a
+// command on the same line as the cd (`cd infra/dev && cmd`) runs with
+// the new identity, not the one of the last prompt. zsh runs the hook
+// from chpwd_functions and fish on the PWD variable event, as direnv
+// does; bash has no hook on cd (README).
+func TestHookPTYSwitchOnCd(t *testing.T) {
+	for _, sh := range truthShells() {
+		if sh.name == "bash" {
+			continue
+		}
+		t.Run(sh.name, func(t *testing.T) {
+			t.Parallel()
+			f := newTruthFixtureConfig(t, sh, truthConfig, map[string]string{
+				"infra/prod": "identity: prod-admin\n", "infra/dev": "identity: dev-readonly\n"})
+			f.allow(t, "infra/prod")
+			f.allow(t, "infra/dev")
+			p := startShell(t, sh, f.home, f.w, f.env)
+			if e := p.at(f.root, "cd infra/prod"); e["AWS_PROFILE"] != "prod-admin" {
+				t.Fatalf("the fixture is wrong: AWS_PROFILE=%q in infra/prod", e["AWS_PROFILE"])
+			}
+			if got := p.capture(f.root, `cd ../dev && printf '%s\n' "$AWS_PROFILE"`); got != "dev-readonly\n" {
+				t.Errorf("cd ../dev && printf $AWS_PROFILE printed %q, want dev-readonly; terminal:\n%s", got, p.output())
+			}
+			// Leaving every tree on the command line drops the identity.
+			if got := p.capture(f.root, `cd `+f.root+` && printf '%s\n' "$AWS_PROFILE"`); got != "\n" {
+				t.Errorf("cd out of the trees && printf $AWS_PROFILE printed %q, want nothing", got)
+			}
+			// The prompt after the cd has nothing left to do: one switch
+			// line per cd, none repeated.
+			e := p.at(f.root, "")
+			if e["AWS_PROFILE"] != "" || e["ATMOS_IDENTITY"] != "" {
+				t.Errorf("after leaving: AWS_PROFILE=%q ATMOS_IDENTITY=%q, want none", e["AWS_PROFILE"], e["ATMOS_IDENTITY"])
+			}
+			if n := p.countOutput("atmos-auth: dev-readonly", 1); n != 1 {
+				t.Errorf("%d switch lines for dev-readonly, want 1; terminal:\n%s", n, p.output())
+			}
+		})
+	}
+}

@@ -3,8 +3,11 @@ package shells
 import "strings"
 
 // fishHook is the fish config code: a handler of the fish_prompt event
-// (which fish runs before drawing the prompt and without changing $status).
-const fishHook = `function __atmos_auth_hook --on-event fish_prompt
+// (which fish runs before drawing the prompt and without changing $status)
+// and of changes to PWD, so that the identity switches on the cd itself
+// (`cd dir && cmd` runs cmd with dir's identity, as direnv's fish hook
+// does); after that the prompt finds $PWD unchanged and starts no process.
+const fishHook = `function __atmos_auth_hook --on-event fish_prompt --on-variable PWD
   set -l f
   set -l run
   if test "$PWD" != "$__atmos_auth_pwd"

@@ -111,7 +111,8 @@ func TestHookPwshSyntax(t *testing.T) {
 }
 
 // TestHookIdempotent installs the bash and zsh hooks twice over existing
-// prompt hooks: one entry each, the user's kept, $? preserved.
+// prompt (and zsh chpwd) hooks: one entry each, the user's kept, $?
+// preserved.
 func TestHookIdempotent(t *testing.T) {
 	bash := testenv.RequireTool(t, "bash")
 	hook := Bash{}.Hook("/bin/false", ".atmos-identity")
@@ -131,8 +132,9 @@ PROMPT_COMMAND=(a b)
 	}
 	zsh := testenv.RequireTool(t, "zsh")
 	zh := Zsh{}.Hook("/bin/false", ".atmos-identity")
-	out, err = exec.Command(zsh, "-f", "-c", "precmd_functions=(mine)\n"+zh+zh+`print -r -- "${precmd_functions[*]}"`).CombinedOutput()
-	if err != nil || string(out) != "_atmos_auth_hook mine\n" {
+	out, err = exec.Command(zsh, "-f", "-c", "precmd_functions=(mine) chpwd_functions=(cdmine)\n"+zh+zh+
+		`print -r -- "${precmd_functions[*]}" "${chpwd_functions[*]}"`).CombinedOutput()
+	if err != nil || string(out) != "_atmos_auth_hook mine _atmos_auth_hook cdmine\n" {
 		t.Errorf("zsh: %v %q", err, out)
 	}
 }
