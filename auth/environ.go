@@ -26,6 +26,10 @@ type EnvContext struct {
 	// Executable is the atmos-auth files written for programs run back
 	// (a managed profile's credential_process).
 	Executable string
+	// Getenv reads the environment before the identity (the hook's base
+	// environment; os.Getenv when nil): the user's own files it names
+	// (AWS_CONFIG_FILE) are carried into the managed ones.
+	Getenv func(string) string
 }
 
 // EnvProducer is implemented by identity kinds: it adds the kind's

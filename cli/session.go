@@ -69,7 +69,7 @@ func (s *Session) EnsureLogin(name string) error {
 // Prepare writes what the identity's environment points programs at (the
 // managed AWS files; cheap when they are current, see auth.Preparer).
 func (s *Session) Prepare(chain []*config.Entry) error {
-	return configErr(auth.Prepare(&auth.EnvContext{Config: s.Config, Dirs: s.Dirs, Chain: chain, Executable: s.g.managedExecutable()}))
+	return configErr(auth.Prepare(&auth.EnvContext{Config: s.Config, Dirs: s.Dirs, Chain: chain, Executable: s.g.managedExecutable(), Getenv: s.g.Getenv}))
 }
 
 // Environment is the environment the identity produces. With login it

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -26,9 +27,12 @@ import (
 //
 // so every SDK asks atmos-auth for credentials each time it needs them:
 // atmos-auth serves the cache and renews expiring steps, and a long-lived
-// shell never holds stale keys. The first line is a hash of the content's
-// inputs (identities, regions, executable, config path, profiles): the file
-// is regenerated, atomically, only when it changes.
+// shell never holds stale keys. The user's own profiles follow them (see
+// user_profiles.go). The first line is a hash of the content's inputs
+// (identities, regions, executable, config path, profiles, the user file's
+// path, size, mtime and inode): the file is regenerated, atomically, only
+// when one changes, and when none did, deciding so costs a stat and one
+// small read.
 
 // iniSafeName matches identity names the shared config format can hold as
 // a profile name (no spaces, brackets, comment or quote characters).
@@ -75,10 +79,17 @@ func iniArg(what, s string) (string, error) {
 const managedHeader = "# atmos-auth managed file, do not edit: "
 
 // EnsureManagedAWSFiles writes the managed config and credentials files when
-// missing or stale. exe is the absolute path of atmos-auth. Identities whose
-// names cannot be profile names are skipped and returned.
-func EnsureManagedAWSFiles(c *config.Config, d config.Dirs, exe string) (skipped []string, err error) {
+// missing or stale. exe is the absolute path of atmos-auth; getenv is the
+// environment before the identity (os.Getenv when nil), which names the
+// user's own AWS config file. Identities whose names cannot be profile
+// names are skipped and returned.
+func EnsureManagedAWSFiles(c *config.Config, d config.Dirs, exe string, getenv func(string) string) (skipped []string, err error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
 	f := ManagedAWSFiles(c, d)
+	user := statUserConfig(userConfigPath(getenv, filepath.Join(d.Config, "aws")))
+	managed := map[string]bool{}
 	var body strings.Builder
 	qexe, err := iniArg("the atmos-auth executable path", exe)
 	if err != nil {
@@ -116,16 +127,20 @@ func EnsureManagedAWSFiles(c *config.Config, d config.Dirs, exe string) (skipped
 		// metacharacter): the Go SDK strips one pair of quotes around a
 		// whole value, so the line must not end with a quote when it
 		// starts with one.
+		managed[name] = true
 		args := append(append([]string{}, global...), "credential-process", "--identity", name)
 		fmt.Fprintf(&body, "\n[profile %s]\ncredential_process = %s\n", name, strings.Join(args, " "))
 		if r := AWSRegion(chain); r != "" {
 			fmt.Fprintf(&body, "region = %s\n", r)
 		}
 	}
-	sum := sha256.Sum256([]byte(body.String()))
+	sum := sha256.Sum256([]byte(body.String() + "\x00" + user.Path + "\x00" + user.Stamp))
 	header := managedHeader + hex.EncodeToString(sum[:])[:24]
 	if firstLine(f.Config) == header && firstLine(f.Credentials) != "" {
 		return skipped, nil
+	}
+	if user.Stamp != "" {
+		body.WriteString(userSections(user.Path, managed))
 	}
 	if err := auth.WriteFileAtomic(f.Config, []byte(header+"\n"+body.String())); err != nil {
 		return skipped, fmt.Errorf("write %s: %w", f.Config, err)
@@ -154,7 +169,7 @@ func firstLine(path string) string {
 // AWS_PROFILE the environment exports resolves, and refuses an identity
 // whose name cannot be a profile.
 func prepareProfiles(c *auth.EnvContext) error {
-	skipped, err := EnsureManagedAWSFiles(c.Config, c.Dirs, c.Executable)
+	skipped, err := EnsureManagedAWSFiles(c.Config, c.Dirs, c.Executable, c.Getenv)
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,7 @@ func TestManagedFilesPerConfig(t *testing.T) {
 		t.Fatalf("unreadable dir name: %s", fa.Config)
 	}
 	for _, c := range []*config.Config{a, b} {
-		if _, err := EnsureManagedAWSFiles(c, d, "/usr/bin/atmos-auth"); err != nil {
+		if _, err := EnsureManagedAWSFiles(c, d, "/usr/bin/atmos-auth", noEnv); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -139,7 +139,7 @@ func TestManagedFilesHostilePaths(t *testing.T) {
 			t.Fatal(err)
 		}
 		cfg.Profiles = []string{"p #1"}
-		_, err = EnsureManagedAWSFiles(cfg, d, exe)
+		_, err = EnsureManagedAWSFiles(cfg, d, exe, noEnv)
 		f := ManagedAWSFiles(cfg, d)
 		if i >= len(names) {
 			if !errors.Is(err, ErrNotINISafe) {
