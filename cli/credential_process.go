@@ -1,8 +1,13 @@
 package cli
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/atmos-auth/atmos-auth/auth"
@@ -40,6 +45,9 @@ func (c *CredentialProcessCmd) Run(g *Globals) error {
 	a := s.Auth
 	creds, valid, err := a.Cached(name)
 	if err != nil || !valid {
+		if err := guardReentry(s, name); err != nil {
+			return err
+		}
 		// SDKs run us and wait: a lock held by a login waiting for an
 		// approval (or by a stopped process) fails after a short bound.
 		ctx := auth.WithLockWait(g.Context(), auth.LockWait(g.Getenv, CredentialProcessLockWait))
@@ -58,4 +66,27 @@ func (c *CredentialProcessCmd) Run(g *Globals) error {
 	}
 	_, err = g.Stdout.Write(out)
 	return err
+}
+
+// envServing lists (hashed) the identities credential-process processes up
+// the process tree are renewing. A chain step that asks the AWS SDK's
+// default chain (aws/ambient) inside an identity's own environment finds
+// AWS_PROFILE pointing at that identity's managed profile, whose
+// credential_process runs us again: without this guard the processes
+// nest until every bound expires.
+const envServing = "_ATMOS_AUTH_SERVING"
+
+// guardReentry refuses to renew an identity this process tree is already
+// renewing, and marks it for the processes the renewal starts.
+func guardReentry(s *Session, name string) error {
+	h := sha256.Sum256([]byte(auth.ProjectKey(s.Config) + "\x00" + name))
+	mark := hex.EncodeToString(h[:8])
+	have := s.g.Getenv(envServing)
+	if slices.Contains(strings.Split(have, ","), mark) {
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("identity %s: renewing it asked the AWS SDK for credentials, and the SDK ran this identity's own credential_process again (its managed profile is AWS_PROFILE here): an aws/ambient step finds no ambient credentials inside the identity's own environment; log in from a shell that has them (`atmos-auth login -i %s`)", name, name)}
+	}
+	if have != "" {
+		mark = have + "," + mark
+	}
+	return os.Setenv(envServing, mark)
 }
