@@ -32,18 +32,11 @@ func (g *Globals) ResolveIdentity(cfg *config.Config) (string, error) {
 		}
 		return v, nil
 	}
-	defs := cfg.Defaults()
-	switch len(defs) {
-	case 1:
+	// Validation refuses several default: true identities: at most one.
+	if defs := cfg.Defaults(); len(defs) == 1 {
 		return defs[0], nil
-	case 0:
-		if len(cfg.IdentityOrder) == 0 {
-			return "", Configf("no identities are configured (add some under auth.identities in %s)", cfg.Path)
-		}
-		return g.selectIdentity(cfg, cfg.IdentityOrder, "no identity given and none is marked default: true")
-	default:
-		return g.selectIdentity(cfg, defs, fmt.Sprintf("%d identities are marked default: true", len(defs)))
 	}
+	return g.selectIdentity(cfg, cfg.IdentityOrder, "no identity given and none is marked default: true")
 }
 
 func (g *Globals) selectIdentity(cfg *config.Config, names []string, why string) (string, error) {
