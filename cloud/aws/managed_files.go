@@ -36,7 +36,10 @@ import (
 
 // iniSafeName matches identity names the shared config format can hold as
 // a profile name (no spaces, brackets, comment or quote characters).
-var iniSafeName = regexp.MustCompile(`^[A-Za-z0-9._/@+=:,-]+$`)
+var iniSafeName = regexp.MustCompile(`^` + profileName + `$`)
+
+// profileName is the characters of a profile name every parser reads alike.
+const profileName = `[A-Za-z0-9._/@+=:,-]+`
 
 // ProfileNameOK reports whether an identity can be an AWS profile.
 func ProfileNameOK(name string) bool { return iniSafeName.MatchString(name) }

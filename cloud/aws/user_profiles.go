@@ -97,7 +97,7 @@ func statUserConfig(path string) userAWSConfig {
 }
 
 // plainHeader is a section header every parser reads alike.
-var plainHeader = regexp.MustCompile(`^\[(?:(profile|sso-session|services) +)?([A-Za-z0-9._/@+=:,-]+)\]$`)
+var plainHeader = regexp.MustCompile(`^\[(?:(profile|sso-session|services) +)?(` + profileName + `)\]$`)
 
 // userSections reads the user's file and returns what the managed file
 // carries of it: the kept sections verbatim and a comment per left-out
