@@ -2,11 +2,9 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
-	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/internal/termsafe"
 )
 
@@ -116,14 +114,7 @@ func cachedExpiry(g *Globals, identity string) (t time.Time, ok bool) {
 	if err != nil {
 		return time.Time{}, false
 	}
-	c, _, err := s.Auth.Cached(identity)
-	if errors.Is(err, auth.ErrNotLoggedIn) {
-		return time.Time{}, true
-	}
-	if err != nil || c == nil {
-		return time.Time{}, false
-	}
-	return c.Expiration, true
+	return s.Expiry(identity)
 }
 
 // shortDuration renders time left: "expired", "<1m", "42m", "3h05m", "2d4h".

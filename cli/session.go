@@ -92,17 +92,23 @@ func (s *Session) Environment(name string, login bool) (*environ.Environment, er
 	if err := s.Prepare(chain); err != nil {
 		return nil, err
 	}
-	return auth.IdentityEnvironment(&auth.EnvContext{Config: s.Config, Dirs: s.Dirs, Chain: chain, Expiration: s.expiration(name)})
+	exp, _ := s.Expiry(name)
+	return auth.IdentityEnvironment(&auth.EnvContext{Config: s.Config, Dirs: s.Dirs, Chain: chain, Expiration: exp})
 }
 
-// expiration is when the identity's cached credentials expire, zero when
-// nothing is cached. It touches neither network nor keyring.
-func (s *Session) expiration(name string) time.Time {
+// Expiry is when the identity's cached credentials expire, read from the
+// one cache file of its step (no keyring, no network): zero when nothing
+// is cached (not logged in, or no expiry); ok is false when the cache
+// cannot tell (an identity the configuration does not name).
+func (s *Session) Expiry(name string) (t time.Time, ok bool) {
 	c, _, err := s.Auth.Cached(name)
-	if err != nil || c == nil {
-		return time.Time{}
+	if errors.Is(err, auth.ErrNotLoggedIn) {
+		return time.Time{}, true
 	}
-	return c.Expiration
+	if err != nil || c == nil {
+		return time.Time{}, false
+	}
+	return c.Expiration, true
 }
 
 // ActiveEnvironment is the environment of the identity the flags, the
