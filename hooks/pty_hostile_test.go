@@ -26,9 +26,7 @@ func newPTYWorld(t *testing.T, sh ptyShell, extraEnv ...string) *ptyWorld {
 			t.Fatal(err)
 		}
 	}
-	pw.env = append([]string{"HOME=" + pw.home, "PATH=" + os.Getenv("PATH"), "TERM=dumb", "LANG=C.UTF-8",
-		"XDG_CONFIG_HOME=" + pw.home + "/.config", "XDG_DATA_HOME=" + pw.home + "/.local/share",
-		"XDG_CACHE_HOME=" + pw.home + "/.cache", "DBUS_SESSION_BUS_ADDRESS=disabled:"}, extraEnv...)
+	pw.env = append(testenv.HomeEnv(t, pw.home), extraEnv...)
 	return pw
 }
 

@@ -361,9 +361,7 @@ func runHookPTY(t *testing.T, sh ptyShell) {
 		return strings.Count(string(b), "x")
 	}
 
-	baseEnv := []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "TERM=dumb", "LANG=C.UTF-8",
-		"ATMOS_CLI_CONFIG_PATH=" + root + "/atmos.yaml", "XDG_CONFIG_HOME=" + home + "/.config",
-		"XDG_DATA_HOME=" + home + "/.local/share", "XDG_CACHE_HOME=" + home + "/.cache", "DBUS_SESSION_BUS_ADDRESS=disabled:"}
+	baseEnv := append(testenv.HomeEnv(t, home), "ATMOS_CLI_CONFIG_PATH="+root+"/atmos.yaml")
 	for _, d := range []string{"aws", "aws/sub/gcp", "az"} {
 		cmd := exec.Command(bin, "allow", w+"/"+d)
 		cmd.Env = baseEnv

@@ -106,10 +106,7 @@ func newTruthFixtureConfig(t *testing.T, sh ptyShell, config string, files map[s
 			os.Chtimes(filepath.Join(f.w, d, ".atmos-identity"), old, old)
 		}
 	}
-	f.env = append([]string{"HOME=" + f.home, "PATH=" + os.Getenv("PATH"), "TERM=dumb", "LANG=C.UTF-8",
-		"ATMOS_CLI_CONFIG_PATH=" + f.root + "/atmos.yaml", "XDG_CONFIG_HOME=" + f.home + "/.config",
-		"XDG_DATA_HOME=" + f.home + "/.local/share", "XDG_CACHE_HOME=" + f.home + "/.cache",
-		"DBUS_SESSION_BUS_ADDRESS=disabled:"}, extraEnv...)
+	f.env = append(append(testenv.HomeEnv(t, f.home), "ATMOS_CLI_CONFIG_PATH="+f.root+"/atmos.yaml"), extraEnv...)
 	installHook(t, sh, f.bin, f.bin, f.home, f.root, f.env)
 	return f
 }
