@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 )
@@ -53,7 +52,10 @@ func (c *Checker) Required(path, value string) bool {
 	return false
 }
 
-func (c *Checker) Match(path, value string, re *regexp.Regexp, what, example string) {
+// Matcher is a pattern: a *regexp.Regexp or a lazily compiled *lazyre.RE.
+type Matcher interface{ MatchString(string) bool }
+
+func (c *Checker) Match(path, value string, re Matcher, what, example string) {
 	if value == "" || re.MatchString(value) {
 		return
 	}

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/atmos-auth/atmos-auth/internal/fsutil"
+	"github.com/atmos-auth/atmos-auth/internal/lazyre"
 )
 
 // LoadOptions say where configuration comes from.
@@ -330,7 +330,7 @@ func errText(err error) string {
 	return err.Error()
 }
 
-var yamlLineRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var yamlLineRe = lazyre.New(`^yaml: line (\d+): (.*)$`)
 
 // parse reads one YAML file and returns its auth: mapping (with !env
 // resolved). A profile file may also hold the auth section's keys directly.

@@ -1,20 +1,19 @@
 package aws
 
 import (
-	"regexp"
-
 	"github.com/atmos-auth/atmos-auth/config"
+	"github.com/atmos-auth/atmos-auth/internal/lazyre"
 )
 
 var (
-	reRegion    = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]+$`)
-	reAccountID = regexp.MustCompile(`^[0-9]{12}$`)
+	reRegion    = lazyre.New(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]+$`)
+	reAccountID = lazyre.New(`^[0-9]{12}$`)
 	// Counted repetitions like {1,512} are expanded by the regexp compiler
 	// and cost about a millisecond at every process start: lengths are
 	// checked in code instead.
-	reRoleARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]+$`)
-	reMFAARN  = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:mfa/[\w+=,.@/-]+$|^arn:aws[a-z-]*:iam::[0-9]{12}:u2f/[\w+=,.@/-]+$`)
-	reSession = regexp.MustCompile(`^[\w+=,.@-]+$`)
+	reRoleARN = lazyre.New(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]+$`)
+	reMFAARN  = lazyre.New(`^arn:aws[a-z-]*:iam::[0-9]{12}:mfa/[\w+=,.@/-]+$|^arn:aws[a-z-]*:iam::[0-9]{12}:u2f/[\w+=,.@/-]+$`)
+	reSession = lazyre.New(`^[\w+=,.@-]+$`)
 )
 
 // AWSEndpoints are AWS's own hosts (the DNS suffixes of its partitions).

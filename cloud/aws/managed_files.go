@@ -9,13 +9,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
+	"github.com/atmos-auth/atmos-auth/internal/lazyre"
 )
 
 // The managed AWS config file (see ManagedAWSFiles) holds one profile per
@@ -36,7 +36,7 @@ import (
 
 // iniSafeName matches identity names the shared config format can hold as
 // a profile name (no spaces, brackets, comment or quote characters).
-var iniSafeName = regexp.MustCompile(`^` + profileName + `$`)
+var iniSafeName = lazyre.New(`^` + profileName + `$`)
 
 // profileName is the characters of a profile name every parser reads alike.
 const profileName = `[A-Za-z0-9._/@+=:,-]+`

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/atmos-auth/atmos-auth/internal/fsutil"
+	"github.com/atmos-auth/atmos-auth/internal/lazyre"
 )
 
 // The managed AWS config file replaces the user's own as AWS_CONFIG_FILE,
@@ -97,7 +97,7 @@ func statUserConfig(path string) userAWSConfig {
 }
 
 // plainHeader is a section header every parser reads alike.
-var plainHeader = regexp.MustCompile(`^\[(?:(profile|sso-session|services) +)?(` + profileName + `)\]$`)
+var plainHeader = lazyre.New(`^\[(?:(profile|sso-session|services) +)?(` + profileName + `)\]$`)
 
 // userSections reads the user's file and returns what the managed file
 // carries of it: the kept sections verbatim and a comment per left-out

@@ -2,10 +2,10 @@ package github
 
 import (
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/atmos-auth/atmos-auth/config"
+	"github.com/atmos-auth/atmos-auth/internal/lazyre"
 )
 
 var githubOIDCProviderKind = &config.KindInfo{Name: "github/oidc", Role: config.RoleProvider, Cloud: "github",
@@ -49,4 +49,4 @@ var GitHubEndpoints = config.Endpoints{What: "a GitHub endpoint", Example: "http
 	Suffixes: []string{".actions.githubusercontent.com", ".github.com", ".githubusercontent.com"}}
 
 // reSTSRegion: region is where AWS STS exchanges the token.
-var reSTSRegion = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]+$`)
+var reSTSRegion = lazyre.New(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]+$`)

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The hot paths against the process-start floor, interleaved in one run
+# (scripts/benchhot: every round runs each command once, in turn, so that
+# drift on a shared machine slows all alike):
+#
+#   hello               a Go hello world (the floor: process start + runtime)
+#   credential-process  cached credentials for a depth-5 chain (what every
+#                       AWS SDK call runs through the managed profile)
+#   env                 the identity's environment
+#   exec                `exec -i d5 -- hello`
+#   prompt              the prompt segment in a hooked directory
+#   __hook              the hook entry point entering a directory (a switch)
+#
+# and prints each one's median and its ratio to hello; the exec overhead is
+# exec minus hello. The binary is built as `make build` builds it.
+# Nothing touches the network after the one login (the local cloud's call
+# counters are compared before and after).
+#
+#   scripts/bench-hot.sh            # 300 rounds
+#   RUNS=1000 scripts/bench-hot.sh
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+lc_pid=
+cleanup() {
+	[ -n "$lc_pid" ] && kill "$lc_pid" 2>/dev/null && wait "$lc_pid" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+export GOPATH=$(go env GOPATH) GOMODCACHE=$(go env GOMODCACHE) GOCACHE=$(go env GOCACHE)
+
+mkdir -p "$work/hello"
+cat >"$work/hello/main.go" <<'GO'
+package main
+
+import "fmt"
+
+func main() { fmt.Println("hello, world") }
+GO
+(cd "$work/hello" && printf 'module hello\n\ngo 1.22\n' >go.mod && go build -o "$work/hello/hello" .)
+make -s -C "$root" build BIN="$work/atmos-auth" >/dev/null
+(cd "$root" && go build -o "$work/atmos-localcloud" ./cmd/atmos-localcloud && go build -o "$work/benchhot" ./scripts/benchhot)
+
+"$work/atmos-localcloud" --auto-approve --url-file "$work/url" >/dev/null 2>&1 &
+lc_pid=$!
+for _ in $(seq 100); do [ -s "$work/url" ] && break; sleep 0.05; done
+export LOCALCLOUD_URL=$(cat "$work/url")
+export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_CACHE_HOME="$work/home/.cache" XDG_DATA_HOME="$work/home/.local/share"
+export ATMOS_CLI_CONFIG_PATH="$work/atmos.yaml" ATMOS_KEYRING_TYPE=file ATMOS_KEYRING_PASSWORD=bench
+export ATMOS_AUTH_DEVICE_FLOW=non-interactive ATMOS_AUTH_NO_BROWSER=1 DBUS_SESSION_BUS_ADDRESS=disabled:
+cat >"$work/atmos.yaml" <<'YAML'
+auth:
+  providers:
+    company-sso:
+      kind: aws/iam-identity-center
+      region: us-east-1
+      start_url: https://company.awsapps.com/start
+      spec: {endpoint_url: !env LOCALCLOUD_URL}
+  identities:
+    d1: {kind: aws/permission-set, via: {provider: company-sso}, principal: {name: AdminAccess, account: {name: core-identity}}}
+    d2: {kind: aws/assume-role, via: {identity: d1}, principal: {assume_role: "arn:aws:iam::999999999999:role/ProductionAdmin"}, spec: {endpoint_url: !env LOCALCLOUD_URL}}
+    d3: {kind: aws/assume-role, via: {identity: d2}, principal: {assume_role: "arn:aws:iam::999999999999:role/ReadOnlyAccess"}, spec: {endpoint_url: !env LOCALCLOUD_URL}}
+    d4: {kind: aws/assume-role, via: {identity: d3}, principal: {assume_role: "arn:aws:iam::999999999999:role/ProductionAdmin"}, spec: {endpoint_url: !env LOCALCLOUD_URL}}
+    d5: {kind: aws/assume-role, via: {identity: d4}, principal: {assume_role: "arn:aws:iam::999999999999:role/ReadOnlyAccess"}, spec: {endpoint_url: !env LOCALCLOUD_URL}}
+YAML
+bin=$work/atmos-auth
+"$bin" login -i d5 >/dev/null 2>&1
+mkdir -p "$work/w"
+printf 'identity: d5\n' >"$work/w/.atmos-identity"
+"$bin" allow "$work/w" 2>/dev/null
+cd "$work/w"
+
+before=$(curl -fsS "$LOCALCLOUD_URL/_admin/stats")
+hello=$work/hello/hello
+ATMOS_IDENTITY=d5 "$work/benchhot" -runs "${RUNS:-300}" -warmup 20 \
+	"hello=$hello" \
+	"credential-process=$bin credential-process --identity d5" \
+	"env=$bin env -i d5" \
+	"exec=$bin exec -i d5 -- $hello" \
+	"prompt=$bin prompt" \
+	"__hook=$bin __hook bash" | tee "$work/out"
+awk '$1 == "hello" { h = $2 } $1 == "exec" { printf "exec overhead (exec − hello): %.3f ms = %.2f × hello\n", $2 - h, ($2 - h) / h }' "$work/out"
+after=$(curl -fsS "$LOCALCLOUD_URL/_admin/stats")
+[ "$before" = "$after" ] && echo "local cloud calls during the runs: none" || echo "WARNING: the timed commands called the local cloud: $before -> $after"
+echo "binary: $(file -b "$bin" | cut -d, -f1-2,4) $(du -h "$bin" | cut -f1)"

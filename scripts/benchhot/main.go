@@ -1,0 +1,96 @@
+// Command benchhot times whole processes interleaved: each round runs every
+// command once, in turn, so that a machine whose speed drifts (other jobs,
+// frequency scaling) slows all of them alike. It prints each command's
+// median and mean wall time and its ratio to the first command (the
+// baseline, a Go hello world in scripts/bench-hot.sh).
+//
+//	benchhot -runs 300 -warmup 20 'hello=/tmp/hello' 'env=atmos-auth env -i x' ...
+//
+// Each argument is NAME=COMMAND LINE (split on spaces; no shell). The
+// command's output is discarded; a command that fails stops the run.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"sort"
+	"strings"
+	"time"
+)
+
+type cmd struct {
+	name  string
+	argv  []string
+	times []time.Duration
+}
+
+func main() {
+	runs := flag.Int("runs", 200, "timed rounds")
+	warmup := flag.Int("warmup", 10, "untimed rounds first")
+	flag.Parse()
+	var cmds []*cmd
+	for _, a := range flag.Args() {
+		name, line, ok := strings.Cut(a, "=")
+		if !ok || strings.TrimSpace(line) == "" {
+			fmt.Fprintf(os.Stderr, "benchhot: %q: want NAME=COMMAND\n", a)
+			os.Exit(2)
+		}
+		cmds = append(cmds, &cmd{name: name, argv: strings.Fields(line)})
+	}
+	if len(cmds) == 0 {
+		fmt.Fprintln(os.Stderr, "benchhot: no commands")
+		os.Exit(2)
+	}
+	for r := 0; r < *warmup+*runs; r++ {
+		for _, c := range cmds {
+			d, err := once(c.argv)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "benchhot: %s: %v\n", c.name, err)
+				os.Exit(1)
+			}
+			if r >= *warmup {
+				c.times = append(c.times, d)
+			}
+		}
+	}
+	base := median(cmds[0].times)
+	fmt.Printf("%-22s %10s %10s %10s %8s\n", "command", "median", "mean", "min", "× "+cmds[0].name)
+	for _, c := range cmds {
+		m := median(c.times)
+		fmt.Printf("%-22s %10s %10s %10s %8.2f\n", c.name, ms(m), ms(mean(c.times)), ms(minimum(c.times)), float64(m)/float64(base))
+	}
+}
+
+func once(argv []string) (time.Duration, error) {
+	c := exec.Command(argv[0], argv[1:]...)
+	c.Stdout, c.Stderr = nil, nil // discarded
+	start := time.Now()
+	err := c.Run()
+	return time.Since(start), err
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[len(s)/2]
+}
+
+func mean(ds []time.Duration) time.Duration {
+	var t time.Duration
+	for _, d := range ds {
+		t += d
+	}
+	return t / time.Duration(len(ds))
+}
+
+func minimum(ds []time.Duration) time.Duration {
+	m := ds[0]
+	for _, d := range ds[1:] {
+		m = min(m, d)
+	}
+	return m
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.3f ms", float64(d)/1e6) }
