@@ -111,6 +111,12 @@ func run(args []string, io cli.Globals) int {
 	if io.Kinds == nil {
 		io.Kinds = cloud.Kinds()
 	}
+	args = cli.PreparseArgs(args)
+	if f, ok := hotEligible(args); ok {
+		if code, ok := runHot(args, io, f); ok {
+			return code
+		}
+	}
 	root := CLI{Globals: io}
 	root.Defaults()
 	parser, err := kong.New(&root,
@@ -126,7 +132,7 @@ func run(args []string, io cli.Globals) int {
 		fmt.Fprintln(os.Stderr, "atmos-auth: internal error:", err)
 		return cli.ExitFailure
 	}
-	return parse(parser, &root, cli.PreparseArgs(args))
+	return parse(parser, &root, args)
 }
 
 type exitPanic int
@@ -150,23 +156,30 @@ func parse(parser *kong.Kong, root *CLI, args []string) (code int) {
 		fmt.Fprintf(root.Stderr, "atmos-auth: %s\n", termsafe.Lines(err.Error()))
 		return cli.ExitConfig
 	}
-	if err := root.Globals.Check(); err != nil {
-		fmt.Fprintf(root.Stderr, "atmos-auth: %s\n", termsafe.Lines(err.Error()))
+	return execute(ctx, &root.Globals)
+}
+
+// execute runs a parsed command: the global checks, the interrupt
+// context, the command, and its error turned into a message and an exit
+// code.
+func execute(ctx *kong.Context, g *cli.Globals) int {
+	if err := g.Check(); err != nil {
+		fmt.Fprintf(g.Stderr, "atmos-auth: %s\n", termsafe.Lines(err.Error()))
 		return cli.ExitConfig
 	}
-	defer root.Globals.Close()
-	if root.Globals.Ctx == nil {
+	defer g.Close()
+	if g.Ctx == nil {
 		sctx, stop := interruptContext()
 		defer stop()
-		root.Globals.Ctx = sctx
+		g.Ctx = sctx
 	}
-	if err := ctx.Run(&root.Globals); err != nil {
-		if root.Globals.Ctx.Err() != nil && errors.Is(err, context.Canceled) {
+	if err := ctx.Run(g); err != nil {
+		if g.Ctx.Err() != nil && errors.Is(err, context.Canceled) {
 			// Ctrl-C or SIGTERM ended a wait: say what was interrupted,
 			// exit as a shell does after SIGINT (a child's own exit code,
 			// from exec or shell, carries no cancellation and passes
 			// through).
-			fmt.Fprintf(root.Stderr, "atmos-auth: interrupted: %s\n", termsafe.String(cli.FirstLine(err.Error())))
+			fmt.Fprintf(g.Stderr, "atmos-auth: interrupted: %s\n", termsafe.String(cli.FirstLine(err.Error())))
 			return cli.ExitInterrupted
 		}
 		var ee *cli.ExitError
@@ -175,7 +188,7 @@ func parse(parser *kong.Kong, root *CLI, args []string) (code int) {
 			if !strings.HasSuffix(msg, "\n") {
 				msg += "\n"
 			}
-			fmt.Fprint(root.Stderr, "atmos-auth: "+msg)
+			fmt.Fprint(g.Stderr, "atmos-auth: "+msg)
 		}
 		return cli.CodeOf(err)
 	}

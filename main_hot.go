@@ -1,0 +1,122 @@
+package main
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/alecthomas/kong"
+
+	"github.com/atmos-auth/atmos-auth/cli"
+)
+
+// The hot commands run many times a minute (credential_process under every
+// AWS SDK call, the hook on each identity switch, the prompt, completion):
+// they are parsed with a tree of one command instead of the whole CLI, which
+// spares kong reflecting over and interpolating every other command's
+// flags at each start. The command's struct and tags come from CLI itself,
+// so the two trees cannot drift apart (TestHotParseMatchesFull). Help,
+// --version and any parse error go to the full tree, so that what the user
+// reads is exactly what the full tree says.
+var hotCommands = map[string]bool{
+	"credential-process": true, "env": true, "exec": true,
+	"prompt": true, "__hook": true, "__complete": true,
+}
+
+// hotRoot is the root of a one-command tree: the global flags and --version.
+type hotRoot struct {
+	cli.Globals
+
+	Version kong.VersionFlag `help:"Print the version and exit."`
+}
+
+// hotField is the CLI field of a command: its struct type and tags.
+type hotField struct {
+	typ  reflect.Type
+	help string
+	tags []string
+}
+
+// hotFields maps each hot command's name to its CLI field, found once.
+var hotFields = sync.OnceValue(func() map[string]hotField {
+	out := map[string]hotField{}
+	rt := reflect.TypeFor[CLI]()
+	for i := range rt.NumField() {
+		f := rt.Field(i)
+		if _, ok := f.Tag.Lookup("cmd"); !ok {
+			continue
+		}
+		name := f.Tag.Get("name")
+		if name == "" {
+			name = strings.ToLower(f.Name)
+		}
+		if !hotCommands[name] {
+			continue
+		}
+		var tags []string
+		if _, ok := f.Tag.Lookup("hidden"); ok {
+			tags = append(tags, `hidden:""`)
+		}
+		out[name] = hotField{typ: f.Type, help: f.Tag.Get("help"), tags: tags}
+	}
+	return out
+})
+
+// hotEligible reports whether args name a hot command first and ask for no
+// help or version (before a "--", after which the arguments are the child's).
+func hotEligible(args []string) (hotField, bool) {
+	if len(args) == 0 {
+		return hotField{}, false
+	}
+	f, ok := hotFields()[args[0]]
+	if !ok {
+		return hotField{}, false
+	}
+	if args[0] == "__complete" && slices.Contains(args, "commands") {
+		return hotField{}, false // lists the full tree's commands
+	}
+	for _, a := range args[1:] {
+		if a == "--" {
+			break
+		}
+		if a == "-h" || a == "--help" || a == "--version" || strings.HasPrefix(a, "--help=") {
+			return hotField{}, false
+		}
+	}
+	return f, true
+}
+
+// runHot parses and runs a hot command with a one-command tree; ok is false
+// when the arguments do not parse there, and then nothing has run: the
+// caller parses them again with the full tree, for the full tree's message.
+func runHot(args []string, io cli.Globals, f hotField) (code int, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			if c, isExit := r.(exitPanic); isExit {
+				code, ok = int(c), true
+				return
+			}
+			panic(r)
+		}
+	}()
+	root := hotRoot{Globals: io}
+	root.Defaults()
+	cmd := reflect.New(f.typ).Interface()
+	parser, err := kong.New(&root,
+		kong.Name("atmos-auth"),
+		kong.Vars{"version": versionString()},
+		cli.CompletionVars(),
+		kong.Writers(root.Stdout, root.Stderr),
+		kong.Exit(func(code int) { panic(exitPanic(code)) }),
+		kong.DynamicCommand(args[0], f.help, "", cmd, f.tags...),
+	)
+	if err != nil {
+		return 0, false
+	}
+	ctx, err := parser.Parse(args)
+	if err != nil {
+		return 0, false
+	}
+	return execute(ctx, &root.Globals), true
+}

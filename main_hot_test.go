@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/alecthomas/kong"
+
+	"github.com/atmos-auth/atmos-auth/cli"
+	"github.com/atmos-auth/atmos-auth/cloud"
+)
+
+// Every hot command is in CLI and is found by hotFields.
+func TestHotCommandsExist(t *testing.T) {
+	for name := range hotCommands {
+		if _, ok := hotFields()[name]; !ok {
+			t.Errorf("hot command %q is not a field of CLI (its name tag or field name changed?)", name)
+		}
+	}
+}
+
+// The one-command tree parses every argument vector into exactly what the
+// full tree does: the same command values and the same global flags.
+func TestHotParseMatchesFull(t *testing.T) {
+	vectors := [][]string{
+		{"credential-process", "--identity", "d5"},
+		{"credential-process", "-i", "d5", "--log-level", "debug"},
+		{"env", "-i", "prod"},
+		{"env", "-i", "prod", "-f", "json"},
+		{"env", "-i", "prod", "-o", "fish", "--login"},
+		{"env", "--output-file", "/tmp/x", "-i", "prod"},
+		{"env", "--identity=prod", "--config", "/tmp/atmos.yaml"},
+		{"env", "-i"},
+		{"exec", "-i", "prod", "--", "aws", "s3", "ls", "--help"},
+		{"exec", "--", "sh", "-c", "echo -i"},
+		{"prompt"},
+		{"prompt", "-f", "json"},
+		{"__hook", "bash"},
+		{"__hook", "zsh", "1234"},
+		{"__complete", "identities", "--quote", "tcsh"},
+		{"__complete", "shells"},
+	}
+	for _, v := range vectors {
+		t.Run(strings.Join(v, " "), func(t *testing.T) {
+			args := cli.PreparseArgs(v)
+			f, ok := hotEligible(args)
+			if !ok {
+				t.Fatal("not eligible")
+			}
+			full := CLI{}
+			fp, err := kong.New(&full, kong.Vars{"version": "x", "list_formats": "text"}, cli.CompletionVars(), kong.Exit(func(int) { t.Fatal("exit") }))
+			if err != nil {
+				t.Fatal(err)
+			}
+			fctx, err := fp.Parse(args)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hot := hotRoot{}
+			cmd := reflect.New(f.typ).Interface()
+			hp, err := kong.New(&hot, kong.Vars{"version": "x"}, cli.CompletionVars(), kong.DynamicCommand(args[0], f.help, "", cmd, f.tags...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			hctx, err := hp.Parse(args)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := fmt.Sprintf("%+v", hctx.Selected().Target.Interface()), fmt.Sprintf("%+v", fctx.Selected().Target.Interface()); got != want {
+				t.Errorf("command value:\nhot  %s\nfull %s", got, want)
+			}
+			if got, want := flagFields(hot.Globals), flagFields(full.Globals); got != want {
+				t.Errorf("globals:\nhot  %s\nfull %s", got, want)
+			}
+		})
+	}
+}
+
+// flagFields prints the Globals fields that kong sets (those with a help
+// tag), leaving out streams and functions.
+func flagFields(g cli.Globals) string {
+	var b strings.Builder
+	v := reflect.ValueOf(g)
+	for i := range v.NumField() {
+		f := v.Type().Field(i)
+		if _, ok := f.Tag.Lookup("help"); ok {
+			fmt.Fprintf(&b, "%s=%v ", f.Name, v.Field(i).Interface())
+		}
+	}
+	return b.String()
+}
+
+// Help, --version, `__complete commands` and anything else go to the full tree.
+func TestHotNotEligible(t *testing.T) {
+	for _, v := range [][]string{
+		{"env", "--help"}, {"env", "-h"}, {"credential-process", "--version"}, {"__complete", "commands"},
+		{"login", "-i", "x"}, {"--log-level", "debug", "env"}, {},
+	} {
+		if _, ok := hotEligible(v); ok {
+			t.Errorf("%q: eligible", v)
+		}
+	}
+	if _, ok := hotEligible([]string{"exec", "--", "ls", "--help"}); !ok {
+		t.Error("exec -- ls --help: a child's --help made it ineligible")
+	}
+}
+
+// A hot command's parse error reads exactly as the full tree's (the run
+// falls back to it), and help is the full tree's.
+func TestHotErrorsAreTheFullTrees(t *testing.T) {
+	for _, v := range [][]string{
+		{"env", "--bogus"}, {"prompt", "-f", "nope"}, {"__hook"}, {"env", "--help"},
+	} {
+		var hotOut, hotErr bytes.Buffer
+		code := run(v, cli.Globals{Stdout: &hotOut, Stderr: &hotErr, Getenv: func(string) string { return "" }, Kinds: cloud.Kinds()})
+		// The full tree alone: v with a non-hot spelling is impossible, so
+		// parse with the full tree directly.
+		var fullOut, fullErr bytes.Buffer
+		root := CLI{Globals: cli.Globals{Stdout: &fullOut, Stderr: &fullErr, Getenv: func(string) string { return "" }, Kinds: cloud.Kinds()}}
+		root.Defaults()
+		p, err := kong.New(&root, kong.Name("atmos-auth"),
+			kong.Description("Cloud credentials from atmos.yaml, native to your shell."),
+			kong.UsageOnError(),
+			kong.Vars{"version": versionString(), "list_formats": "x"}, cli.CompletionVars(),
+			kong.Writers(root.Stdout, root.Stderr), kong.Exit(func(code int) { panic(exitPanic(code)) }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fcode := parse(p, &root, cli.PreparseArgs(v))
+		if code != fcode || hotErr.String() != fullErr.String() || hotOut.String() != fullOut.String() {
+			t.Errorf("%q: hot path %d %q %q; full tree %d %q %q", v, code, hotOut.String(), hotErr.String(), fcode, fullOut.String(), fullErr.String())
+		}
+	}
+}
+
+// BenchmarkParseCredentialProcess: building the parser and parsing a
+// credential-process command line, with the full tree and with the hot one.
+func BenchmarkParseCredentialProcess(b *testing.B) {
+	args := []string{"credential-process", "--identity", "d5"}
+	b.Run("full", func(b *testing.B) {
+		for b.Loop() {
+			root := CLI{}
+			p, err := kong.New(&root, kong.Vars{"version": "x", "list_formats": "text"}, cli.CompletionVars())
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := p.Parse(args); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("hot", func(b *testing.B) {
+		f, _ := hotEligible(args)
+		for b.Loop() {
+			root := hotRoot{}
+			p, err := kong.New(&root, kong.Vars{"version": "x"}, cli.CompletionVars(), kong.DynamicCommand(args[0], f.help, "", reflect.New(f.typ).Interface(), f.tags...))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := p.Parse(args); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
