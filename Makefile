@@ -9,6 +9,12 @@ PKGS    ?= ./...
 # with uncommitted changes); outside git, the Go build information answers.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
 
+# Static (CGO_ENABLED=0) wherever the platform allows it: no dynamic loader
+# and no libc start-up on each of the many short runs (credential_process,
+# the hook). macOS keeps cgo: its keychain backend needs it.
+CGO_ENABLED ?= $(if $(filter darwin,$(shell $(GO) env GOOS)),1,0)
+export CGO_ENABLED
+
 build:
 	$(GO) build -trimpath $(if $(VERSION),-ldflags "-X main.version=$(VERSION)") -o $(BIN) .
 

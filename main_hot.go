@@ -31,10 +31,10 @@ type hotRoot struct {
 	Version kong.VersionFlag `help:"Print the version and exit."`
 }
 
-// hotField is the CLI field of a command: its struct type and tags.
+// hotField is the CLI field of a command: its struct type and tags
+// (help is left out: the one-command tree never prints it).
 type hotField struct {
 	typ  reflect.Type
-	help string
 	tags []string
 }
 
@@ -58,7 +58,7 @@ var hotFields = sync.OnceValue(func() map[string]hotField {
 		if _, ok := f.Tag.Lookup("hidden"); ok {
 			tags = append(tags, `hidden:""`)
 		}
-		out[name] = hotField{typ: f.Type, help: f.Tag.Get("help"), tags: tags}
+		out[name] = hotField{typ: f.Type, tags: tags}
 	}
 	return out
 })
@@ -102,15 +102,9 @@ func runHot(args []string, io cli.Globals, f hotField) (code int, ok bool) {
 	}()
 	root := hotRoot{Globals: io}
 	root.Defaults()
-	cmd := reflect.New(f.typ).Interface()
-	parser, err := kong.New(&root,
-		kong.Name("atmos-auth"),
-		kong.Vars{"version": versionString()},
-		cli.CompletionVars(),
+	parser, err := newHotParser(&root, args[0], f,
 		kong.Writers(root.Stdout, root.Stderr),
-		kong.Exit(func(code int) { panic(exitPanic(code)) }),
-		kong.DynamicCommand(args[0], f.help, "", cmd, f.tags...),
-	)
+		kong.Exit(func(code int) { panic(exitPanic(code)) }))
 	if err != nil {
 		return 0, false
 	}
@@ -119,4 +113,33 @@ func runHot(args []string, io cli.Globals, f hotField) (code int, ok bool) {
 		return 0, false
 	}
 	return execute(ctx, &root.Globals), true
+}
+
+// newHotParser builds the one-command tree for command name. Its help is
+// never printed (help goes to the full tree), so help texts are emptied
+// before kong interpolates them, and only the variables that a hot
+// command's defaults and enums use are given: kong runs a regular
+// expression over every help string and every variable for every flag.
+func newHotParser(root *hotRoot, name string, f hotField, opts ...kong.Option) (*kong.Kong, error) {
+	cmd := reflect.New(f.typ).Interface()
+	return kong.New(root, append([]kong.Option{
+		kong.Name("atmos-auth"),
+		kong.Vars{"version": versionString()}.CloneWith(cli.QuoteVars()),
+		kong.DynamicCommand(name, "", "", cmd, f.tags...),
+		kong.PostBuild(stripHelp),
+	}, opts...)...)
+}
+
+func stripHelp(k *kong.Kong) error {
+	return kong.Visit(k.Model.Node, func(v kong.Visitable, next kong.Next) error {
+		switch v := v.(type) {
+		case *kong.Node:
+			v.Help, v.Detail = "", ""
+		case *kong.Value:
+			v.Help = ""
+		case *kong.Flag:
+			v.Help = ""
+		}
+		return next(nil)
+	})
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/atmos-auth/atmos-auth/cli"
 	"github.com/atmos-auth/atmos-auth/cloud"
+	"github.com/atmos-auth/atmos-auth/localcloud"
 )
 
 // Every hot command is in CLI and is found by hotFields.
@@ -60,8 +63,7 @@ func TestHotParseMatchesFull(t *testing.T) {
 				t.Fatal(err)
 			}
 			hot := hotRoot{}
-			cmd := reflect.New(f.typ).Interface()
-			hp, err := kong.New(&hot, kong.Vars{"version": "x"}, cli.CompletionVars(), kong.DynamicCommand(args[0], f.help, "", cmd, f.tags...))
+			hp, err := newHotParser(&hot, args[0], f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -156,7 +158,7 @@ func BenchmarkParseCredentialProcess(b *testing.B) {
 		f, _ := hotEligible(args)
 		for b.Loop() {
 			root := hotRoot{}
-			p, err := kong.New(&root, kong.Vars{"version": "x"}, cli.CompletionVars(), kong.DynamicCommand(args[0], f.help, "", reflect.New(f.typ).Interface(), f.tags...))
+			p, err := newHotParser(&root, args[0], f)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -165,4 +167,52 @@ func BenchmarkParseCredentialProcess(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkHotRun runs whole hot commands in process (after one login to a
+// local cloud): what remains of a run once the process has started. With
+// -cpuprofile it shows where the hot path's own time goes.
+func BenchmarkHotRun(b *testing.B) {
+	srv := localcloud.New(localcloud.WithAutoApprove(0))
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	dir := b.TempDir()
+	yaml := `auth:
+  providers:
+    sso: {kind: aws/iam-identity-center, region: us-east-1, start_url: https://x.awsapps.com/start, spec: {endpoint_url: ` + srv.URL() + `}}
+  identities:
+    d1: {kind: aws/permission-set, via: {provider: sso}, principal: {name: AdminAccess, account: {name: core-identity}}}
+    d2: {kind: aws/assume-role, via: {identity: d1}, principal: {assume_role: "arn:aws:iam::999999999999:role/ProductionAdmin"}, spec: {endpoint_url: ` + srv.URL() + `}}
+`
+	if err := os.WriteFile(dir+"/atmos.yaml", []byte(yaml), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	env := map[string]string{
+		"HOME": dir, "XDG_CONFIG_HOME": dir + "/.config", "XDG_CACHE_HOME": dir + "/.cache", "XDG_DATA_HOME": dir + "/.local/share",
+		"ATMOS_CLI_CONFIG_PATH": dir + "/atmos.yaml", "ATMOS_KEYRING_TYPE": "file", "ATMOS_KEYRING_PASSWORD": "bench",
+		"ATMOS_AUTH_DEVICE_FLOW": "non-interactive", "ATMOS_AUTH_NO_BROWSER": "1", "DBUS_SESSION_BUS_ADDRESS": "disabled:",
+	}
+	for k, v := range env {
+		b.Setenv(k, v)
+	}
+	g := func() cli.Globals {
+		return cli.Globals{Stdout: io.Discard, Stderr: io.Discard, Kinds: cloud.Kinds()}
+	}
+	if code := run([]string{"login", "-i", "d2"}, g()); code != 0 {
+		b.Fatalf("login: exit %d", code)
+	}
+	for _, args := range [][]string{
+		{"credential-process", "--identity", "d2"},
+		{"env", "-i", "d2"},
+	} {
+		b.Run(args[0], func(b *testing.B) {
+			for b.Loop() {
+				if code := run(args, g()); code != 0 {
+					b.Fatalf("exit %d", code)
+				}
+			}
+		})
+	}
 }

@@ -46,18 +46,24 @@ var completionShells = []completionShell{
 // `__complete --quote`'s) and env's formats (`env --format`'s help, see
 // envVars).
 func CompletionVars() kong.Vars {
-	var names, quotes []string
+	var names []string
 	for _, s := range completionShells {
 		names = append(names, s.name)
 		names = append(names, s.aliases...)
+	}
+	return kong.Vars{"completion_shells": strings.Join(names, ",")}.CloneWith(QuoteVars()).CloneWith(envVars())
+}
+
+// QuoteVars is the one variable a hot command's tags use (__complete's
+// --quote enum): the shells whose completion takes quoted names.
+func QuoteVars() kong.Vars {
+	quotes := []string{""}
+	for _, s := range completionShells {
 		if s.quote != nil {
 			quotes = append(quotes, s.name)
 		}
 	}
-	return kong.Vars{
-		"completion_shells": strings.Join(names, ","),
-		"completion_quotes": "," + strings.Join(quotes, ","),
-	}.CloneWith(envVars())
+	return kong.Vars{"completion_quotes": strings.Join(quotes, ",")}
 }
 
 func lookupCompletion(name string) (completionShell, bool) {

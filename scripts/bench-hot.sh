@@ -18,6 +18,7 @@
 #
 #   scripts/bench-hot.sh            # 300 rounds
 #   RUNS=1000 scripts/bench-hot.sh
+#   BEFORE=/path/to/older/atmos-auth scripts/bench-hot.sh   # adds its rows, same rounds
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
@@ -70,6 +71,11 @@ printf 'identity: d5\n' >"$work/w/.atmos-identity"
 "$bin" allow "$work/w" 2>/dev/null
 cd "$work/w"
 
+old=()
+if [ -n "${BEFORE:-}" ]; then
+	old=("before:credential-process=$BEFORE credential-process --identity d5" "before:env=$BEFORE env -i d5"
+		"before:exec=$BEFORE exec -i d5 -- $work/hello/hello" "before:prompt=$BEFORE prompt" "before:__hook=$BEFORE __hook bash")
+fi
 before=$(curl -fsS "$LOCALCLOUD_URL/_admin/stats")
 hello=$work/hello/hello
 ATMOS_IDENTITY=d5 "$work/benchhot" -runs "${RUNS:-300}" -warmup 20 \
@@ -78,8 +84,8 @@ ATMOS_IDENTITY=d5 "$work/benchhot" -runs "${RUNS:-300}" -warmup 20 \
 	"env=$bin env -i d5" \
 	"exec=$bin exec -i d5 -- $hello" \
 	"prompt=$bin prompt" \
-	"__hook=$bin __hook bash" | tee "$work/out"
-awk '$1 == "hello" { h = $2 } $1 == "exec" { printf "exec overhead (exec − hello): %.3f ms = %.2f × hello\n", $2 - h, ($2 - h) / h }' "$work/out"
+	"__hook=$bin __hook bash" "${old[@]}" | tee "$work/out"
+awk '$1 == "hello" { h = $2; hc = $9 } $1 ~ /exec$/ { printf "%s overhead (minus hello): wall %.3f ms = %.2f × hello, cpu %.3f ms = %.2f × hello\n", $1, $2 - h, ($2 - h) / h, $9 - hc, ($9 - hc) / hc }' "$work/out"
 after=$(curl -fsS "$LOCALCLOUD_URL/_admin/stats")
 [ "$before" = "$after" ] && echo "local cloud calls during the runs: none" || echo "WARNING: the timed commands called the local cloud: $before -> $after"
 echo "binary: $(file -b "$bin" | cut -d, -f1-2,4) $(du -h "$bin" | cut -f1)"

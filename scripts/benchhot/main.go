@@ -8,6 +8,8 @@
 //
 // Each argument is NAME=COMMAND LINE (split on spaces; no shell). The
 // command's output is discarded; a command that fails stops the run.
+// Besides wall time it reports each process's CPU time (user + system),
+// which a busy machine disturbs far less than wall time.
 package main
 
 import (
@@ -24,6 +26,7 @@ type cmd struct {
 	name  string
 	argv  []string
 	times []time.Duration
+	cpu   []time.Duration
 }
 
 func main() {
@@ -45,30 +48,35 @@ func main() {
 	}
 	for r := 0; r < *warmup+*runs; r++ {
 		for _, c := range cmds {
-			d, err := once(c.argv)
+			d, cpu, err := once(c.argv)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "benchhot: %s: %v\n", c.name, err)
 				os.Exit(1)
 			}
 			if r >= *warmup {
 				c.times = append(c.times, d)
+				c.cpu = append(c.cpu, cpu)
 			}
 		}
 	}
-	base := median(cmds[0].times)
-	fmt.Printf("%-22s %10s %10s %10s %8s\n", "command", "median", "mean", "min", "× "+cmds[0].name)
+	base, cbase := median(cmds[0].times), median(cmds[0].cpu)
+	fmt.Printf("%-26s %10s %10s %10s %8s %10s %8s\n", "command", "median", "mean", "min", "× "+cmds[0].name, "cpu", "× cpu")
 	for _, c := range cmds {
-		m := median(c.times)
-		fmt.Printf("%-22s %10s %10s %10s %8.2f\n", c.name, ms(m), ms(mean(c.times)), ms(minimum(c.times)), float64(m)/float64(base))
+		m, cm := median(c.times), median(c.cpu)
+		fmt.Printf("%-26s %10s %10s %10s %8.2f %10s %8.2f\n", c.name, ms(m), ms(mean(c.times)), ms(minimum(c.times)), float64(m)/float64(base), ms(cm), float64(cm)/float64(cbase))
 	}
 }
 
-func once(argv []string) (time.Duration, error) {
+func once(argv []string) (wall, cpu time.Duration, err error) {
 	c := exec.Command(argv[0], argv[1:]...)
 	c.Stdout, c.Stderr = nil, nil // discarded
 	start := time.Now()
-	err := c.Run()
-	return time.Since(start), err
+	err = c.Run()
+	wall = time.Since(start)
+	if c.ProcessState != nil {
+		cpu = c.ProcessState.UserTime() + c.ProcessState.SystemTime()
+	}
+	return wall, cpu, err
 }
 
 func median(ds []time.Duration) time.Duration {
