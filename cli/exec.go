@@ -40,13 +40,16 @@ func (c *ExecCmd) Run(g *Globals) error {
 // applied, or unchanged when atmos-auth is disabled. The identity is an
 // explicit choice (exec and shell are): without the marker of a
 // hook-applied identity, the hook in a shell started with it stands aside
-// instead of switching by directory (see hooks.HookIdentityVar).
+// instead of switching by directory (see hooks.HookIdentityVar), and
+// without the hook's exported state it does not take the parent's
+// directory identity for its own (see hooks.LoadedVar).
 func (g *Globals) identityEnviron(login bool) ([]string, error) {
 	env, err := g.ActiveEnvironment(login)
 	if err != nil || env == nil {
 		return os.Environ(), err
 	}
 	env.UnsetVar(hooks.HookIdentityVar)
+	env.UnsetVar(hooks.LoadedVar)
 	return env.Apply(os.Environ()), nil
 }
 

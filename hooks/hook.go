@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -118,7 +119,18 @@ func watch(in Input, path, config string) (w *Watch, content []byte, readErr err
 // when there is none or when it is refused as not a regular file.
 func Run(in Input) *Result {
 	prev, serr := DecodeState(in.State)
-	base := prev.Restore(in.Environ)
+	if in.State == "" && serr == nil {
+		// A shell with no state of its own: the identity its parent
+		// shell loaded, if any, is its previous state (see LoadedVar).
+		if inh, err := inherited(in.Environ); err != nil {
+			// Removed below, so that it is said once, not at each prompt.
+			serr = fmt.Errorf("inherited %s: %w", LoadedVar, err)
+			prev = &State{Vars: []SavedVar{{Name: LoadedVar, Applied: valueHash(in.Environ[LoadedVar])}}}
+		} else if inh != nil {
+			prev = inh
+		}
+	}
+	base, lost := prev.restore(in.Environ)
 	names := make([]string, 0, len(prev.Vars)+16)
 	for _, v := range prev.Vars {
 		names = append(names, v.Name)
@@ -155,7 +167,7 @@ func Run(in Input) *Result {
 				msg = "atmos-auth: " + id + " was chosen explicitly (shell -i, exec -i or ATMOS_IDENTITY): identity files stand aside in this shell"
 			}
 		} else {
-			t, st, status, msg = resolveFile(in, res.File, config, base, content, rerr)
+			t, st, status, msg = resolveFile(in, res.File, config, base, lost, content, rerr)
 		}
 		res.Status = status
 		if msg != "" {
@@ -179,6 +191,15 @@ func Run(in Input) *Result {
 		}
 	}
 	res.Diff = Diff(in.Environ, target, names)
+	if len(lost) > 0 && res.State.Identity != prev.Identity && res.Message == "" {
+		// Leaving, in a nested shell, an identity that its parent loaded:
+		// what those variables held before is the parent's to give back.
+		lost = slices.DeleteFunc(lost, func(n string) bool { _, kept := target[n]; return kept })
+		if len(lost) > 0 {
+			res.Message = fmt.Sprintf("atmos-auth: %s held other values before %s in the parent shell (not handed down); exit this shell to get them back",
+				strings.Join(lost, ", "), prev.Identity)
+		}
+	}
 	res.Message = termsafe.String(res.Message)
 	return res
 }
@@ -204,7 +225,7 @@ func explicitIdentity(in Input, base map[string]string) string {
 	return id
 }
 
-func resolveFile(in Input, path, config string, base map[string]string, content []byte, err error) (map[string]string, *State, string, string) {
+func resolveFile(in Input, path, config string, base map[string]string, lost []string, content []byte, err error) (map[string]string, *State, string, string) {
 	fail := func(err error) (map[string]string, *State, string, string) {
 		return nil, nil, "error", "atmos-auth: " + oneLine(err, path, config)
 	}
@@ -243,7 +264,7 @@ func resolveFile(in Input, path, config string, base map[string]string, content 
 		env.SetVar("ATMOS_PROFILE", strings.Join(f.Profiles, ","))
 	}
 	env.SetVar(HookIdentityVar, name)
-	t, st := Apply(base, env, path, name)
+	t, st := Apply(base, env, path, name, lost)
 	return t, st, "applied", ""
 }
 

@@ -1,8 +1,10 @@
 package hooks
 
 import (
+	"encoding/base64"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -110,7 +112,7 @@ func TestRestore(t *testing.T) {
 	env.SetVar("USER", "id-user")
 	env.UnsetVar("CLEARED")
 	env.UnsetVar("ABSENT")
-	applied, st := Apply(base, env, "/f", "id")
+	applied, st := Apply(base, env, "/f", "id", nil)
 	if applied["OVER"] != "id" || applied["NEW"] != "n" {
 		t.Fatal(applied)
 	}
@@ -230,5 +232,41 @@ func TestRunDisabled(t *testing.T) {
 	off := Run(Input{Environ: env, State: on.State.Encode(), PWD: dir, Trust: trust, Resolve: resolve})
 	if off.Status != "disabled" || off.Message != "" || off.Diff.Set["AWS_PROFILE"] != "mine" {
 		t.Fatalf("disabled: %+v diff %+v", off, off.Diff)
+	}
+}
+
+// TestInheritable: what a child shell inherits names the variables and
+// the hashes of what the identity set, never a saved value; a child that
+// takes it over removes the variables (those that had values are named
+// as lost), and a corrupt inherited state is removed after one message.
+func TestInheritable(t *testing.T) {
+	base := map[string]string{"AWS_ACCESS_KEY_ID": "AKIASAVED", "AWS_SECRET_ACCESS_KEY": "saved-secret", "HOME": "/h"}
+	env := environ.New()
+	env.SetVar("AWS_PROFILE", "prod")
+	env.UnsetVar("AWS_ACCESS_KEY_ID")
+	env.UnsetVar("AWS_SECRET_ACCESS_KEY")
+	applied, _ := Apply(base, env, "/w/.atmos-identity", "prod", nil)
+	tok := applied[LoadedVar]
+	raw, _ := base64.RawURLEncoding.DecodeString(tok)
+	if tok == "" || strings.Contains(string(raw), "AKIASAVED") || strings.Contains(string(raw), "saved-secret") {
+		t.Fatalf("inheritable state %q (%s) is empty or holds a saved value", tok, raw)
+	}
+	inh, err := inherited(applied)
+	if err != nil || inh == nil || inh.Identity != "prod" {
+		t.Fatalf("inherited: %v %+v", err, inh)
+	}
+	got, lost := inh.restore(applied)
+	for _, k := range []string{"AWS_PROFILE", LoadedVar, "AWS_ACCESS_KEY_ID"} {
+		if _, ok := got[k]; ok {
+			t.Errorf("%s left after restoring an inherited state", k)
+		}
+	}
+	if got["HOME"] != "/h" || strings.Join(lost, ",") != "AWS_ACCESS_KEY_ID,AWS_SECRET_ACCESS_KEY" {
+		t.Errorf("HOME=%q lost=%v", got["HOME"], lost)
+	}
+
+	res := Run(Input{Environ: map[string]string{LoadedVar: "%%corrupt", "HOME": "/h"}, PWD: t.TempDir(), Trust: NewTrust(t.TempDir())})
+	if !strings.Contains(res.Message, "starting afresh") || !slices.Contains(res.Diff.UnsetKeys(), LoadedVar) {
+		t.Errorf("corrupt inherited state: message %q, unset %v", res.Message, res.Diff.UnsetKeys())
 	}
 }

@@ -103,6 +103,7 @@ const bashZshHookCheck = `  if [[ $PWD != "$_atmos_auth_pwd" ]]; then
     done
     [[ $_atmos_auth_f == "$_atmos_auth_file" ]] || _atmos_auth_run=1
   fi
+  [[ -n $_atmos_auth_state || -z ${ATMOS_AUTH_HOOK_LOADED-} ]] || _atmos_auth_run=1
   if [[ -n $_atmos_auth_file && -z $_atmos_auth_run ]]; then
     if [[ $_atmos_auth_file -nt $_atmos_auth_sd/f || $_atmos_auth_file -ot $_atmos_auth_sd/f ||
       $_atmos_auth_tdb -nt $_atmos_auth_sd/t || $_atmos_auth_tdb -ot $_atmos_auth_sd/t ]]; then

@@ -44,6 +44,7 @@ if (not $_atmos_auth_installed) {
       }
       if (not-eq $f $_atmos_auth_file) { set run = $true }
     }
+    if (and (eq $_atmos_auth_state '') (has-env ATMOS_AUTH_HOOK_LOADED)) { set run = $true }
     if (and (not-eq $_atmos_auth_file '') (not $run)) {
       var c = (try { slurp < $_atmos_auth_file } catch { put $nil })
       if (or (not-eq $c $_atmos_auth_content) ^

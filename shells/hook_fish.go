@@ -24,6 +24,7 @@ const fishHook = `function __atmos_auth_hook --on-event fish_prompt --on-variabl
     end
     test "$f" = "$__atmos_auth_file" || set run 1
   end
+  test -z "$__atmos_auth_state" -a -n "$ATMOS_AUTH_HOOK_LOADED" && set run 1
   if test -n "$__atmos_auth_file" -a -z "$run"
     if test "$__atmos_auth_file" -nt "$__atmos_auth_sd/f" -o "$__atmos_auth_file" -ot "$__atmos_auth_sd/f" -o "$__atmos_auth_tdb" -nt "$__atmos_auth_sd/t" -o "$__atmos_auth_tdb" -ot "$__atmos_auth_sd/t"
       set run 1

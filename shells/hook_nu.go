@@ -41,6 +41,7 @@ const nuHook = `if ($env.__atmos_auth? == null) {
       }
       if $f != $s.file { $run = true }
     }
+    if $s.state == '' and ($env.ATMOS_AUTH_HOOK_LOADED? | is-not-empty) { $run = true }
     if not $run and $s.file != '' {
       let sha = try { open --raw $s.file | hash sha256 } catch { null }
       if $sha != $s.sha or ($s.allow | path exists) != $s.allowed or ($s.deny | path exists) != $s.denied {

@@ -40,6 +40,7 @@ if ( $cwd:q != $_atmos_auth_pwd:q ) then
   end
   if ( $_atmos_auth_f:q != $_atmos_auth_file:q ) set _atmos_auth_run = 1
 endif
+if ( $_atmos_auth_state:q == '' && $?ATMOS_AUTH_HOOK_LOADED ) set _atmos_auth_run = 1
 set _atmos_auth_recheck = 0
 if ( $_atmos_auth_file:q != '' && $_atmos_auth_run:q == '' ) then
   if ( ! -e $_atmos_auth_file:q ) then
