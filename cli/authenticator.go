@@ -258,21 +258,9 @@ func describeExpiry(t, now time.Time) string {
 	}
 	d := t.Sub(now).Round(time.Minute)
 	if d < 0 {
-		return t.UTC().Format(time.RFC3339) + " (expired " + shortDur(-d) + " ago)"
+		return t.UTC().Format(time.RFC3339) + " (expired " + span(-d) + " ago)"
 	}
-	return t.UTC().Format(time.RFC3339) + " (in " + shortDur(d) + ")"
-}
-
-// shortDur renders 1h, 1h5m, 59m, 0m.
-func shortDur(d time.Duration) string {
-	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
-	switch {
-	case h > 0 && m > 0:
-		return fmt.Sprintf("%dh%dm", h, m)
-	case h > 0:
-		return fmt.Sprintf("%dh", h)
-	}
-	return fmt.Sprintf("%dm", m)
+	return t.UTC().Format(time.RFC3339) + " (in " + span(d) + ")"
 }
 
 // EnvExecutable overrides the path the managed profiles' credential_process

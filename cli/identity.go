@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 
@@ -49,7 +50,8 @@ func (g *Globals) selectIdentity(cfg *config.Config, names []string, why string)
 		}
 		return "", Configf("%s; choose one with --identity NAME or ATMOS_IDENTITY (identities: %s)", why, listNames(names))
 	}
-	return promptChoice(g.Stdin, g.Stderr, "Choose an identity", names)
+	// interactive: both are terminals.
+	return selectOnTerminal(g.Stdin.(*os.File), g.Stderr, "Choose an identity", names)
 }
 
 func listNames(names []string) string {

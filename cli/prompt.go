@@ -117,11 +117,18 @@ func cachedExpiry(g *Globals, identity string) (t time.Time, ok bool) {
 	return s.Expiry(identity)
 }
 
-// shortDuration renders time left: "expired", "<1m", "42m", "3h05m", "2d4h".
+// shortDuration renders time left: "expired", else span(d).
 func shortDuration(d time.Duration) string {
-	switch {
-	case d <= 0:
+	if d <= 0 {
 		return "expired"
+	}
+	return span(d)
+}
+
+// span is the one rendering of a duration in messages, the prompt and
+// whoami: "<1m", "42m", "3h05m", "2d4h".
+func span(d time.Duration) string {
+	switch {
 	case d < time.Minute:
 		return "<1m"
 	case d < time.Hour:
