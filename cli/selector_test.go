@@ -35,7 +35,7 @@ func TestSelectorKeys(t *testing.T) {
 		"XDG_DATA_HOME="+dir+"/d", "ATMOS_CLI_CONFIG_PATH="+cfg, "DBUS_SESSION_BUS_ADDRESS=disabled:"))
 	for _, tc := range []struct {
 		name, keys, want string
-		code          int
+		code             int
 	}{
 		{"down-enter", "\x1b[B\r", "beta-dev", 0},
 		{"down-down-up", "\x1b[B\x1b[B\x1b[A\r", "beta-dev", 0},
