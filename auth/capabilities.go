@@ -35,6 +35,15 @@ type CredentialProcess interface {
 	CredentialProcessOutput(c *Credentials) ([]byte, error)
 }
 
+// SecretEnv is implemented by identities whose credentials can be handed
+// to a program as environment variables (env --export-credentials), for
+// the places credential_process cannot reach: set holds the secrets,
+// unset the variables of the identity's environment that would point the
+// program elsewhere (a profile in a file it cannot see).
+type SecretEnv interface {
+	SecretEnv(c *Credentials) (set map[string]string, unset []string, err error)
+}
+
 // Regioned is implemented by kinds that name a region.
 type Regioned interface{ RegionName() string }
 

@@ -5,11 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/alecthomas/kong"
 
+	"github.com/atmos-auth/atmos-auth/auth"
+	"github.com/atmos-auth/atmos-auth/environ"
 	"github.com/atmos-auth/atmos-auth/formats"
 	"github.com/atmos-auth/atmos-auth/internal/fsutil"
+	"github.com/atmos-auth/atmos-auth/internal/termsafe"
 	"github.com/atmos-auth/atmos-auth/shells"
 )
 
@@ -22,6 +26,8 @@ type EnvCmd struct {
 	Output     string `short:"o" name:"output" placeholder:"FORMAT" help:"Same as --format."`
 	OutputFile string `name:"output-file" type:"path" placeholder:"FILE" help:"Write to FILE (mode 0600, atomically) instead of stdout${env_output_file}."`
 	Login      bool   `help:"Authenticate first when nothing valid is cached (may prompt or open a browser)."`
+	// ExportCredentials puts the secrets themselves in the output.
+	ExportCredentials bool `name:"export-credentials" help:"Put the credentials themselves (keys, tokens) in the output, for what cannot run credential_process (docker run --env-file, old tools). The output then holds secrets that are not renewed; a warning says so."`
 }
 
 // envVars are the kong variables of env's help, read from formats.Env:
@@ -59,6 +65,11 @@ func (c *EnvCmd) Run(g *Globals) error {
 	env, err := g.ActiveEnvironment(c.Login)
 	if err != nil || env == nil { // nil: disabled, nothing to change
 		return err
+	}
+	if c.ExportCredentials {
+		if err := g.exportCredentials(env); err != nil {
+			return err
+		}
 	}
 	if a, ok := f.(formats.EnvAppender); ok {
 		// It appends to its own file (--output-file names it); only what
@@ -101,5 +112,44 @@ func writeFileAtomic(path string, data []byte) error {
 	if err := fsutil.WriteFileAtomic(path, data); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	return nil
+}
+
+// exportCredentials adds the identity's cached credentials themselves to
+// env (the identity's SecretEnv), with a warning on stderr: the output then
+// holds secrets, valid until they expire and not renewed.
+func (g *Globals) exportCredentials(env *environ.Environment) error {
+	s, err := g.session(authOpts{})
+	if err != nil {
+		return err
+	}
+	chain, err := s.Identity()
+	if err != nil {
+		return err
+	}
+	name := chain[0].Name
+	se, ok := chain[0].Spec.(auth.SecretEnv)
+	if !ok {
+		return Configf("identity %s (%s) has no credentials to export as variables; use its environment without --export-credentials", name, chain[0].Kind)
+	}
+	creds, valid, err := s.Auth.Cached(name)
+	if err != nil || !valid {
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("identity %s has no valid cached credentials to export: run `atmos-auth login -i %s` or add --login", name, name)}
+	}
+	set, unset, err := se.SecretEnv(creds)
+	if err != nil {
+		return err
+	}
+	for _, k := range unset {
+		env.UnsetVar(k)
+	}
+	for k, v := range set {
+		env.SetVar(k, v)
+	}
+	until := "they expire"
+	if !creds.Expiration.IsZero() {
+		until = creds.Expiration.UTC().Format(time.RFC3339)
+	}
+	fmt.Fprintf(g.Stderr, "atmos-auth: warning: this output holds the credentials of %s themselves, valid until %s and not renewed: keep it out of logs, shell history and version control\n", termsafe.String(name), until)
 	return nil
 }

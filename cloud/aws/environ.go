@@ -2,6 +2,7 @@ package aws
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -91,6 +92,23 @@ func (managedProfile) Environment(c *auth.EnvContext, env *environ.Environment) 
 func (managedProfile) Prepare(c *auth.EnvContext) error { return prepareProfiles(c) }
 func (managedProfile) CredentialProcessOutput(c *auth.Credentials) ([]byte, error) {
 	return processOutput(c)
+}
+
+// SecretEnv: the keys themselves and their expiry, without the managed
+// profile (a container or an old tool cannot run our credential_process).
+func (managedProfile) SecretEnv(c *auth.Credentials) (map[string]string, []string, error) {
+	if c == nil || c.Type != CredAWS {
+		return nil, nil, fmt.Errorf("no AWS credentials to export")
+	}
+	set := map[string]string{}
+	set["AWS_ACCESS_KEY_ID"], set["AWS_SECRET_ACCESS_KEY"], set["AWS_SESSION_TOKEN"] = keysOf(c)
+	if set["AWS_SESSION_TOKEN"] == "" {
+		delete(set, "AWS_SESSION_TOKEN")
+	}
+	if !c.Expiration.IsZero() {
+		set["AWS_CREDENTIAL_EXPIRATION"] = c.Expiration.UTC().Format(time.RFC3339)
+	}
+	return set, []string{"AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"}, nil
 }
 
 // Verify asks AWS STS who the credentials are (whoami --verify).
