@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -38,7 +39,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ecrPassword := fs.String("ecr-password", localcloud.DefaultECRPassword, "password inside ECR authorization tokens")
 	ecrProxy := fs.String("ecr-proxy-endpoint", "", "ECR proxy endpoint (default https://<account>.dkr.ecr.us-east-1.amazonaws.com)")
 	verbose := fs.Bool("v", false, "log every request (operation names and ids only) to stderr")
+	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
 	if fs.NArg() > 0 {
@@ -94,4 +99,47 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// usage is --help: the flags, then what the local cloud holds, so that a
+// configuration can be written against it without reading the source.
+func usage(fs *flag.FlagSet) {
+	w := fs.Output()
+	fmt.Fprintln(w, "Usage: atmos-localcloud [flags]")
+	fmt.Fprintln(w, "\nA local IAM Identity Center (device sign-in, SSO portal), STS and ECR for tests and")
+	fmt.Fprintln(w, "the demo. Prints its URL on the first line of stdout; point spec.endpoint_url (or")
+	fmt.Fprintln(w, "AWS_ENDPOINT_URL) at it. Serves until SIGINT or SIGTERM.")
+	fmt.Fprintln(w, "\nFlags:")
+	fs.PrintDefaults()
+	fmt.Fprintln(w, "\nAccounts in the SSO portal (id, name, permission sets):")
+	for _, a := range localcloud.DefaultAccounts() {
+		fmt.Fprintf(w, "  %s  %-14s %s\n", a.ID, a.Name, strings.Join(a.PermissionSets, ", "))
+	}
+	fmt.Fprintln(w, "\nIAM roles STS can assume (besides each account's permission sets):")
+	for _, r := range localcloud.DefaultRoles() {
+		var notes []string
+		if r.MaxDuration != 0 {
+			notes = append(notes, fmt.Sprintf("max %dh", r.MaxDuration/3600))
+		}
+		if r.ExternalID != "" {
+			notes = append(notes, "external id "+r.ExternalID)
+		}
+		if r.Audience != "" {
+			notes = append(notes, "web identity audience "+r.Audience)
+		}
+		if r.Deny {
+			notes = append(notes, "always AccessDenied")
+		}
+		if len(r.AllowAccounts) > 0 {
+			notes = append(notes, "only from "+strings.Join(r.AllowAccounts, ", "))
+		}
+		line := "  " + r.ARN
+		if len(notes) > 0 {
+			line += "  (" + strings.Join(notes, "; ") + ")"
+		}
+		fmt.Fprintln(w, line)
+	}
+	fmt.Fprintf(w, "\nAny other access key is an IAM user of account %s; GetSessionToken accepts the\n", localcloud.IdentityAccount)
+	fmt.Fprintf(w, "MFA code %s (-mfa-code); ECR tokens carry the password of -ecr-password.\n", localcloud.DefaultMFACode)
+	fmt.Fprintln(w, "GET /_admin/stats prints the call counters.")
 }

@@ -96,3 +96,17 @@ func TestBinary(t *testing.T) {
 		t.Fatal("did not stop after SIGTERM")
 	}
 }
+
+// TestHelpListsTheCloud: --help says what the local cloud holds — its
+// accounts, permission sets and roles — and exits 0.
+func TestHelpListsTheCloud(t *testing.T) {
+	var out, errb strings.Builder
+	if code := run([]string{"--help"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"999999999999  production", "AdminAccess, ReadOnlyAccess", "role/ProductionAdmin  (max 12h)", "role/DeniedRole  (always AccessDenied)", "-auto-approve"} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("--help lacks %q:\n%s", want, errb.String())
+		}
+	}
+}
