@@ -16,7 +16,6 @@ import (
 
 	"github.com/atmos-auth/atmos-auth/cli"
 	"github.com/atmos-auth/atmos-auth/cloud"
-	"github.com/atmos-auth/atmos-auth/formats"
 	"github.com/atmos-auth/atmos-auth/internal/termsafe"
 )
 
@@ -123,7 +122,7 @@ func run(args []string, io cli.Globals) int {
 		kong.Name("atmos-auth"),
 		kong.Description("Cloud credentials from atmos.yaml, native to your shell."),
 		kong.UsageOnError(),
-		kong.Vars{"version": versionString(), "list_formats": strings.Join(formats.ListFormatNames(), ",")},
+		kong.Vars{"version": versionString()}.CloneWith(cli.ListVars()),
 		cli.CompletionVars(),
 		kong.Writers(root.Stdout, root.Stderr),
 		kong.Exit(func(code int) { panic(exitPanic(code)) }),

@@ -54,7 +54,7 @@ func TestHotParseMatchesFull(t *testing.T) {
 				t.Fatal("not eligible")
 			}
 			full := CLI{}
-			fp, err := kong.New(&full, kong.Vars{"version": "x", "list_formats": "text"}, cli.CompletionVars(), kong.Exit(func(int) { t.Fatal("exit") }))
+			fp, err := kong.New(&full, kong.Vars{"version": "x"}.CloneWith(cli.ListVars()), cli.CompletionVars(), kong.Exit(func(int) { t.Fatal("exit") }))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -126,7 +126,7 @@ func TestHotErrorsAreTheFullTrees(t *testing.T) {
 		p, err := kong.New(&root, kong.Name("atmos-auth"),
 			kong.Description("Cloud credentials from atmos.yaml, native to your shell."),
 			kong.UsageOnError(),
-			kong.Vars{"version": versionString(), "list_formats": "x"}, cli.CompletionVars(),
+			kong.Vars{"version": versionString()}.CloneWith(cli.ListVars()), cli.CompletionVars(),
 			kong.Writers(root.Stdout, root.Stderr), kong.Exit(func(code int) { panic(exitPanic(code)) }))
 		if err != nil {
 			t.Fatal(err)
@@ -145,7 +145,7 @@ func BenchmarkParseCredentialProcess(b *testing.B) {
 	b.Run("full", func(b *testing.B) {
 		for b.Loop() {
 			root := CLI{}
-			p, err := kong.New(&root, kong.Vars{"version": "x", "list_formats": "text"}, cli.CompletionVars())
+			p, err := kong.New(&root, kong.Vars{"version": "x"}.CloneWith(cli.ListVars()), cli.CompletionVars())
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -3,12 +3,16 @@ package cli
 import (
 	"strings"
 
+	"github.com/alecthomas/kong"
 	"github.com/atmos-auth/atmos-auth/formats"
 )
 
 // ListCmd is `atmos-auth list`.
 type ListCmd struct {
-	Format     string `short:"f" default:"table" enum:"${list_formats}" help:"Output format: ${list_formats}."`
+	Format string `short:"f" default:"table" enum:"${list_formats}" help:"Output format: ${list_formats}."`
+	// Output is --format under the name every command gives its output
+	// format (-o), as in login, whoami and env.
+	Output     string `short:"o" name:"output" enum:",${list_formats}" default:"" placeholder:"FORMAT" help:"Same as --format."`
 	Providers  string `name:"providers" placeholder:"A,B" help:"Show providers only; =a,b shows just those."`
 	Identities string `name:"identities" placeholder:"A,B" help:"Show identities only; =a,b shows just those."`
 }
@@ -50,5 +54,14 @@ func (c *ListCmd) Run(g *Globals) error {
 			return Configf("identity %q does not exist (identities: %s)", n, listNames(cfg.IdentityOrder))
 		}
 	}
-	return formats.RenderList(g.Stdout, c.Format, formats.BuildListView(cfg, f))
+	format := c.Format
+	if c.Output != "" {
+		format = c.Output
+	}
+	return formats.RenderList(g.Stdout, format, formats.BuildListView(cfg, f))
+}
+
+// ListVars is the kong variable of list's help and enums: its formats.
+func ListVars() kong.Vars {
+	return kong.Vars{"list_formats": strings.Join(formats.ListFormatNames(), ",")}
 }
