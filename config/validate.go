@@ -257,7 +257,7 @@ func (c *Config) checkCycles(d *diags) {
 					e := c.Identities[cur]
 					fc := c.checker(d, e)
 					fc.Errf("via.identity", "break the loop by chaining one of them from a provider",
-						"circular chain: %s", strings.Join(cycle, " → "))
+						"circular chain: %s", strings.Join(cycle, " ← "))
 				}
 				break
 			}
