@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -84,7 +85,9 @@ func (d *diags) err() error {
 	return &ConfigError{Diags: d.list}
 }
 
-// sortDiags orders by file, line, column, keeping insertion order for ties.
+// sortDiags orders by file, line, column, keeping insertion order for ties;
+// then each follow-on of a misspelt field (see followOns) goes right after
+// the "did you mean" that explains it.
 func sortDiags(list []Diag) {
 	sort.SliceStable(list, func(i, j int) bool {
 		a, b := list[i].Pos, list[j].Pos
@@ -96,6 +99,69 @@ func sortDiags(list []Diag) {
 		}
 		return a.Col < b.Col
 	})
+	followOns(list)
+}
+
+// followOns moves a "missing required field P" of an entry right after
+// the entry's "unknown field" whose "did you mean" names P (or a field
+// above P): `princpal:` makes principal.assume_role missing, and the
+// missing field is what the typo caused, not a second problem to fix.
+func followOns(list []Diag) {
+	for i := 0; i < len(list); i++ {
+		missing, ok := strings.CutPrefix(list[i].Msg, "missing required field ")
+		if !ok {
+			continue
+		}
+		for j := range list {
+			typo, meant := misspelt(list[j])
+			if j == i || list[j].Subject != list[i].Subject || meant == "" ||
+				(missing != meant && !strings.HasPrefix(missing, meant+".")) {
+				continue
+			}
+			d := list[i]
+			if d.Hint == "" {
+				d.Hint = fmt.Sprintf("it follows from the misspelt %q", typo)
+			}
+			if i < j {
+				copy(list[i:j], list[i+1:j+1])
+				list[j] = d
+				i-- // list[i] is a new diag now
+			} else {
+				copy(list[j+2:i+1], list[j+1:i])
+				list[j+1] = d
+			}
+			break
+		}
+	}
+}
+
+// misspelt returns, for an "unknown field" diagnostic with a suggestion,
+// the field as written and the path that was probably meant.
+func misspelt(d Diag) (typo, meant string) {
+	typo, ok := strings.CutPrefix(d.Msg, "unknown field ")
+	if !ok {
+		return "", ""
+	}
+	typo, err := strconv.Unquote(typo)
+	if err != nil {
+		return "", ""
+	}
+	s, ok := strings.CutPrefix(d.Hint, "did you mean ")
+	if !ok {
+		return "", ""
+	}
+	end := strings.Index(s, "?")
+	if end < 0 {
+		return "", ""
+	}
+	name, err := strconv.Unquote(s[:end])
+	if err != nil {
+		return "", ""
+	}
+	if k := strings.LastIndexByte(typo, '.'); k >= 0 {
+		name = typo[:k+1] + name
+	}
+	return typo, name
 }
 
 // suggest returns the candidate closest to s (edit distance at most a third
