@@ -25,17 +25,20 @@ type completionShell struct {
 	load    string
 	script  string
 	quote   func(name string) (line string, ok bool)
+	// fill, when set, gives the script's per-command parts (flags, flag
+	// values, arguments) from the command tree: placeholder, text pairs.
+	fill func(specs []cmdSpec) []string
 }
 
 // completionShells is the one list of completion scripts: the `completion`
 // argument, its help, `__complete --quote` and the README test read it.
 var completionShells = []completionShell{
-	{name: "bash", load: "source <(atmos-auth completion bash)", script: bashCompletion},
-	{name: "zsh", load: "source <(atmos-auth completion zsh)", script: zshCompletion},
+	{name: "bash", load: "source <(atmos-auth completion bash)", script: bashCompletion, fill: bashFill},
+	{name: "zsh", load: "source <(atmos-auth completion zsh)", script: zshCompletion, fill: zshFill},
 	{name: "fish", load: "atmos-auth completion fish | source", script: fishCompletion},
 	{name: "pwsh", aliases: []string{"powershell"}, load: "atmos-auth completion pwsh | Out-String | Invoke-Expression",
 		script: pwshCompletion, quote: pwshCandidate},
-	{name: "tcsh", load: "eval \"`atmos-auth completion tcsh`\"", script: tcshCompletion, quote: tcshCandidate},
+	{name: "tcsh", load: "eval \"`atmos-auth completion tcsh`\"", script: tcshCompletion, quote: tcshCandidate, fill: tcshFill},
 	{name: "elvish", load: "eval (atmos-auth completion elvish | slurp)", script: elvishCompletion},
 	{name: "nu", load: "atmos-auth completion nu | save -f ~/.atmos-auth-completion.nu # then, in config.nu: source ~/.atmos-auth-completion.nu",
 		script: nuCompletion, quote: nuCandidate},
@@ -158,11 +161,17 @@ func (c *CompletionCmd) Run(g *Globals, k *kong.Context) error {
 	if !ok {
 		return Configf("unknown shell %q", c.Shell) // kong's enum refuses it first
 	}
-	r := strings.NewReplacer(
+	pairs := []string{
 		"@CMDS@", strings.Join(commandNames(k), " "),
 		"@SHELLS@", strings.Join(shells.Names(), " "),
 		"@FORMATS@", strings.Join(formats.EnvNames(), " "),
-	)
+	}
+	specs := completionSpecs(k)
+	pairs = append(pairs, "@IDCMDS@", strings.Join(identityArgCommands(specs), " "))
+	if s.fill != nil {
+		pairs = append(pairs, s.fill(specs)...)
+	}
+	r := strings.NewReplacer(pairs...)
 	_, err := fmt.Fprint(g.Stdout, r.Replace(s.script))
 	return err
 }

@@ -1,5 +1,12 @@
 package cli
 
+import (
+	"fmt"
+	"strings"
+
+	"github.com/atmos-auth/atmos-auth/shells"
+)
+
 // bashCompletion never hands a candidate to an evaluating builtin
 // (compgen -W expands $(...) in its word list): identity names are read
 // line by line and inserted as printf %q quotes them; files are left to
@@ -27,13 +34,11 @@ _atmos_auth_complete() {
     -i | --identity)
       _atmos_auth_identities "$cur" ''
       return ;;
-    -f | --format | -o | --output)
-      if [[ $cmd == env ]]; then
-        mapfile -t COMPREPLY < <(compgen -W "@FORMATS@" -- "$cur")
-      fi
-      return ;;
-    --shell | --config | --output-file)
-      return ;;
+  esac
+  # Values of the flags that take a known set, per command (from the
+  # command tree: enums, env's formats).
+  case $cmd:$prev in
+@VALUECASES@
   esac
   if [[ $cur == --identity=* ]]; then
     _atmos_auth_identities "${cur#--identity=}" --identity=
@@ -47,9 +52,16 @@ _atmos_auth_complete() {
     fi
     return
   fi
+  if [[ $cur == -* ]]; then
+    case $cmd in
+@FLAGCASES@
+    esac
+    return
+  fi
+  # The first argument, where a command takes one: identity names only
+  # where an identity is the argument, shells where a shell is.
   case $cmd in
-    hook | completion) mapfile -t COMPREPLY < <(compgen -W "@SHELLS@" -- "$cur") ;;
-    login | whoami | logout) [[ $cur == -* ]] || _atmos_auth_identities "$cur" '' ;;
+@ARGCASES@
   esac
 }
 # _atmos_auth_identities WORD PREFIX: every identity name starting with WORD
@@ -66,3 +78,37 @@ _atmos_auth_identities() {
 }
 complete -o default -F _atmos_auth_complete atmos-auth
 `
+
+// bashFill writes the case arms of bashCompletion from the command tree.
+// Every word is a flag, a command or a value of ours (no $, no quote).
+func bashFill(specs []cmdSpec) []string {
+	var values, flags, args strings.Builder
+	pats, vals := valueSets(specs)
+	for i := range pats {
+		fmt.Fprintf(&values, "    %s)\n      mapfile -t COMPREPLY < <(compgen -W %q -- \"$cur\")\n      return ;;\n", pats[i], strings.Join(vals[i], " "))
+	}
+	for _, s := range specs {
+		fmt.Fprintf(&flags, "      %s) mapfile -t COMPREPLY < <(compgen -W %q -- \"$cur\") ;;\n", s.name, strings.Join(s.flags, " "))
+		switch s.arg {
+		case "identity":
+			fmt.Fprintf(&args, "    %s) _atmos_auth_identities \"$cur\" '' ;;\n", s.name)
+		case "shell":
+			fmt.Fprintf(&args, "    %s) mapfile -t COMPREPLY < <(compgen -W %q -- \"$cur\") ;;\n", s.name, strings.Join(shells.Names(), " "))
+		}
+	}
+	// A command that takes no argument offers nothing (not files).
+	var none []string
+	for _, s := range specs {
+		if s.arg == "" && s.name != "exec" && s.name != "shell" && s.name != "user" {
+			none = append(none, s.name)
+		}
+	}
+	if len(none) > 0 {
+		fmt.Fprintf(&args, "    %s) compopt +o default 2>/dev/null ;;\n", strings.Join(none, " | "))
+	}
+	return []string{
+		"@VALUECASES@", strings.TrimRight(values.String(), "\n"),
+		"@FLAGCASES@", strings.TrimRight(flags.String(), "\n"),
+		"@ARGCASES@", strings.TrimRight(args.String(), "\n"),
+	}
+}

@@ -38,7 +38,7 @@ set edit:completion:arg-completer[atmos-auth] = {|@words|
     }
   } elif (has-value [hook completion] $cmd) {
     str:split ' ' '@SHELLS@'
-  } elif (has-value [login whoami logout] $cmd) {
+  } elif (has-value [@IDCMDS@] $cmd) {
     if (not (str:has-prefix $cur -)) { $ids '' }
   } else {
     edit:complete-filename $cur

@@ -10,5 +10,5 @@ complete -c atmos-auth -n '__fish_seen_subcommand_from env' -s f -l format -x -a
 complete -c atmos-auth -n '__fish_seen_subcommand_from env' -s o -l output -x -a '@FORMATS@'
 complete -c atmos-auth -n '__fish_seen_subcommand_from env' -l output-file -r -F
 complete -c atmos-auth -n '__fish_seen_subcommand_from hook completion' -x -a '@SHELLS@'
-complete -c atmos-auth -n '__fish_seen_subcommand_from login whoami logout' -x -a '(atmos-auth __complete identities 2>/dev/null)'
+complete -c atmos-auth -n '__fish_seen_subcommand_from @IDCMDS@' -x -a '(atmos-auth __complete identities 2>/dev/null)'
 `

@@ -50,7 +50,7 @@ def _atmos_auth_complete [spans: list<string>] {
     }
   } else if $cmd in [hook completion] {
     _atmos_auth_words '@SHELLS@' $cur
-  } else if $cmd in [login whoami logout] {
+  } else if $cmd in [@IDCMDS@] {
     if ($cur | str starts-with '-') { [] } else { _atmos_auth_identities $cur arg }
   } else {
     null

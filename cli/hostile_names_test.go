@@ -201,9 +201,9 @@ var completionShells = []completionShell{
 		}},
 }
 
-// TestCompletionHostileNames presses TAB after `atmos-auth login PREFIX` in
+// TestCompletionHostileNames presses TAB after `atmos-auth logout PREFIX` in
 // real bash, zsh, fish, tcsh, elvish and nu, then turns the completed line
-// into `printf '<%s>\n' atmos-auth login ...` and runs it: the shell's own
+// into `printf '<%s>\n' atmos-auth logout ...` and runs it: the shell's own
 // parser must read the inserted word back as exactly the name, nothing may
 // run on TAB or on Enter, and names that cannot be shown as one line (in
 // tcsh: names that need quoting) are not offered.
@@ -254,10 +254,10 @@ func TestCompletionHostileNames(t *testing.T) {
 				return name
 			}
 			for _, n := range offeredNames {
-				complete("login", n[:2], offered(n[:2], n))
+				complete("logout", n[:2], offered(n[:2], n))
 			}
 			for _, n := range refusedNames {
-				complete("login", n[:2], n[:2])
+				complete("logout", n[:2], n[:2])
 			}
 			// A name that would be read as a flag is not offered either.
 			complete("login -i", "-c", "-c")

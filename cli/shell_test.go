@@ -123,6 +123,14 @@ complete_words atmos-auth exec -i r
 complete_words atmos-auth en
 complete_words atmos-auth env --identity=g
 complete_words atmos-auth env -f js
+complete_words atmos-auth login -o j
+complete_words atmos-auth list -o me
+complete_words atmos-auth prompt -f lo
+complete_words atmos-auth env --exp
+complete_words atmos-auth login r
+complete_words atmos-auth logout r
+complete_words atmos-auth hook z
+complete_words atmos-auth whoami --ver
 `
 	cmd := exec.Command(bash, "--norc", "--noprofile", "-c", script)
 	cmd.Env = append(env, "PATH="+binDir+":"+os.Getenv("PATH"))
@@ -130,7 +138,9 @@ complete_words atmos-auth env -f js
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	want := "role \nenv \n--identity=gcp \njson \n"
+	// login takes no identity argument (-i does that): nothing; logout
+	// does; -o and -f values are those of each command.
+	want := "role \nenv \n--identity=gcp \njson \njson \nmermaid \nlong \n--export-credentials \n \nrole \nzsh \n--verify --version \n"
 	if string(out) != want {
 		t.Errorf("got %q, want %q", out, want)
 	}
