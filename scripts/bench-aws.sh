@@ -28,21 +28,7 @@ export LOCALCLOUD_URL=$(cat "$work/url")
 export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_CACHE_HOME="$work/home/.cache" XDG_DATA_HOME="$work/home/.local/share"
 export ATMOS_CLI_CONFIG_PATH="$work/atmos.yaml" ATMOS_KEYRING_TYPE=file ATMOS_KEYRING_PASSWORD=bench
 export ATMOS_AUTH_DEVICE_FLOW=non-interactive ATMOS_AUTH_NO_BROWSER=1
-cat >"$work/atmos.yaml" <<'YAML'
-auth:
-  providers:
-    company-sso:
-      kind: aws/iam-identity-center
-      region: us-east-1
-      start_url: https://company.awsapps.com/start
-      spec: {endpoint_url: !env LOCALCLOUD_URL}
-  identities:
-    d1: {kind: aws/permission-set, via: {provider: company-sso}, principal: {name: AdminAccess, account: {name: core-identity}}}
-    d2: {kind: aws/assume-role, via: {identity: d1}, principal: {assume_role: "arn:aws:iam::999999999999:role/ProductionAdmin"}, spec: {endpoint_url: !env LOCALCLOUD_URL}}
-    d3: {kind: aws/assume-role, via: {identity: d2}, principal: {assume_role: "arn:aws:iam::999999999999:role/ReadOnlyAccess"}, spec: {endpoint_url: !env LOCALCLOUD_URL}}
-    d4: {kind: aws/assume-role, via: {identity: d3}, principal: {assume_role: "arn:aws:iam::999999999999:role/ProductionAdmin"}, spec: {endpoint_url: !env LOCALCLOUD_URL}}
-    d5: {kind: aws/assume-role, via: {identity: d4}, principal: {assume_role: "arn:aws:iam::999999999999:role/ReadOnlyAccess"}, spec: {endpoint_url: !env LOCALCLOUD_URL}}
-YAML
+cp "$root/scripts/bench-chain5.yaml" "$work/atmos.yaml"
 "$work/atmos-auth" login -i d5 >/dev/null 2>&1
 before=$(curl -fsS "$LOCALCLOUD_URL/_admin/stats")
 runs=${RUNS:-100}
