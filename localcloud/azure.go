@@ -242,6 +242,8 @@ func (a *Azure) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.serveDeviceCode(w, r, a.tenant)
 	case len(p) == 3 && p[0] == "adfs" && p[1] == "oauth2" && p[2] == "token" && r.Method == http.MethodPost:
 		a.serveToken(w, r, a.tenant)
+	case len(p) == 2 && p[0] == "_actions" && p[1] == "idtoken" && r.Method == http.MethodGet:
+		a.serveActionsToken(w, r)
 	case len(p) >= 1 && p[0] == "subscriptions" && r.Method == http.MethodGet:
 		a.serveARM(w, r, p[1:])
 	case len(p) == 4 && p[1] == "oauth2" && p[2] == "v2.0" && p[3] == "devicecode" && r.Method == http.MethodPost:
@@ -369,6 +371,27 @@ func (a *Azure) serveToken(w http.ResponseWriter, r *http.Request, tenant string
 			a.issue(w, tenant, client, client, f.Get("scope"), false, now)
 		}
 	}
+}
+
+// AzureActionsRequestToken is the bearer the local GitHub Actions-style
+// ID token endpoint (/_actions/idtoken) accepts.
+const AzureActionsRequestToken = "local-actions-request-token"
+
+// serveActionsToken stands in for GitHub Actions' ID token endpoint
+// (ACTIONS_ID_TOKEN_REQUEST_URL): a JWT-shaped token for the audience asked.
+func (a *Azure) serveActionsToken(w http.ResponseWriter, r *http.Request) {
+	a.count("ActionsIDToken")
+	if r.Header.Get("Authorization") != "Bearer "+AzureActionsRequestToken {
+		writeJSON(w, 401, map[string]string{"message": "bad request token"})
+		return
+	}
+	now := a.clock()
+	aud := r.URL.Query().Get("audience")
+	if aud == "" {
+		aud = "https://github.com/local"
+	}
+	writeJSON(w, 200, map[string]string{"value": fakeJWT(map[string]any{"aud": aud, "iss": "https://token.actions.githubusercontent.com",
+		"sub": "repo:example/infra:ref:refs/heads/main", "iat": now.Unix(), "exp": now.Add(5 * time.Minute).Unix()})})
 }
 
 func faultText(code string) string {
