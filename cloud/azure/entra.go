@@ -66,7 +66,7 @@ func (e *AADError) Error() string {
 		msg += ": " + e.OAuth
 	}
 	if e.Description != "" {
-		d := e.Description
+		d := strings.TrimPrefix(e.Description, "AADSTS"+e.Code+": ")
 		if i := strings.IndexAny(d, "\r\n"); i >= 0 {
 			d = d[:i]
 		}
