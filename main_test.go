@@ -12,7 +12,8 @@ import (
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"atmos-auth": func() { os.Exit(run(os.Args[1:], cli.Globals{})) },
+		"atmos-auth":       func() { os.Exit(run(os.Args[1:], cli.Globals{})) },
+		"azidentity-probe": azidentityProbe,
 	})
 }
 

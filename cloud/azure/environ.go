@@ -61,7 +61,7 @@ func (s *AzureSubscription) Environment(c *auth.EnvContext, env *environ.Environ
 		env.SetVar("ARM_USE_OIDC", "true")
 		env.SetVar("ARM_CLIENT_ID", o.Spec.ClientID)
 		env.SetVar("AZURE_CLIENT_ID", o.Spec.ClientID)
-		if f := o.Spec.TokenFilePath; f != "" {
+		if f := o.specTokenFile(c.Config, c.Getenv); f != "" {
 			env.SetVar("ARM_OIDC_TOKEN_FILE_PATH", f)
 			env.SetVar("AZURE_FEDERATED_TOKEN_FILE", f)
 		}

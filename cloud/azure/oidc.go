@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/atmos-auth/atmos-auth/auth"
+	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/internal/fsutil"
 )
 
@@ -29,11 +32,33 @@ func (p *AzureOIDCProvider) audience() string {
 	return DefaultFederatedAudience
 }
 
+// specTokenFile is spec.token_file_path made absolute: relative to the
+// atmos.yaml that names it, ~ the home directory.
+func (p *AzureOIDCProvider) specTokenFile(cfg *config.Config, getenv func(string) string) string {
+	f := p.Spec.TokenFilePath
+	switch {
+	case f == "" || filepath.IsAbs(f):
+		return f
+	case f == "~" || strings.HasPrefix(f, "~/"):
+		home := ""
+		if getenv != nil {
+			home = getenv("HOME")
+		}
+		if home == "" {
+			home, _ = os.UserHomeDir()
+		}
+		return filepath.Join(home, strings.TrimPrefix(f, "~"))
+	case cfg != nil && cfg.AbsPath != "":
+		return filepath.Join(filepath.Dir(cfg.AbsPath), f)
+	}
+	return f
+}
+
 // tokenFile is where the federated token is read from: spec.token_file_path,
 // else AZURE_FEDERATED_TOKEN_FILE ("" for GitHub Actions' endpoint).
-func (p *AzureOIDCProvider) tokenFile(getenv func(string) string) string {
+func (p *AzureOIDCProvider) tokenFile(cfg *config.Config, getenv func(string) string) string {
 	if p.Spec.TokenFilePath != "" {
-		return p.Spec.TokenFilePath
+		return p.specTokenFile(cfg, getenv)
 	}
 	if getenv != nil {
 		return getenv("AZURE_FEDERATED_TOKEN_FILE")
@@ -66,7 +91,7 @@ func (p *AzureOIDCProvider) Authenticate(ctx context.Context, s *auth.Step, _ *a
 
 func (p *AzureOIDCProvider) federatedToken(ctx context.Context, s *auth.Step) (string, error) {
 	a := s.Auth
-	if f := p.tokenFile(a.Env); f != "" {
+	if f := p.tokenFile(a.Config, a.Env); f != "" {
 		b, err := fsutil.ReadRegular(f, maxFederatedToken)
 		if err != nil {
 			return "", fmt.Errorf("read the federated token (spec.token_file_path or AZURE_FEDERATED_TOKEN_FILE): %w", err)
