@@ -73,7 +73,8 @@ func prepareConfigDir(c *auth.EnvContext, sub *AzureSubscription) error {
 		}
 	}
 	if user == "" {
-		user = "not-signed-in"
+		// Not logged in yet: az names this user in its error.
+		user = "run atmos-auth login -i " + auth.FileName(c.Chain[0].Name)
 	}
 	cloudName := cl.Name
 	if custom {

@@ -82,7 +82,7 @@ func (p *AzureProvider) Describe() string {
 
 // Describe is the one-line, secret-free summary `list` shows.
 func (p *AzureOIDCProvider) Describe() string {
-	return "tenant " + p.Spec.TenantID + ", client " + p.Spec.ClientID
+	return "tenant " + p.Spec.TenantID
 }
 
 // RegionName is the provider's location ("" for none).
