@@ -12,7 +12,9 @@ import (
 )
 
 // LogsOut is implemented by providers with a session to end (a sign-out
-// API, a token cache, keyring entries, what the session provisioned).
+// API, a token cache, keyring entries, what the session provisioned), and
+// by identities that keep something besides their cached step (an Azure
+// identity's isolated az directory).
 type LogsOut interface {
 	Logout(ctx context.Context, s *Step) ([]string, error)
 }
