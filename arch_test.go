@@ -26,7 +26,7 @@ func TestLayers(t *testing.T) {
 		return m
 	}
 	const mod = "github.com/atmos-auth/atmos-auth/"
-	sdks := map[string]string{"github.com/aws/": "cloud/aws"}
+	sdks := map[string]string{"github.com/aws/": "cloud/aws", "github.com/Azure/": "cloud/azure"}
 	for pkg, imps := range imports("./...") {
 		for _, imp := range imps {
 			for prefix, owner := range sdks {

@@ -24,6 +24,7 @@ import (
 var localcloudCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
 	"localcloud": cmdLocalcloud,
 	"recorder":   cmdRecorder,
+	"localazure": cmdLocalAzure,
 }
 
 var (

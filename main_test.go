@@ -12,7 +12,8 @@ import (
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"atmos-auth": func() { os.Exit(run(os.Args[1:], cli.Globals{})) },
+		"atmos-auth":       func() { os.Exit(run(os.Args[1:], cli.Globals{})) },
+		"azidentity-probe": azidentityProbe,
 	})
 }
 
@@ -22,7 +23,7 @@ func TestScripts(t *testing.T) {
 	// quietly when a shell is missing: in CI every one must be there.
 	if testenv.InCI() {
 		t.Setenv("PATH", mustAbs("scripts/npm/node_modules/@nushell/linux-x64/bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
-		for _, sh := range []string{"bash", "zsh", "fish", "tcsh", "elvish", "nu"} {
+		for _, sh := range []string{"bash", "zsh", "fish", "tcsh", "elvish", "nu", "az"} {
 			testenv.RequireTool(t, sh)
 		}
 	}

@@ -12,7 +12,9 @@ import (
 )
 
 // LogsOut is implemented by providers with a session to end (a sign-out
-// API, a token cache, keyring entries, what the session provisioned).
+// API, a token cache, keyring entries, what the session provisioned), and
+// by identities that keep something besides their cached step (an Azure
+// identity's isolated az directory).
 type LogsOut interface {
 	Logout(ctx context.Context, s *Step) ([]string, error)
 }
@@ -29,14 +31,26 @@ func (a *Authenticator) LogoutIdentity(identity string) ([]string, error) {
 		_, err := a.Config.Chain(identity)
 		return nil, err
 	}
+	var done []string
+	// What the identity keeps besides its cached step (an isolated cloud
+	// CLI directory).
+	if l, ok := a.Config.Identities[identity].Spec.(LogsOut); ok {
+		if chain, err := a.Config.Chain(identity); err == nil {
+			d, err := l.Logout(context.Background(), &Step{Auth: a, Chain: chain})
+			done = append(done, d...)
+			if err != nil {
+				return done, err
+			}
+		}
+	}
 	ok, err := RemoveFile(StepPath(a.Cache(), identity))
 	if err != nil {
-		return nil, err
+		return done, err
 	}
 	if ok {
-		return []string{"removed the cached credentials of " + identity}, nil
+		done = append(done, "removed the cached credentials of "+identity)
 	}
-	return nil, nil
+	return done, nil
 }
 
 // LogoutProvider ends the provider's session (SSO Logout API, token cache,

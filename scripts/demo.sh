@@ -25,7 +25,7 @@ say "build"
 export PATH="$work/bin:$PATH"
 
 say "start the local cloud (approves device sign-ins after 2s)"
-atmos-localcloud --auto-approve --auto-approve-delay 2s --url-file "$work/url" 2>"$work/localcloud.log" &
+atmos-localcloud --auto-approve --auto-approve-delay 2s --url-file "$work/url" --azure-url-file "$work/azure-url" 2>"$work/localcloud.log" &
 lc_pid=$!
 for _ in $(seq 100); do [ -s "$work/url" ] && break; sleep 0.05; done
 LOCALCLOUD_URL=$(cat "$work/url")
@@ -68,6 +68,19 @@ if command -v aws >/dev/null; then
 	run atmos-auth exec -i prod-readonly -- sh -c 'grep credential_process "$AWS_CONFIG_FILE"' 
 	run atmos-auth exec -i prod-readonly -- aws --endpoint-url "$LOCALCLOUD_URL" sts get-caller-identity --output table
 fi
+
+say "Azure: a device code sign-in; az and Terraform read the identity's own AZURE_CONFIG_DIR (~/.azure untouched)"
+for _ in $(seq 100); do [ -s "$work/azure-url" ] && break; sleep 0.05; done
+LOCALAZURE_URL=$(cat "$work/azure-url") LOCALAZURE_AUTHORITY="$(cat "$work/azure-url")/adfs"
+export LOCALAZURE_URL LOCALAZURE_AUTHORITY SSL_CERT_FILE="$work/azure-url.pem" REQUESTS_CA_BUNDLE="$work/azure-url.pem"
+azcfg="$root/testdata/demo/azure.yaml"
+run atmos-auth --config "$azcfg" login -i dev
+run atmos-auth --config "$azcfg" whoami -i dev --verify
+run atmos-auth --config "$azcfg" exec -i dev -- sh -c 'env | grep -E "^(AZURE_CONFIG_DIR|AZURE_SUBSCRIPTION_ID|ARM_TENANT_ID|ARM_USE_CLI)=" | sort'
+if command -v az >/dev/null; then
+	run atmos-auth --config "$azcfg" exec -i dev -- az account show --query '{subscription:id, tenant:tenantId, user:user.name}' --output table
+fi
+run atmos-auth --config "$azcfg" logout --provider entra
 
 say "logout: SSO Logout, token cache, keyring entry, cached credentials"
 run atmos-auth logout --all

@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PKGS=(zsh fish tcsh elvish shellcheck graphviz direnv hyperfine gnome-keyring
-  libsecret-tools pass keyutils docker-registry apache2-utils dbus chromium)
+  libsecret-tools pass keyutils docker-registry apache2-utils dbus chromium
+  azure-cli)
 
 missing=()
 for p in "${APT_PKGS[@]}"; do

@@ -38,6 +38,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	mfa := fs.String("mfa-code", localcloud.DefaultMFACode, "the MFA code GetSessionToken accepts")
 	ecrPassword := fs.String("ecr-password", localcloud.DefaultECRPassword, "password inside ECR authorization tokens")
 	ecrProxy := fs.String("ecr-proxy-endpoint", "", "ECR proxy endpoint (default https://<account>.dkr.ecr.us-east-1.amazonaws.com)")
+	azureURLFile := fs.String("azure-url-file", "", "also serve the local Azure cloud (Entra ID + ARM over HTTPS); write its URL here and its certificate to this path + \".pem\"")
 	verbose := fs.Bool("v", false, "log every request (operation names and ids only) to stderr")
 	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
@@ -89,6 +90,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 			_ = srv.Close()
 			return 1
 		}
+	}
+	if *azureURLFile != "" {
+		az, err := startAzure(*azureURLFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "atmos-localcloud: %v\n", err)
+			_ = srv.Close()
+			return 1
+		}
+		defer az.Close()
 	}
 	fmt.Fprintln(stdout, srv.URL())
 	<-sig
