@@ -31,6 +31,7 @@ func (c *Config) Validate() error {
 	}
 	c.checkCycles(d)
 	c.checkDefaults(d)
+	c.dropAfterRefusedTags(d)
 	c.nameUnsetEnv(d)
 	return d.err()
 }
