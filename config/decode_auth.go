@@ -124,7 +124,9 @@ func (ld *loader) decodeEntries(cfg *Config, dc *decoder, m *yaml.Node, file str
 			if m := suggest(kind, cfg.Kinds.KindNames(role)); m != "" {
 				hint = fmt.Sprintf("did you mean %q?", m)
 			}
-			if known {
+			if msg, use, atmos := atmosOnlyKind(kind); atmos && !known {
+				ld.d.add(kpos, subject, use, "%s", msg)
+			} else if known {
 				ld.d.add(kpos, subject, hint, "%s is %s kind, not %s kind", kind, article(info.Role), article(role))
 			} else {
 				ld.d.add(kpos, subject, hint, "unknown kind %q", kind)
