@@ -58,6 +58,7 @@ func (ld *loader) decodeAuth(cfg *Config, auth *yaml.Node, file string) {
 			ld.d.add(top["logs.level"], "auth.logs", "one of "+strings.Join(LogLevels, ", "), "level %q is not supported", lv)
 		}
 	}
+	ld.checkKeyringSpec(cfg, top)
 	if t := cfg.Keyring.Type; t != "" {
 		ok := false
 		for _, kt := range KeyringTypes {
