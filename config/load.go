@@ -659,9 +659,11 @@ func (ld *loader) merge(base, over *yaml.Node, file string, depth int) {
 		bv := deref(base.Content[j+1])
 		replace := v.Kind != yaml.MappingNode || bv.Kind != yaml.MappingNode
 		if !replace && depth == 1 { // an entry: providers.<name>
+			// (An entry without kind, a fragment from atmos.d or an
+			// import, merges.)
 			ok, nk := mappingValue(v, "kind")
-			_, bk := mappingValue(bv, "kind")
-			replace = ok && nk != bk
+			bok, bk := mappingValue(bv, "kind")
+			replace = ok && bok && nk != bk
 		}
 		if replace {
 			ld.setOrigin(v, file)
