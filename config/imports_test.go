@@ -125,7 +125,7 @@ func TestSplitMergeOrder(t *testing.T) {
 // (viper merges the keys in Atmos), relative to atmos.yaml.
 func TestAtmosDImportList(t *testing.T) {
 	dir := writeFiles(t, map[string]string{
-		"atmos.yaml":           ssoProvider,
+		"atmos.yaml":            ssoProvider,
 		".atmos.d/imports.yaml": "import: [auth/ids.yaml]\n",
 		"auth/ids.yaml":         "auth:\n  identities:\n    i: {kind: aws/permission-set, via: {provider: sso}, principal: {name: X, account: {id: \"123456789012\"}}}\n",
 	})
