@@ -49,13 +49,14 @@ const (
 // imports and includes.
 type splitState struct {
 	configDir string   // directory of atmos.yaml, absolute
-	cwd       string   // set when atmos.yaml was named relative to it: messages name files relative to it too
+	given     string   // the directory of atmos.yaml as named, when relative (see display)
 	roots     []string // real directories files may be read from
 	gitRoot   string   // real git root of configDir, "" outside a repository
 	files     int      // files read beyond atmos.yaml
 	bytes     int64
 	walked    int
-	exhausted bool // a bound was hit (reported once)
+	exhausted bool            // a bound was hit (reported once)
+	cycles    map[string]bool // import cycles reported
 }
 
 // initSplit computes the confinement roots for the configuration at path.
@@ -64,9 +65,9 @@ func (ld *loader) initSplit(path string) {
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
 	}
-	st := &splitState{configDir: dir}
+	st := &splitState{configDir: dir, cycles: map[string]bool{}}
 	if !filepath.IsAbs(path) {
-		st.cwd, _ = os.Getwd()
+		st.given = filepath.Dir(path)
 	}
 	real := dir
 	if r, err := filepath.EvalSymlinks(dir); err == nil {
@@ -145,16 +146,18 @@ func evalAbs(p string) string {
 	return realPath(p)
 }
 
-// display is how messages name the file at absolute path p: relative to
-// the working directory when atmos.yaml was found relative to it.
+// display is how messages name the file at absolute path p: when
+// atmos.yaml was named by a relative path, relative to it the same way
+// (as compilers print them), else absolute.
 func (st *splitState) display(p string) string {
-	if st.cwd == "" || !filepath.IsAbs(p) {
+	if st.given == "" || !filepath.IsAbs(p) {
 		return p
 	}
-	if rel, err := filepath.Rel(st.cwd, p); err == nil && !strings.HasPrefix(rel, "..") {
-		return rel
+	rel, err := filepath.Rel(st.configDir, p)
+	if err != nil || strings.HasPrefix(rel, filepath.Join("..", "..", "..")) {
+		return p
 	}
-	return p
+	return filepath.Join(st.given, rel)
 }
 
 func (st *splitState) rootsText() string {
@@ -317,8 +320,14 @@ func (ld *loader) resolveImports(entries []importEntry, base string, stack []str
 				continue
 			}
 			if i := indexOf(stack, real); i >= 0 {
-				ld.d.add(e.pos, "import", "remove one of the imports",
-					"import cycle: %s", strings.Join(append(append([]string(nil), stack[i:]...), real), " → "))
+				cycle := append(append([]string(nil), stack[i:]...), real)
+				if key := canonicalCycle(cycle[1:]); !ld.split.cycles[key] {
+					ld.split.cycles[key] = true
+					for j := range cycle {
+						cycle[j] = ld.split.display(cycle[j])
+					}
+					ld.d.add(e.pos, "import", "remove one of the imports", "import cycle: %s", strings.Join(cycle, " → "))
+				}
 				continue
 			}
 			sf, err := ld.readSplit(f, e.pos, "import")
