@@ -450,6 +450,9 @@ var errTooManyEntries = errors.New("too many directory entries to search")
 // Atmos's priority (a.yaml over a.yml) and order (shallower first, then by
 // path).
 func (ld *loader) walkYAML(dir string, patterns ...[]string) ([]string, error) {
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil // matches nothing
+	}
 	var found []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

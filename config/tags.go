@@ -203,7 +203,12 @@ func (ld *loader) include(n *yaml.Node, file string, raw bool) {
 	}
 	data, err := readConfigFile(found)
 	if err != nil {
-		fail("", "%s", strings.TrimPrefix(err.Error(), found+": "))
+		msg := err.Error()
+		var ce *ConfigError
+		if asConfigError(err, &ce) && len(ce.Diags) > 0 {
+			msg = ce.Diags[0].Msg
+		}
+		fail("include a regular file of the repository", "%q: %s", name, msg)
 		return
 	}
 	st.files++
