@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -387,8 +388,13 @@ func (ld *loader) importFiles(e importEntry, base string) []string {
 				return found[:1] // .yaml wins over .yml
 			}
 		}
-		ld.warn(e.pos, "import", "check the path: it is relative to the file that imports it",
-			"%q: no such file (skipped, as Atmos does)", v)
+		hint := "check the path: it is relative to the file that imports it"
+		if alt := filepath.Join(ld.split.configDir, filepath.FromSlash(v)); base != ld.split.configDir && !filepath.IsAbs(v) && (isFile(alt) || isFile(alt+".yaml") || isFile(alt+".yml")) {
+			if rel, err := filepath.Rel(base, alt); err == nil {
+				hint = fmt.Sprintf("it is relative to this file here (Atmos resolves it against base_path): write %q", filepath.ToSlash(rel))
+			}
+		}
+		ld.warn(e.pos, "import", hint, "%q: no such file (skipped, as Atmos does)", v)
 		return nil
 	}
 	return ld.globImport(e, p)

@@ -334,3 +334,25 @@ func TestRepoRootDefault(t *testing.T) {
 		t.Errorf("default not used: %q", cfg.Keyring.Spec.Path)
 	}
 }
+
+// A nested import written the Atmos way (relative to base_path) is
+// skipped with a warning that says how to write it here.
+func TestNestedImportHint(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"atmos.yaml":  "import: [conf/a.yaml]\n" + ssoProvider,
+		"conf/a.yaml": "import: [conf/b.yaml]\n",
+		"conf/b.yaml": "auth: {}\n",
+	})
+	cfg, p := loadProblems(t, dir, nil)
+	if p != "" {
+		t.Fatal(p)
+	}
+	var ws []string
+	for _, w := range cfg.Warnings() {
+		ws = append(ws, w.String())
+	}
+	want := `conf/a.yaml:1:10: import: "conf/b.yaml": no such file (skipped, as Atmos does) (it is relative to this file here (Atmos resolves it against base_path): write "b.yaml")`
+	if len(ws) != 1 || !strings.HasSuffix(ws[0], want) {
+		t.Errorf("warnings %q, want one ending in %q", ws, want)
+	}
+}
