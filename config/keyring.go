@@ -2,6 +2,8 @@ package config
 
 import (
 	"strings"
+
+	"github.com/atmos-auth/atmos-auth/environ"
 )
 
 // checkKeyringSpec checks auth.keyring.spec. password_env names the
@@ -14,7 +16,7 @@ func (ld *loader) checkKeyringSpec(cfg *Config, top map[string]Pos) {
 		return
 	}
 	pos := top["keyring.spec.password_env"]
-	if !envNameOK(name) {
+	if !environ.ValidName(name) {
 		ld.d.add(pos, "auth.keyring", "write the variable's name, for example ATMOS_KEYRING_PASSWORD", "spec.password_env %q is not a variable name", name)
 		return
 	}
@@ -22,18 +24,6 @@ func (ld *loader) checkKeyringSpec(cfg *Config, top map[string]Pos) {
 		ld.d.add(pos, "auth.keyring", "name a variable that holds only the keyring's password, for example ATMOS_KEYRING_PASSWORD",
 			"spec.password_env %q names a variable that holds no secret: the keyring's password would be guessable", name)
 	}
-}
-
-func envNameOK(name string) bool {
-	for i, r := range name {
-		switch {
-		case r == '_', r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z':
-		case r >= '0' && r <= '9' && i > 0:
-		default:
-			return false
-		}
-	}
-	return name != ""
 }
 
 // publicEnv: variables whose values are not secrets (set by the shell, the

@@ -2,6 +2,8 @@ package keyring
 
 import (
 	"os"
+
+	"github.com/atmos-auth/atmos-auth/environ"
 	"path/filepath"
 	"strings"
 )
@@ -68,19 +70,5 @@ func expandPath(p string, getenv func(string) string) string {
 	return p
 }
 
-// ValidEnvName reports whether name can name an environment variable
-// (letters, digits and _, not starting with a digit).
-func ValidEnvName(name string) bool {
-	if name == "" {
-		return false
-	}
-	for i, r := range name {
-		switch {
-		case r == '_', r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z':
-		case r >= '0' && r <= '9' && i > 0:
-		default:
-			return false
-		}
-	}
-	return true
-}
+// ValidEnvName reports whether name can name an environment variable.
+func ValidEnvName(name string) bool { return environ.ValidName(name) }
