@@ -442,8 +442,8 @@ func globSplit(pattern string) (string, []string) {
 		i = len(segs) - 1
 	}
 	dir := strings.Join(segs[:i], "/")
-	if dir == "" {
-		dir = "/"
+	if dir == "" || strings.HasSuffix(dir, ":") { // "/" or a Windows drive "C:"
+		dir += "/"
 	}
 	return filepath.FromSlash(dir), segs[i:]
 }
