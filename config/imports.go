@@ -239,6 +239,11 @@ func (ld *loader) defaultImports() ([]*splitFile, error) {
 	var out []*splitFile
 	for _, d := range dirs {
 		for _, f := range ld.atmosDFiles(d) {
+			if real, ok := st.confined(f); !ok {
+				ld.d.add(Pos{File: st.display(f)}, "", "replace the link by a file inside the repository",
+					"leads to %s, outside the repository (%s): not read", real, st.rootsText())
+				continue
+			}
 			sf, err := ld.readSplit(f, Pos{File: f}, "")
 			if err != nil {
 				return nil, err

@@ -176,6 +176,14 @@ func TestImportBounds(t *testing.T) {
 	if err := os.Symlink(filepath.Join(outside, "d"), filepath.Join(dir, "linkdir")); err != nil {
 		t.Fatal(err)
 	}
+	// A link in .atmos.d to a file outside, and .atmos.d itself a link out
+	// (in a subdirectory holding its own atmos.yaml).
+	if err := os.MkdirAll(filepath.Join(dir, ".atmos.d"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(outside, "secret.yaml"), filepath.Join(dir, ".atmos.d", "x.yaml")); err != nil {
+		t.Fatal(err)
+	}
 	cfg, p := loadProblems(t, dir, nil)
 	for _, want := range []string{
 		"import cycle: " + dir + "/a.yaml → " + dir + "/b.yaml → " + dir + "/a.yaml",
@@ -184,6 +192,7 @@ func TestImportBounds(t *testing.T) {
 		`atmos.yaml:5:5: import: "../*/secret.yaml" searches ` + filepath.Dir(dir) + `, outside the repository`,
 		`atmos.yaml:6:5: import: "linkdir/*" searches ` + outside + `/d, outside the repository`,
 		`atmos.yaml:7:5: import: "/etc/shadow" leads to /etc/shadow, outside the repository`,
+		dir + `/.atmos.d/x.yaml: leads to ` + outside + `/secret.yaml, outside the repository`,
 	} {
 		if !strings.Contains(p, want) {
 			t.Errorf("missing %q in:\n%s", want, p)
@@ -338,5 +347,21 @@ func TestNestedImportHint(t *testing.T) {
 	want := `conf/a.yaml:1:10: import: "conf/b.yaml": no such file (skipped, as Atmos does) (it is relative to this file here (Atmos resolves it against base_path): write "b.yaml")`
 	if len(ws) != 1 || !strings.HasSuffix(ws[0], want) {
 		t.Errorf("warnings %q, want one ending in %q", ws, want)
+	}
+}
+
+// .atmos.d itself a link out of the repository is not read.
+func TestAtmosDLinkOut(t *testing.T) {
+	outside := writeFiles(t, map[string]string{"d/x.yaml": "auth:\n  identities:\n    stolen: {kind: ambient}\n"})
+	dir := writeFiles(t, map[string]string{"atmos.yaml": ssoProvider})
+	if err := os.Symlink(filepath.Join(outside, "d"), filepath.Join(dir, ".atmos.d")); err != nil {
+		t.Fatal(err)
+	}
+	cfg, p := loadProblems(t, dir, nil)
+	if want := dir + "/.atmos.d: .atmos.d leads outside the repository"; !strings.Contains(p, want) {
+		t.Errorf("missing %q in:\n%s", want, p)
+	}
+	if cfg != nil && cfg.Identities["stolen"] != nil {
+		t.Error("merged a file from outside the repository")
 	}
 }
