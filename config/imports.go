@@ -283,6 +283,10 @@ func (ld *loader) importsOf(sf *splitFile) ([]importEntry, bool) {
 		ld.d.add(posOf(n, sf.path), "import", "write a list of paths or globs", "expected a list, got %s", kindName(n))
 		return nil, true
 	}
+	if len(n.Content) > maxSplitFiles {
+		ld.d.add(posOf(n, sf.path), "import", "use globs", "%d entries: at most %d are read", len(n.Content), maxSplitFiles)
+		return nil, true
+	}
 	var out []importEntry
 	for _, c := range n.Content {
 		c = deref(c)
