@@ -176,6 +176,12 @@ type splitFile struct {
 // directory), for messages. A syntax error in it is fatal, like one in
 // atmos.yaml.
 func (ld *loader) readSplit(p string, at Pos, subject string) (*splitFile, error) {
+	return ld.readSplitAt(p, p, at, subject)
+}
+
+// readSplitAt reads the file at real (the confined, resolved path, so
+// that what was checked is what is read) and names it p.
+func (ld *loader) readSplitAt(real, p string, at Pos, subject string) (*splitFile, error) {
 	st := ld.split
 	if st.files >= maxSplitFiles || st.bytes >= maxSplitBytes {
 		if !st.exhausted {
@@ -185,8 +191,13 @@ func (ld *loader) readSplit(p string, at Pos, subject string) (*splitFile, error
 		}
 		return nil, nil
 	}
-	data, err := readConfigFile(p)
+	data, err := readConfigFile(real)
 	if err != nil {
+		if ce, ok := err.(*ConfigError); ok && real != p {
+			for i := range ce.Diags {
+				ce.Diags[i].Pos.File = st.display(p)
+			}
+		}
 		return nil, err
 	}
 	st.files++
@@ -239,12 +250,13 @@ func (ld *loader) defaultImports() ([]*splitFile, error) {
 	var out []*splitFile
 	for _, d := range dirs {
 		for _, f := range ld.atmosDFiles(d) {
-			if real, ok := st.confined(f); !ok {
+			real, ok := st.confined(f)
+			if !ok {
 				ld.d.add(Pos{File: st.display(f)}, "", "replace the link by a file inside the repository",
 					"leads to %s, outside the repository (%s): not read", real, st.rootsText())
 				continue
 			}
-			sf, err := ld.readSplit(f, Pos{File: f}, "")
+			sf, err := ld.readSplitAt(real, f, Pos{File: f}, "")
 			if err != nil {
 				return nil, err
 			}
@@ -340,7 +352,7 @@ func (ld *loader) resolveImports(entries []importEntry, base string, stack []str
 				}
 				continue
 			}
-			sf, err := ld.readSplit(f, e.pos, "import")
+			sf, err := ld.readSplitAt(real, f, e.pos, "import")
 			if err != nil {
 				return nil, err
 			}

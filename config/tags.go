@@ -201,7 +201,7 @@ func (ld *loader) include(n *yaml.Node, file string, raw bool) {
 		fail("split the configuration into fewer, smaller files", "too many configuration files: at most %d files and %d MiB are read beyond atmos.yaml", maxSplitFiles, maxSplitBytes>>20)
 		return
 	}
-	data, err := readConfigFile(found)
+	data, err := readConfigFile(real)
 	if err != nil {
 		msg := err.Error()
 		var ce *ConfigError
