@@ -49,13 +49,13 @@ func (c *KeyringCmd) Run(g *Globals) error {
 			source = "auth.keyring.type in " + cfg.Path
 		}
 	}
-	if c.Path != "" {
-		kc.Spec.Path = c.Path
-	}
 	if c.Backend != "" {
 		kc.Spec.Backend = c.Backend
 	}
 	o := keyringOptions(g, kc.Type, kc.Spec)
+	if c.Path != "" { // an explicit flag beats ATMOS_KEYRING_FILE_PATH
+		o.FileDir = c.Path
+	}
 	if g.Getenv != nil && g.Getenv(keyring.EnvType) != "" {
 		source = keyring.EnvType
 	}
@@ -186,11 +186,12 @@ func keyringOptions(g *Globals, cfgType string, spec config.KeyringSpec) keyring
 	if getenv == nil {
 		getenv = os.Getenv
 	}
+	dir, pwEnv := keyring.FileSettings(spec.Path, spec.PasswordEnv, getenv)
 	o := keyring.Options{
 		Type:        keyring.Resolve(cfgType, getenv),
 		Backend:     spec.Backend,
-		FileDir:     spec.Path,
-		PasswordEnv: spec.PasswordEnv,
+		FileDir:     dir.Value,
+		PasswordEnv: pwEnv.Value,
 		Getenv:      getenv,
 	}
 	if f, ok := g.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) && !inCI(getenv) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/atmos-auth/atmos-auth/config"
+	"github.com/atmos-auth/atmos-auth/internal/termsafe"
 )
 
 // ValidateCmd is `atmos-auth validate`.
@@ -17,12 +18,15 @@ func (c *ValidateCmd) Run(g *Globals) error {
 	if err != nil {
 		return err
 	}
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintln(g.Stderr, termsafe.String("warning: "+w.String()))
+	}
 	verr := cfg.Validate()
 	if verr != nil {
 		var ce *config.ConfigError
 		if errors.As(verr, &ce) {
 			for _, d := range ce.Diags {
-				fmt.Fprintln(g.Stderr, d.String())
+				fmt.Fprintln(g.Stderr, termsafe.String(d.String()))
 			}
 			fmt.Fprintf(g.Stderr, "%d problem%s found\n", len(ce.Diags), plural(len(ce.Diags)))
 			return &ExitError{Code: ExitConfig}
@@ -31,7 +35,7 @@ func (c *ValidateCmd) Run(g *Globals) error {
 	}
 	if c.Verbose {
 		for _, f := range cfg.Files {
-			fmt.Fprintf(g.Stdout, "file: %s\n", f)
+			fmt.Fprintf(g.Stdout, "file: %s\n", termsafe.String(f))
 		}
 		for _, n := range cfg.IdentityOrder {
 			ch, _ := cfg.Chain(n)

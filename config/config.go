@@ -32,6 +32,10 @@ type Config struct {
 	IntegrationOrder []string
 
 	decodeDiags []Diag
+	// warnings: what is skipped, as Atmos skips it (see Warnings).
+	warnings []Diag
+	// refused: where a refused Atmos function tag was (see tags.go).
+	refused map[Pos]bool
 	// unsetEnv: where a !env variable with no default resolved to nothing,
 	// and its name (see nameUnsetEnv).
 	unsetEnv map[Pos]string
@@ -70,6 +74,10 @@ type KeyringSpec struct {
 	// secret-service, kwallet, keyctl, pass).
 	Backend string `yaml:"backend"`
 }
+
+// Warnings are what loading skipped as Atmos does, with a warning: an
+// import that names no file, a remote import. `validate` prints them.
+func (c *Config) Warnings() []Diag { return c.warnings }
 
 // decodeDiags are problems found while decoding (kept for Validate).
 func (c *Config) DecodeProblems() []Diag { return c.decodeDiags }

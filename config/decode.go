@@ -110,7 +110,8 @@ func (dc *decoder) decode(n *yaml.Node, file string, v reflect.Value, path strin
 		return // "field:" with no value leaves the zero value
 	}
 	if n.Kind == yaml.ScalarNode && n.Tag != "" && !strings.HasPrefix(n.Tag, "!!") {
-		dc.errAt(n, file, "auth settings support only the !env tag", "%s: unsupported tag %s", path, n.Tag)
+		msg, hint := refusedTagMessage(n.Tag)
+		dc.errAt(n, file, hint, "%s: %s", path, msg)
 		return
 	}
 	t := v.Type()

@@ -58,6 +58,7 @@ func (ld *loader) decodeAuth(cfg *Config, auth *yaml.Node, file string) {
 			ld.d.add(top["logs.level"], "auth.logs", "one of "+strings.Join(LogLevels, ", "), "level %q is not supported", lv)
 		}
 	}
+	ld.checkKeyringSpec(cfg, top)
 	if t := cfg.Keyring.Type; t != "" {
 		ok := false
 		for _, kt := range KeyringTypes {
@@ -124,7 +125,9 @@ func (ld *loader) decodeEntries(cfg *Config, dc *decoder, m *yaml.Node, file str
 			if m := suggest(kind, cfg.Kinds.KindNames(role)); m != "" {
 				hint = fmt.Sprintf("did you mean %q?", m)
 			}
-			if known {
+			if msg, use, atmos := atmosOnlyKind(kind); atmos && !known {
+				ld.d.add(kpos, subject, use, "%s", msg)
+			} else if known {
 				ld.d.add(kpos, subject, hint, "%s is %s kind, not %s kind", kind, article(info.Role), article(role))
 			} else {
 				ld.d.add(kpos, subject, hint, "unknown kind %q", kind)

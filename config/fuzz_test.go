@@ -24,6 +24,7 @@ func FuzzLoad(f *testing.F) {
 	}
 	f.Add([]byte("auth:\n  identities:\n    a: &x {kind: ambient}\n    b: *x\n    c: {<<: *x, default: true}\n"))
 	f.Add([]byte("auth: {providers: {p: {kind: gcp/adc, spec: {scopes: [a, {b: c}]}}}}"))
+	f.Add([]byte("import: [\"**/*\", ./x, /etc/*, ../*]\nauth: {providers: !include atmos.yaml .auth, keyring: {spec: {path: !repo-root /d}}, identities: {a: {kind: aws/user, credentials: {region: !exec x}}}}"))
 	dir := f.TempDir()
 	getenv := func(k string) string {
 		if k == "SET" {

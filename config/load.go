@@ -116,6 +116,18 @@ type loader struct {
 	// unsetEnv: the position of each !env scalar that resolved to nothing
 	// (variable unset or empty, no default) → the variable's name.
 	unsetEnv map[Pos]string
+	// split: imports, atmos.d and !include (see imports.go).
+	split *splitState
+	// warnings: what Atmos also skips with a warning (see Config.Warnings).
+	warnings diags
+	// including: the real paths of the files being included, for cycles.
+	including []string
+	// refused: where an Atmos function tag atmos-auth does not run is.
+	refused map[Pos]bool
+}
+
+func (ld *loader) warn(pos Pos, subject, hint, format string, args ...any) {
+	ld.warnings.add(pos, subject, hint, format, args...)
 }
 
 // Load finds, reads, merges and decodes the configuration. Syntax errors and
@@ -131,22 +143,44 @@ func Load(o LoadOptions) (*Config, error) {
 
 // LoadFile loads path as the base configuration, then the profiles in o.
 func LoadFile(path string, o LoadOptions) (*Config, error) {
-	ld := &loader{getenv: o.getenv(), origin: map[*yaml.Node]string{}, unsetEnv: map[Pos]string{}}
+	ld := &loader{getenv: o.getenv(), origin: map[*yaml.Node]string{}, unsetEnv: map[Pos]string{}, refused: map[Pos]bool{}}
 	data, err := readConfigFile(path)
 	if err != nil {
 		return nil, err
 	}
-	cfg := &Config{Path: path, AbsPath: path, Files: []string{path}, Kinds: o.Kinds, getenv: ld.getenv}
+	cfg := &Config{Path: path, AbsPath: path, Kinds: o.Kinds, getenv: ld.getenv}
 	if abs, err := filepath.Abs(path); err == nil {
 		cfg.AbsPath = abs
 	}
-	auth, found, err := ld.parse(path, data)
+	ld.initSplit(path)
+	main, err := ld.parseRoot(path, data)
 	if err != nil {
 		return nil, err
 	}
-	if !found {
-		auth = nil
+	layers, err := ld.layers(&splitFile{path: path, root: main})
+	if err != nil {
+		return nil, err
 	}
+	var auth *yaml.Node
+	add := func(sf *splitFile) error {
+		cfg.Files = append(cfg.Files, sf.path)
+		over, ok, err := ld.authOf(sf.root, sf.path)
+		if err != nil || !ok {
+			return err
+		}
+		if auth == nil {
+			auth = over
+		} else {
+			ld.merge(auth, over, sf.path, 0)
+		}
+		return nil
+	}
+	for _, sf := range layers {
+		if err := add(sf); err != nil {
+			return nil, err
+		}
+	}
+	baseHasAuth := auth != nil
 	for _, p := range o.Profiles {
 		p = strings.TrimSpace(p)
 		if p == "" {
@@ -158,27 +192,33 @@ func LoadFile(path string, o LoadOptions) (*Config, error) {
 		}
 		cfg.Profiles = append(cfg.Profiles, p)
 		for _, f := range files {
-			data, err := readConfigFile(f)
+			sf, err := ld.readSplit(f, Pos{File: f}, "")
 			if err != nil {
 				return nil, err
 			}
-			over, ok, err := ld.parse(f, data)
-			if err != nil {
+			if sf == nil {
+				continue
+			}
+			// A profile file's imports come first, the file over them
+			// (Atmos's mergeConfigFileWithImports).
+			if entries, ok := ld.importsOf(sf); ok {
+				more, err := ld.resolveImports(entries, filepath.Dir(f), []string{evalAbs(f)}, 1)
+				if err != nil {
+					return nil, err
+				}
+				for _, m := range more {
+					if err := add(m); err != nil {
+						return nil, err
+					}
+				}
+			}
+			if err := add(sf); err != nil {
 				return nil, err
 			}
-			cfg.Files = append(cfg.Files, f)
-			if !ok {
-				continue
-			}
-			if auth == nil {
-				auth = over
-				continue
-			}
-			ld.merge(auth, over, f, 0)
 		}
 	}
 	if auth == nil {
-		if len(cfg.Profiles) == 0 {
+		if !baseHasAuth && len(cfg.Profiles) == 0 {
 			ld.d.add(Pos{File: path}, "", "add an auth: section with providers and identities", "no auth: section")
 		}
 		auth = &yaml.Node{Kind: yaml.MappingNode}
@@ -187,8 +227,36 @@ func LoadFile(path string, o LoadOptions) (*Config, error) {
 	cfg.Keyring.Spec.Path = resolvePath(cfg.Keyring.Spec.Path, filepath.Dir(cfg.AbsPath), ld.getenv("HOME"))
 	ld.checkLogFile(cfg)
 	cfg.decodeDiags = ld.d.list
+	cfg.warnings = ld.warnings.list
+	cfg.refused = ld.refused
 	cfg.unsetEnv = ld.unsetEnv
 	return cfg, nil
+}
+
+// layers lists the files of the base configuration in merge order (see
+// imports.go): atmos.d/.atmos.d, the imports, atmos.yaml itself. The
+// import: list is atmos.yaml's, else (as viper merges them in Atmos) the
+// last atmos.d file's that has one; its paths are relative to atmos.yaml.
+func (ld *loader) layers(main *splitFile) ([]*splitFile, error) {
+	defaults, err := ld.defaultImports()
+	if err != nil {
+		return nil, err
+	}
+	var entries []importEntry
+	for _, sf := range defaults {
+		if e, ok := ld.importsOf(sf); ok {
+			entries = e
+		}
+	}
+	if e, ok := ld.importsOf(main); ok {
+		entries = e
+	}
+	imported, err := ld.resolveImports(entries, ld.split.configDir, []string{evalAbs(main.path)}, 1)
+	if err != nil {
+		return nil, err
+	}
+	out := append(defaults, imported...)
+	return append(out, main), nil
 }
 
 // resolvePath makes a configured path (keyring directory, log file) absolute: ~/ is the home directory,
@@ -332,22 +400,32 @@ func errText(err error) string {
 
 var yamlLineRe = lazyre.New(`^yaml: line (\d+): (.*)$`)
 
-// parse reads one YAML file and returns its auth: mapping (with !env
-// resolved). A profile file may also hold the auth section's keys directly.
-func (ld *loader) parse(file string, data []byte) (*yaml.Node, bool, error) {
+// parseRoot parses one YAML file and returns its top mapping (nil for an
+// empty document).
+func (ld *loader) parseRoot(file string, data []byte) (*yaml.Node, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, false, yamlError(file, err)
+		return nil, yamlError(file, err)
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
-		return nil, false, nil
+		return nil, nil
 	}
 	root := deref(doc.Content[0])
 	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
-		return nil, false, nil
+		return nil, nil
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, false, &ConfigError{Diags: []Diag{{Pos: posOf(root, file), Msg: "expected a mapping at the top of the file"}}}
+		return nil, &ConfigError{Diags: []Diag{{Pos: posOf(root, file), Msg: "expected a mapping at the top of the file"}}}
+	}
+	return root, nil
+}
+
+// authOf returns the auth: mapping of a file's top mapping (with !env and
+// the other tags resolved). A profile file may also hold the auth
+// section's keys directly.
+func (ld *loader) authOf(root *yaml.Node, file string) (*yaml.Node, bool, error) {
+	if root == nil {
+		return nil, false, nil
 	}
 	var auth *yaml.Node
 	var authKey *yaml.Node
@@ -378,11 +456,17 @@ func (ld *loader) parse(file string, data []byte) (*yaml.Node, bool, error) {
 	if auth.Kind == yaml.ScalarNode && auth.Tag == "!!null" {
 		auth = &yaml.Node{Kind: yaml.MappingNode, Line: auth.Line, Column: auth.Column}
 	}
-	if auth.Kind != yaml.MappingNode {
+	if auth.Kind != yaml.MappingNode && !isIncludeTag(auth.Tag) {
 		return nil, false, &ConfigError{Diags: []Diag{{Pos: posOf(auth, file), Msg: "auth: expected a mapping, got " + kindName(auth)}}}
 	}
 	ld.origin[auth] = file
 	ld.resolveTags(auth, file)
+	if auth.Kind != yaml.MappingNode {
+		if auth.Tag != "!!null" {
+			ld.d.add(posOf(auth, ld.fileOf(auth, file)), "", "", "auth: expected a mapping, got %s", kindName(auth))
+		}
+		return nil, false, nil
+	}
 	return auth, true, nil
 }
 
@@ -459,8 +543,13 @@ func yamlError(file string, err error) error {
 	return d.err()
 }
 
-// resolveTags replaces !env scalars by their values.
+// resolveTags replaces !env scalars by their values, !include by the
+// file it names and !repo-root by the repository's root; every other Atmos
+// function is refused (see tags.go).
 func (ld *loader) resolveTags(n *yaml.Node, file string) {
+	if ld.resolveOtherTag(n, file) {
+		return
+	}
 	switch n.Kind {
 	case yaml.ScalarNode:
 		if n.Tag == "!env" {
@@ -562,24 +651,43 @@ func (ld *loader) merge(base, over *yaml.Node, file string, depth int) {
 		k, v := over.Content[i], deref(over.Content[i+1])
 		j := mappingIndex(base, k.Value)
 		if j < 0 {
-			ld.origin[k], ld.origin[v] = file, file
+			ld.setOrigin(k, file)
+			ld.setOrigin(v, file)
 			base.Content = append(base.Content, k, v)
 			continue
 		}
 		bv := deref(base.Content[j+1])
 		replace := v.Kind != yaml.MappingNode || bv.Kind != yaml.MappingNode
 		if !replace && depth == 1 { // an entry: providers.<name>
+			// (An entry without kind, a fragment from atmos.d or an
+			// import, merges.)
 			ok, nk := mappingValue(v, "kind")
-			_, bk := mappingValue(bv, "kind")
-			replace = ok && nk != bk
+			bok, bk := mappingValue(bv, "kind")
+			replace = ok && bok && nk != bk
 		}
 		if replace {
-			ld.origin[v] = file
+			ld.setOrigin(v, file)
 			base.Content[j+1] = v
 			continue
 		}
 		ld.merge(bv, v, file, depth+1)
 	}
+}
+
+// setOrigin records the file of a node grafted into another file's tree,
+// unless it has one already (it came from an !include).
+func (ld *loader) setOrigin(n *yaml.Node, file string) {
+	if _, ok := ld.origin[n]; !ok {
+		ld.origin[n] = file
+	}
+}
+
+// fileOf is the file a node came from, or parent's.
+func (ld *loader) fileOf(n *yaml.Node, parent string) string {
+	if f, ok := ld.origin[n]; ok {
+		return f
+	}
+	return parent
 }
 
 func mappingIndex(m *yaml.Node, key string) int {

@@ -31,6 +31,7 @@ func (c *Config) Validate() error {
 	}
 	c.checkCycles(d)
 	c.checkDefaults(d)
+	c.dropAfterRefusedTags(d)
 	c.nameUnsetEnv(d)
 	return d.err()
 }
@@ -155,6 +156,13 @@ func (c *Config) checkAccepts(fc *Checker, path string, info *KindInfo, base *En
 	if slices.Contains(info.Accepts, bi.Produces) {
 		return true
 	}
+	// Something in between would make it work (an SSO session needs a
+	// permission set before a role can be assumed): say so, and name the
+	// identities that already are that step.
+	if msg, hint, ok := c.missingStep(info, base, bi); ok {
+		fc.Errf(path, hint, "%s", msg)
+		return false
+	}
 	// A base whose credentials only a few kinds use says which.
 	if followers := c.kindsAccepting(bi.Produces); len(followers) > 0 && len(followers) <= 2 {
 		fc.Errf(path, "chain "+article(followers[0].Role)+" of kind "+names(followers)+" from it",
@@ -168,6 +176,52 @@ func (c *Config) checkAccepts(fc *Checker, path string, info *KindInfo, base *En
 	fc.Errf(path, "chain it from something that gives "+strings.Join(want, " or "),
 		"%s cannot be chained from %s %q (%s gives %s)", info.Name, base.Role, base.Name, base.Kind, c.Kinds.DescribeCred(bi.Produces))
 	return false
+}
+
+// missingStep explains a chain that needs one more step: a base whose
+// credentials info cannot use, but which a kind in between turns into
+// credentials it can (aws/iam-identity-center → aws/permission-set →
+// aws/assume-role). Atmos accepts such a configuration and fails at login.
+func (c *Config) missingStep(info *KindInfo, base *Entry, bi *KindInfo) (string, string, bool) {
+	var mids []*KindInfo
+	for _, k := range c.kindsAccepting(bi.Produces) {
+		if k.Role == RoleIdentity && slices.Contains(info.Accepts, k.Produces) {
+			mids = append(mids, k)
+		}
+	}
+	if len(mids) == 0 {
+		return "", "", false
+	}
+	msg := fmt.Sprintf("%s cannot be chained straight from %s %q: %s gives %s, not %s",
+		info.Name, base.Role, base.Name, base.Kind, c.Kinds.DescribeCred(bi.Produces), c.Kinds.DescribeCred(mids[0].Produces))
+	via := "via.provider"
+	if base.Role == RoleIdentity {
+		via = "via.identity"
+	}
+	var existing []string
+	for _, n := range c.IdentityOrder {
+		e := c.Identities[n]
+		for _, m := range mids {
+			if e.Kind == m.Name && ((base.Role == RoleProvider && e.Via.Provider == base.Name) || (base.Role == RoleIdentity && e.Via.Identity == base.Name)) {
+				existing = append(existing, n)
+			}
+		}
+	}
+	var hint string
+	if len(existing) > 0 {
+		hint = fmt.Sprintf("chain it from %s first: set via.identity to %s", names(mids), strings.Join(quoteAll(existing), " or "))
+	} else {
+		hint = fmt.Sprintf("chain it from %s first: add an identity of kind %s with %s: %s, and set via.identity here to it", names(mids), names(mids), via, base.Name)
+	}
+	return msg, hint, true
+}
+
+func quoteAll(list []string) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = fmt.Sprintf("%q", s)
+	}
+	return out
 }
 
 // kindsAccepting lists the kinds that can be chained from credentials of

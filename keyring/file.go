@@ -114,6 +114,11 @@ func newFile(o Options) (*fileBackend, error) {
 			dir = filepath.Join(home, dir[2:])
 		}
 	}
+	if !ValidEnvName(o.PasswordEnv) {
+		return nil, fmt.Errorf("%w: the password variable %q is not a variable name (check auth.keyring.spec.password_env and %s)", ErrUnavailable, o.PasswordEnv, EnvPasswordEnv)
+	}
+	_, statErr := os.Stat(dir)
+	existed := statErr == nil
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
 	}
@@ -124,12 +129,28 @@ func newFile(o Options) (*fileBackend, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("%w: %s is not a directory", ErrUnavailable, dir)
 	}
+	// A directory with other files and no keyring is never
+	// re-permissioned: a repository's auth.keyring.spec.path must not
+	// chmod the user's directories. It must already be private.
+	if _, herr := os.Stat(filepath.Join(dir, headerName)); existed && herr != nil && st.Mode().Perm()&0o077 != 0 && !emptyDir(dir) {
+		return nil, fmt.Errorf("%w: %s holds other files and is readable by others: choose a new directory for the keyring, or make this one private (chmod 700)", ErrUnavailable, dir)
+	}
 	if st.Mode().Perm()&0o077 != 0 {
 		if err := os.Chmod(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("%w: %s is readable by others and cannot be made private: %v", ErrUnavailable, dir, err)
 		}
 	}
 	return &fileBackend{dir: dir, pwEnv: o.PasswordEnv, getenv: o.Getenv, prompt: o.Prompt}, nil
+}
+
+func emptyDir(dir string) bool {
+	d, err := os.Open(dir)
+	if err != nil {
+		return false
+	}
+	defer d.Close()
+	names, _ := d.Readdirnames(1)
+	return len(names) == 0
 }
 
 func (f *fileBackend) name() string     { return TypeFile }

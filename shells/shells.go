@@ -103,21 +103,7 @@ func Detect(shellPath string) (Dialect, bool) {
 }
 
 // ValidName reports whether name is [A-Za-z_][A-Za-z0-9_]*.
-func ValidName(name string) bool {
-	if name == "" {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		switch {
-		case c == '_', 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z':
-		case '0' <= c && c <= '9' && i > 0:
-		default:
-			return false
-		}
-	}
-	return true
-}
+func ValidName(name string) bool { return environ.ValidName(name) }
 
 // Check reports whether d can set name to value. Its error names the
 // variable and the shell, never the value: values are often secrets.
