@@ -9,7 +9,7 @@ import (
 
 // ValidateCmd is `atmos-auth validate`.
 type ValidateCmd struct {
-	Verbose bool `short:"v" help:"Print each identity's resolved chain."`
+	Verbose bool `short:"v" env:"ATMOS_AUTH_VALIDATE_VERBOSE" help:"Print each identity's resolved chain."`
 }
 
 func (c *ValidateCmd) Run(g *Globals) error {

@@ -11,7 +11,7 @@ import (
 // from the cache only (no network, no keyring). --verify asks STS
 // (GetCallerIdentity) with the cached credentials.
 type WhoamiCmd struct {
-	Output string `short:"o" name:"output" enum:"text,json" default:"text" help:"Output format: text or json."`
+	Output string `short:"o" name:"output" enum:"text,json" default:"text" env:"ATMOS_AUTH_WHOAMI_OUTPUT" help:"Output format: text or json."`
 	Verify bool   `name:"verify" help:"Call sts:GetCallerIdentity with the cached credentials and show what AWS answers."`
 }
 
@@ -40,6 +40,7 @@ func (c *WhoamiCmd) Run(g *Globals) error {
 	default:
 		v = newView(chain, creds, "expired")
 	}
+	v.setRealm(s.Config)
 	if c.Verify {
 		if creds == nil || !creds.Expiration.After(now) {
 			_ = v.write(g.Stdout, c.Output, now)

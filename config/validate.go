@@ -31,6 +31,8 @@ func (c *Config) Validate() error {
 	}
 	c.checkCycles(d)
 	c.checkDefaults(d)
+	c.checkRealm(d)
+	c.checkCommon(d)
 	c.nameUnsetEnv(d)
 	return d.err()
 }
