@@ -39,7 +39,7 @@ func (r Realm) Describe(c *Config) string {
 		}
 		return "auth.realm"
 	}
-	return "none: credentials are this configuration's own"
+	return "credentials are this configuration's own"
 }
 
 // RealmOf is the realm in effect: ATMOS_AUTH_REALM (from the user's
