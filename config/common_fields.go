@@ -92,7 +92,7 @@ func (c *Config) checkEnv(d *diags, e *Entry) {
 		path := "env[" + strconv.Itoa(i) + "]"
 		switch {
 		case v.Key == "":
-			fc.Errf(path, "write - key: NAME\n  value: VALUE", "%s: missing key", path)
+			fc.Errf(path, "write {key: NAME, value: VALUE}", "%s: missing key", path)
 			continue
 		case !envNameOK(v.Key):
 			fc.Errf(path+".key", "use letters, digits and _, not starting with a digit", "%s.key: %q is not a variable name", path, v.Key)
