@@ -65,10 +65,15 @@ func (c *ListCmd) Run(g *Globals) error {
 			return Configf("provider %q does not exist (providers: %s)", n, listNames(cfg.ProviderOrder))
 		}
 	}
-	for _, n := range f.Identities {
-		if _, ok := cfg.Identities[n]; !ok {
-			return Configf("identity %q does not exist (identities: %s)", n, listNames(cfg.IdentityOrder))
+	for i, n := range f.Identities {
+		if _, ok := cfg.Identities[n]; ok {
+			continue
 		}
+		if a := cfg.ByAlias(n); a != "" {
+			f.Identities[i] = a
+			continue
+		}
+		return Configf("identity %q does not exist (identities: %s)", n, listNames(cfg.IdentityOrder))
 	}
 	return formats.RenderList(g.Stdout, format, formats.BuildListView(cfg, f))
 }
