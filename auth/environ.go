@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -51,8 +52,16 @@ func IdentityEnvironment(c *EnvContext) (*environ.Environment, error) {
 		p.Environment(c, env)
 	}
 	// The identity's own env: (Atmos's list of {key, value}) after the
-	// kind's, so it may override them (AWS_REGION); validation refused the
-	// names that run code or are atmos-auth's own.
+	// kind's, so it may override what the kind sets (AWS_REGION);
+	// validation refused the names that run code or are atmos-auth's own.
+	// What the kind clears (ambient credentials: AWS_ACCESS_KEY_ID, …) it
+	// may not set: a repository's keys would replace the identity's own
+	// under the managed profile.
+	for _, v := range id.Env {
+		if slices.Contains(env.Unset, v.Key) {
+			return nil, config.Invalid(fmt.Errorf("identity %q: env sets %s, which %s clears so that no credentials but the identity's own are in the environment: remove it from env", id.Name, v.Key, id.Kind))
+		}
+	}
 	for _, v := range id.Env {
 		env.SetVar(v.Key, v.Value)
 	}

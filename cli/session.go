@@ -96,7 +96,8 @@ func (s *Session) Environment(name string, login bool) (*environ.Environment, er
 		return nil, err
 	}
 	exp, _ := s.Expiry(name)
-	return auth.IdentityEnvironment(&auth.EnvContext{Config: s.Config, Dirs: s.Dirs, Chain: chain, Expiration: exp})
+	env, err := auth.IdentityEnvironment(&auth.EnvContext{Config: s.Config, Dirs: s.Dirs, Chain: chain, Expiration: exp})
+	return env, configErr(err)
 }
 
 // Expiry is when the identity's cached credentials expire, read from the
