@@ -66,12 +66,7 @@ func (g *Globals) identityByTags(cfg *config.Config, named string) (string, erro
 	}
 	tags := strings.Join(g.Tags, ",")
 	if len(match) == 0 {
-		known := cfg.KnownTags()
-		hint := "no provider or identity has tags"
-		if len(known) > 0 {
-			hint = "known tags: " + listNames(known)
-		}
-		return "", Configf("no identity has tag %s (%s)", tags, hint)
+		return "", noTagMatch(cfg, "identity", g.Tags)
 	}
 	if named != "" && named != IdentitySelect {
 		n, err := identityNamed(cfg, named)

@@ -104,12 +104,7 @@ func tagFilter(cfg *config.Config, tags []string) (formats.Filter, error) {
 		}
 	}
 	if len(f.Providers) == 0 && len(f.Identities) == 0 {
-		known := cfg.KnownTags()
-		hint := "no provider or identity has tags"
-		if len(known) > 0 {
-			hint = "known tags: " + listNames(known)
-		}
-		return f, Configf("no provider or identity has tag %s (%s)", strings.Join(tags, ","), hint)
+		return f, noTagMatch(cfg, "provider or identity", tags)
 	}
 	return f, nil
 }

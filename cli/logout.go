@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"strings"
 )
 
 // LogoutCmd removes cached credentials, token caches and keyring entries,
@@ -85,12 +84,7 @@ func logoutTagged(s *Session, tags []string) ([]string, error) {
 		}
 	}
 	if !matched {
-		known := cfg.KnownTags()
-		hint := "no provider or identity has tags"
-		if len(known) > 0 {
-			hint = "known tags: " + listNames(known)
-		}
-		return nil, Configf("no provider or identity has tag %s (%s)", strings.Join(tags, ","), hint)
+		return nil, noTagMatch(cfg, "provider or identity", tags)
 	}
 	return done, nil
 }

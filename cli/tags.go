@@ -1,6 +1,10 @@
 package cli
 
-import "github.com/atmos-auth/atmos-auth/config"
+import (
+	"strings"
+
+	"github.com/atmos-auth/atmos-auth/config"
+)
 
 // TagsFlag is --tags, embedded by login, logout, list, env, exec and
 // shell: Atmos's selection of identities by their tags: (comma-separated,
@@ -11,3 +15,13 @@ type TagsFlag struct {
 
 // apply hands the tags to identity resolution (Globals.ResolveIdentity).
 func (t TagsFlag) apply(g *Globals) { g.Tags = config.ParseTags(t.Tags) }
+
+// noTagMatch is the error when no entry has one of tags: it lists the
+// tags the configuration knows (exit 2).
+func noTagMatch(cfg *config.Config, what string, tags []string) error {
+	hint := "no provider or identity has tags"
+	if known := cfg.KnownTags(); len(known) > 0 {
+		hint = "known tags: " + listNames(known)
+	}
+	return Configf("no %s has tag %s (%s)", what, strings.Join(tags, ","), hint)
+}
