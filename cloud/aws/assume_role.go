@@ -30,7 +30,7 @@ type AWSAssumeRole struct {
 	} `yaml:"principal"`
 	// Session is Atmos's identity session block: session.duration is the
 	// role session's duration, like principal.duration.
-	Session SessionSpec     `yaml:"session"`
+	Session SessionSpec     `yaml:"session" json:",omitzero"` // unset: fingerprints as before the field existed
 	Spec    AWSEndpointSpec `yaml:"spec"`
 }
 

@@ -29,7 +29,7 @@ type AWSPermissionSet struct {
 	// decides how long a permission set's credentials last; a
 	// session.duration shorter than that is how long atmos-auth uses them
 	// before getting new ones (Atmos accepts the field and ignores it).
-	Session SessionSpec     `yaml:"session"`
+	Session SessionSpec     `yaml:"session" json:",omitzero"` // unset: fingerprints as before the field existed
 	Spec    AWSEndpointSpec `yaml:"spec"`
 }
 

@@ -2,6 +2,7 @@ package aws
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -39,5 +40,23 @@ func TestPermissionSetSessionDuration(t *testing.T) {
 	}
 	if res.Credentials.Expiration.Sub(g.clock.Now()) <= 20*time.Minute {
 		t.Fatalf("expiration %s without session.duration", res.Credentials.Expiration)
+	}
+}
+
+// TestSessionFieldKeepsFingerprints: the session blocks added to
+// aws/permission-set and aws/assume-role are absent from the spec's JSON
+// (the chain fingerprint) while unset, so credentials cached before they
+// existed stay valid; set, they are part of it.
+func TestSessionFieldKeepsFingerprints(t *testing.T) {
+	for _, spec := range []any{&AWSPermissionSet{}, &AWSAssumeRole{}} {
+		b, _ := json.Marshal(spec)
+		if strings.Contains(string(b), `"Session":`) {
+			t.Errorf("%T: unset session is in the fingerprint: %s", spec, b)
+		}
+	}
+	set := &AWSAssumeRole{}
+	set.Session.Duration.Raw = "30m"
+	if b, _ := json.Marshal(set); !strings.Contains(string(b), `"Session":`) {
+		t.Errorf("a set session.duration is not in the fingerprint: %s", b)
 	}
 }
