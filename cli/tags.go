@@ -10,7 +10,7 @@ import (
 // shell: Atmos's selection of identities by their tags: (comma-separated,
 // matching any).
 type TagsFlag struct {
-	Tags string `name:"tags" placeholder:"A,B" help:"Pick the identity by its tags (comma-separated, any matches): one match is used, several open the selector on a terminal."`
+	Tags string `name:"tags" placeholder:"A,B" help:"Select by tags (comma-separated, any matches): one identity is used, several open the selector on a terminal; list shows every match, logout --all logs every match out."`
 }
 
 // apply hands the tags to identity resolution (Globals.ResolveIdentity).
