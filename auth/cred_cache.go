@@ -256,14 +256,19 @@ func Fingerprint(chain []*config.Entry) string {
 }
 
 // specFingerprint is the spec as JSON without what does not change the
-// credentials a step produces (default: true only picks the identity).
+// credentials a step produces: default, alias, tags and required pick an
+// entry, env decorates its environment (config.IdentityBase,
+// config.ProviderBase). Leaving them out also keeps the fingerprints of
+// caches written before they existed.
 func specFingerprint(spec any) []byte {
 	b, _ := json.Marshal(spec)
 	var m map[string]any
 	if json.Unmarshal(b, &m) != nil {
 		return b
 	}
-	delete(m, "Default")
+	for _, k := range []string{"Default", "Alias", "Tags", "Env", "Required"} {
+		delete(m, k)
+	}
 	b, _ = json.Marshal(m)
 	return b
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -50,6 +51,20 @@ func IdentityEnvironment(c *EnvContext) (*environ.Environment, error) {
 	if p, ok := id.Spec.(EnvProducer); ok {
 		p.Environment(c, env)
 	}
+	// The identity's own env: (Atmos's list of {key, value}) after the
+	// kind's, so it may override what the kind sets (AWS_REGION);
+	// validation refused the names that run code or are atmos-auth's own.
+	// What the kind clears (ambient credentials: AWS_ACCESS_KEY_ID, …) it
+	// may not set: a repository's keys would replace the identity's own
+	// under the managed profile.
+	for _, v := range id.Env {
+		if slices.Contains(env.Unset, v.Key) {
+			return nil, config.Invalid(fmt.Errorf("identity %q: env sets %s, which %s clears so that no credentials but the identity's own are in the environment: remove it from env", id.Name, v.Key, id.Kind))
+		}
+	}
+	for _, v := range id.Env {
+		env.SetVar(v.Key, v.Value)
+	}
 	env.SetVar("ATMOS_IDENTITY", id.Name)
 	return env, nil
 }
@@ -58,9 +73,26 @@ func IdentityEnvironment(c *EnvContext) (*environ.Environment, error) {
 // directory (session credentials, SSO tokens, provisioned identities,
 // locks) and every keyring entry (SSO sessions, IAM user keys), so one
 // repository's configuration never reaches the secrets another project
-// obtained. Today a project is one configuration (configKey); a scope
-// shared on purpose (a realm) replaces it here, in this one place.
-func ProjectKey(c *config.Config) string { return configKey(c) }
+// obtained. A project is one configuration (ConfigKey), unless a realm
+// (auth.realm, ATMOS_AUTH_REALM) names a scope shared on purpose:
+// "realm=<name>", which no ConfigKey can spell (they hold no "="). Within
+// a realm every cached step is still bound to its chain's configuration
+// and endpoints (Fingerprint, Bound): projects share what they would have
+// obtained alike, never credentials for another endpoint.
+func ProjectKey(c *config.Config) string {
+	if r := c.RealmOf(); r.Name != "" {
+		return RealmKeyPrefix + r.Name
+	}
+	return configKey(c)
+}
+
+// RealmKeyPrefix starts the ProjectKey of a realm.
+const RealmKeyPrefix = "realm="
+
+// ConfigKey names one configuration whatever its realm: the scope of the
+// files written for it alone (the managed AWS config, whose profiles call
+// back with that configuration's path).
+func ConfigKey(c *config.Config) string { return configKey(c) }
 
 // configKey names one configuration: "<directory name>-<hash>" of its
 // absolute atmos.yaml path and active profiles. The 96-bit hash is long

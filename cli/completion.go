@@ -118,7 +118,13 @@ func (c *CompleteCmd) Run(g *Globals, k *kong.Context) error {
 		if err != nil {
 			return nil // completion stays quiet
 		}
-		names = cfg.IdentityOrder
+		// names, then aliases (-i takes either)
+		names = append([]string(nil), cfg.IdentityOrder...)
+		for _, n := range cfg.IdentityOrder {
+			if a := cfg.Identities[n].Alias; a != "" {
+				names = append(names, a)
+			}
+		}
 	case "shells":
 		names = shells.Names()
 	case "formats":

@@ -48,6 +48,8 @@ func completionSpecs(k *kong.Context) []cmdSpec {
 				}
 			case n.Name == "env" && (f.Name == "format" || f.Name == "output"):
 				vals = formats.EnvNames()
+			case n.Name == "list" && (f.Name == "format" || f.Name == "output"):
+				vals = formats.ListFormatNames()
 			}
 			if len(vals) > 0 {
 				for _, sp := range spell {

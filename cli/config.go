@@ -68,10 +68,18 @@ func isTTY(f *os.File) bool {
 // inCI reports whether we run in a CI system.
 func (g *Globals) inCI() bool { return inCI(g.Getenv) }
 
+// EnvForceTTY makes atmos-auth behave as on a terminal (selectors and
+// prompts, read from stdin) where terminal detection fails: Atmos's
+// ATMOS_FORCE_TTY. CI still wins.
+const EnvForceTTY = "ATMOS_FORCE_TTY"
+
 // interactive reports whether prompts and selectors may be shown.
 func (g *Globals) interactive() bool {
 	if g.inCI() {
 		return false
+	}
+	if truthy(g.Getenv(EnvForceTTY)) {
+		return true
 	}
 	in, ok := g.Stdin.(*os.File)
 	if !ok || !isTTY(in) {

@@ -19,15 +19,16 @@ import (
 
 // EnvCmd prints the identity's environment for a shell or a tool.
 type EnvCmd struct {
-	Format string `short:"f" placeholder:"FORMAT" help:"Output format: ${env_formats}. Default: bash."`
+	Format string `short:"f" placeholder:"FORMAT" help:"Output format: ${env_formats}. Default: $ATMOS_AUTH_ENV_FORMAT, else bash."`
 	// Output is --format under the name login, whoami and list give their
 	// output format: -o means the format in every command. The file has a
 	// long flag only, so that no short flag writes a file by surprise.
 	Output     string `short:"o" name:"output" placeholder:"FORMAT" help:"Same as --format."`
-	OutputFile string `name:"output-file" type:"path" placeholder:"FILE" help:"Write to FILE (mode 0600, atomically) instead of stdout${env_output_file}."`
+	OutputFile string `name:"output-file" type:"path" env:"ATMOS_AUTH_ENV_OUTPUT_FILE" placeholder:"FILE" help:"Write to FILE (mode 0600, atomically) instead of stdout${env_output_file}."`
 	Login      bool   `help:"Authenticate first when nothing valid is cached (may prompt or open a browser)."`
 	// ExportCredentials puts the secrets themselves in the output.
 	ExportCredentials bool `name:"export-credentials" help:"Put the credentials themselves (keys, tokens) in the output, for what cannot run credential_process (docker run --env-file, old tools). The output then holds secrets that are not renewed; a warning says so."`
+	TagsFlag          `embed:""`
 }
 
 // envVars are the kong variables of env's help, read from formats.Env:
@@ -50,7 +51,8 @@ func envVars() kong.Vars {
 }
 
 func (c *EnvCmd) Run(g *Globals) error {
-	name, err := c.format()
+	c.apply(g)
+	name, err := c.format(g.Getenv)
 	if err != nil {
 		return err
 	}
@@ -92,11 +94,19 @@ func (c *EnvCmd) Run(g *Globals) error {
 	return err
 }
 
+// EnvEnvFormat is the format env prints when no flag names one (Atmos's
+// ATMOS_AUTH_ENV_FORMAT); bash without it.
+const EnvEnvFormat = "ATMOS_AUTH_ENV_FORMAT"
+
 // format is the one format asked for: -o/--output and -f/--format name
-// the same thing, and two different answers are a usage error.
-func (c *EnvCmd) format() (string, error) {
+// the same thing, and two different answers are a usage error. Either
+// flag beats ATMOS_AUTH_ENV_FORMAT.
+func (c *EnvCmd) format(getenv func(string) string) (string, error) {
 	switch {
 	case c.Output == "" && c.Format == "":
+		if f := strings.TrimSpace(getenv(EnvEnvFormat)); f != "" {
+			return f, nil
+		}
 		return "bash", nil
 	case c.Output == "":
 		return c.Format, nil

@@ -13,11 +13,13 @@ import (
 // replaces itself with the command (execve): no extra process, signals
 // reach the command natively and its exit status is the exit status.
 type ExecCmd struct {
-	Login   bool     `help:"Authenticate first when nothing valid is cached (may prompt or open a browser)."`
-	Command []string `arg:"" passthrough:"" help:"The command and its arguments (after --)."`
+	Login    bool `help:"Authenticate first when nothing valid is cached (may prompt or open a browser)."`
+	TagsFlag `embed:""`
+	Command  []string `arg:"" passthrough:"" help:"The command and its arguments (after --)."`
 }
 
 func (c *ExecCmd) Run(g *Globals) error {
+	c.apply(g)
 	argv := c.Command
 	if len(argv) > 0 && argv[0] == "--" {
 		argv = argv[1:]

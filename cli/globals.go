@@ -34,6 +34,10 @@ type Globals struct {
 	// package cloud): the CLI itself names no cloud.
 	Kinds *config.Registry `kong:"-"`
 
+	// Tags is the --tags of the command (login, logout, list, env, exec,
+	// shell): ResolveIdentity picks among the identities with one of them.
+	Tags []string `kong:"-"`
+
 	// log is the command's one logger, opened on first use (see logger);
 	// closers are closed by Close.
 	log     *slog.Logger

@@ -20,11 +20,13 @@ type LoginCmd struct {
 	NoBrowser  bool   `name:"no-browser" help:"Do not open a browser for a device sign-in (also ATMOS_AUTH_NO_BROWSER=1)."`
 	DeviceFlow bool   `name:"device-flow" help:"Allow a device sign-in without a terminal: print the code on stderr and wait (also ATMOS_AUTH_DEVICE_FLOW=non-interactive)."`
 	Force      bool   `name:"force" help:"Re-authenticate every step of the chain, ignoring cached credentials (an IAM Identity Center session is renewed with its refresh token, else by a new sign-in)."`
+	TagsFlag   `embed:""`
 }
 
 // loginView is what login and whoami print; it never holds a secret.
 type loginView struct {
 	Identity   string    `json:"identity,omitempty"`
+	Alias      string    `json:"alias,omitempty"`
 	Provider   string    `json:"provider,omitempty"`
 	Chain      []string  `json:"chain"`
 	Kind       string    `json:"kind"`
@@ -37,6 +39,29 @@ type loginView struct {
 	Reused     []string  `json:"reused,omitempty"`
 	Renewed    []string  `json:"renewed,omitempty"`
 	Verified   *verified `json:"verified,omitempty"`
+	Realm      realmView `json:"realm"`
+}
+
+// realmView says which credential namespace is in use and why.
+type realmView struct {
+	Name   string `json:"name,omitempty"`
+	Source string `json:"source"` // env, config or "" (none: per project)
+	From   string `json:"from"`   // for people: ATMOS_AUTH_REALM, auth.realm in FILE:LINE:COL
+}
+
+func newRealmView(cfg *config.Config) realmView {
+	r := cfg.RealmOf()
+	return realmView{Name: r.Name, Source: r.Source, From: r.Describe(cfg)}
+}
+
+func (v *loginView) setRealm(cfg *config.Config) { v.Realm = newRealmView(cfg) }
+
+// String is the realm line of text outputs.
+func (r realmView) String() string {
+	if r.Name == "" {
+		return "none (" + r.From + ")"
+	}
+	return r.Name + " (" + r.From + ")"
 }
 
 type verified struct {
@@ -49,7 +74,7 @@ func newView(chain []*config.Entry, c *auth.Credentials, status string) loginVie
 	if chain[0].Role == config.RoleProvider {
 		v.Provider = chain[0].Name
 	} else {
-		v.Identity = chain[0].Name
+		v.Identity, v.Alias = chain[0].Name, chain[0].Alias
 	}
 	for _, e := range chain {
 		v.Chain = append(v.Chain, e.Name)
@@ -71,6 +96,9 @@ func (v loginView) write(w io.Writer, format string, now time.Time) error {
 	}
 	if v.Identity != "" {
 		fmt.Fprintf(w, "identity: %s\n", v.Identity)
+		if v.Alias != "" {
+			fmt.Fprintf(w, "alias: %s\n", v.Alias)
+		}
 	} else {
 		fmt.Fprintf(w, "provider: %s\n", v.Provider)
 	}
@@ -91,6 +119,7 @@ func (v loginView) write(w io.Writer, format string, now time.Time) error {
 		fmt.Fprintf(w, "expires: %s\n", describeExpiry(v.Expiration, now))
 	}
 	fmt.Fprintf(w, "status: %s\n", v.Status)
+	fmt.Fprintf(w, "realm: %s\n", v.Realm)
 	if v.Verified != nil {
 		fmt.Fprintf(w, "verified arn: %s\nverified account: %s\n", v.Verified.ARN, v.Verified.Account)
 	}
@@ -98,6 +127,7 @@ func (v loginView) write(w io.Writer, format string, now time.Time) error {
 }
 
 func (c *LoginCmd) Run(g *Globals) error {
+	c.apply(g)
 	s, err := g.session(authOpts{deviceFlow: c.DeviceFlow, noBrowser: c.NoBrowser})
 	if err != nil {
 		return err
@@ -106,6 +136,11 @@ func (c *LoginCmd) Run(g *Globals) error {
 	a.Force = c.Force
 	ctx := g.Context()
 	var res *auth.Result
+	if c.Provider == "" && g.Identity == "" && len(g.Tags) == 0 && len(cfg.Defaults()) == 0 {
+		// Atmos's provider default: no identity asked for and none is
+		// the default, so sign in to the default provider.
+		c.Provider = cfg.DefaultProvider()
+	}
 	if c.Provider != "" {
 		if _, ok := cfg.Providers[c.Provider]; !ok {
 			return Configf("provider %q does not exist", c.Provider)
@@ -130,6 +165,7 @@ func (c *LoginCmd) Run(g *Globals) error {
 		if err := s.Prepare(res.Chain); err != nil {
 			return err
 		}
+		s.LoginRequired(res.Identity)
 	}
 	switch {
 	case len(res.Renewed) == 0:
@@ -141,5 +177,6 @@ func (c *LoginCmd) Run(g *Globals) error {
 	}
 	v := newView(res.Chain, res.Credentials, "valid")
 	v.Reused, v.Renewed = res.Reused, res.Renewed
+	v.setRealm(cfg)
 	return v.write(g.Stdout, c.Output, time.Now())
 }

@@ -9,7 +9,9 @@ import (
 type LogoutCmd struct {
 	IdentityArg string `arg:"" optional:"" name:"identity" help:"Identity to log out (default: -i / the default identity)."`
 	Provider    string `name:"provider" placeholder:"NAME" help:"End a provider's session and forget every identity chained from it."`
-	All         bool   `name:"all" help:"Log out of every provider and identity."`
+	All         bool   `name:"all" help:"Log out of every provider and identity (with --tags: of every one with those tags)."`
+	AllRealms   bool   `name:"all-realms" help:"Log out of this project, and remove the cached credentials of every other project and realm on this machine."`
+	TagsFlag    `embed:""`
 }
 
 func (c *LogoutCmd) Run(g *Globals) error {
@@ -19,8 +21,13 @@ func (c *LogoutCmd) Run(g *Globals) error {
 	}
 	cfg, a := s.Config, s.Auth
 	ctx := g.Context()
+	c.apply(g)
 	var done []string
 	switch {
+	case c.AllRealms:
+		done, err = a.LogoutAllRealms(ctx)
+	case c.All && len(g.Tags) > 0:
+		done, err = logoutTagged(s, g.Tags)
 	case c.All:
 		done, err = a.LogoutAll(ctx)
 	case c.Provider != "":
@@ -34,9 +41,8 @@ func (c *LogoutCmd) Run(g *Globals) error {
 			if name, err = g.ResolveIdentity(cfg); err != nil {
 				return err
 			}
-		} else if _, ok := cfg.Identities[name]; !ok {
-			_, cerr := cfg.Chain(name)
-			return ConfigErr(cerr)
+		} else if name, err = identityNamed(cfg, name); err != nil {
+			return err
 		}
 		done, err = a.LogoutIdentity(name)
 	}
@@ -47,4 +53,38 @@ func (c *LogoutCmd) Run(g *Globals) error {
 		fmt.Fprintln(g.Stdout, "nothing to remove")
 	}
 	return authErr(err)
+}
+
+// logoutTagged is `logout --all --tags a,b` (Atmos's `logout --tags`):
+// every provider with one of the tags ends its session (and forgets the
+// identities chained from it), and every identity with one of them is
+// logged out.
+func logoutTagged(s *Session, tags []string) ([]string, error) {
+	cfg, a := s.Config, s.Auth
+	var done []string
+	matched := false
+	for _, n := range cfg.ProviderOrder {
+		if cfg.Providers[n].HasTag(tags) {
+			matched = true
+			d, err := a.LogoutProvider(s.Ctx(), n)
+			done = append(done, d...)
+			if err != nil {
+				return done, err
+			}
+		}
+	}
+	for _, n := range cfg.IdentityOrder {
+		if cfg.Identities[n].HasTag(tags) {
+			matched = true
+			d, err := a.LogoutIdentity(n)
+			done = append(done, d...)
+			if err != nil {
+				return done, err
+			}
+		}
+	}
+	if !matched {
+		return nil, noTagMatch(cfg, "provider or identity", tags)
+	}
+	return done, nil
 }

@@ -26,6 +26,7 @@ type PromptCmd struct {
 
 type promptInfo struct {
 	Identity   string `json:"identity"`
+	Alias      string `json:"alias,omitempty"`
 	Stack      string `json:"stack,omitempty"`
 	Cloud      string `json:"cloud,omitempty"`
 	Target     string `json:"target,omitempty"`
@@ -58,6 +59,7 @@ func (c *PromptCmd) Run(g *Globals) error {
 	case env("AWS_REGION") != "":
 		p.Cloud, p.Region = "aws", env("AWS_REGION")
 	}
+	p.Alias = identityAlias(g, p.Identity)
 	if t, ok := cachedExpiry(g, p.Identity); ok {
 		if !t.IsZero() {
 			p.setExpiry(t, now())
@@ -73,6 +75,9 @@ func (c *PromptCmd) Run(g *Globals) error {
 		fmt.Fprintln(g.Stdout, string(b))
 	case "long":
 		s := p.Identity
+		if p.Alias != "" {
+			s += " [" + p.Alias + "]"
+		}
 		if p.Cloud != "" {
 			s += " " + p.Cloud
 			if p.Target != "" && p.Target != p.Identity {
@@ -88,6 +93,9 @@ func (c *PromptCmd) Run(g *Globals) error {
 		fmt.Fprintln(g.Stdout, termsafe.String(s))
 	default:
 		s := p.Identity
+		if p.Alias != "" {
+			s = p.Alias // the short name the configuration gives it
+		}
 		if p.Left != "" {
 			s += " (" + p.Left + ")"
 		}
@@ -115,6 +123,19 @@ func cachedExpiry(g *Globals, identity string) (t time.Time, ok bool) {
 		return time.Time{}, false
 	}
 	return s.Expiry(identity)
+}
+
+// identityAlias is the alias the configuration gives identity ("" for
+// none, or when the configuration cannot be read).
+func identityAlias(g *Globals, identity string) string {
+	s, err := g.session(authOpts{})
+	if err != nil {
+		return ""
+	}
+	if e, ok := s.Config.Identities[identity]; ok {
+		return e.Alias
+	}
+	return ""
 }
 
 // shortDuration renders time left: "expired", else span(d).

@@ -20,13 +20,13 @@ const selectorRows = 10
 // Backspace edits the filter, Enter chooses, Esc or Ctrl-C cancels. It
 // draws on out (stderr) and leaves one line behind: the choice. Names come
 // from a repository's atmos.yaml: they are drawn made inert by termsafe.
-func selectOnTerminal(in *os.File, out io.Writer, title string, names []string) (string, error) {
+func selectOnTerminal(in *os.File, out io.Writer, title string, names []string, aliases map[string]string) (string, error) {
 	old, err := term.MakeRaw(int(in.Fd()))
 	if err != nil {
-		return promptChoice(in, out, title, names)
+		return promptChoice(in, out, title, names, aliases)
 	}
 	defer term.Restore(int(in.Fd()), old)
-	s := &selector{title: title, names: names}
+	s := &selector{title: title, names: names, aliases: aliases}
 	s.refilter()
 	r := bufio.NewReader(in)
 	drawn := 0
@@ -70,6 +70,7 @@ func selectOnTerminal(in *os.File, out io.Writer, title string, names []string) 
 type selector struct {
 	title          string
 	names, shown   []string
+	aliases        map[string]string // name → alias, shown and matched too
 	filter         string
 	cursor, offset int
 }
@@ -78,7 +79,7 @@ func (s *selector) refilter() {
 	s.shown = s.shown[:0]
 	f := strings.ToLower(s.filter)
 	for _, n := range s.names {
-		if strings.Contains(strings.ToLower(n), f) {
+		if strings.Contains(strings.ToLower(n), f) || (s.aliases[n] != "" && strings.Contains(strings.ToLower(s.aliases[n]), f)) {
 			s.shown = append(s.shown, n)
 		}
 	}
@@ -114,10 +115,14 @@ func (s *selector) draw(out io.Writer, prev int) int {
 	}
 	end := min(s.offset+selectorRows, len(s.shown))
 	for i := s.offset; i < end; i++ {
+		label := termsafe.String(s.shown[i])
+		if a := s.aliases[s.shown[i]]; a != "" {
+			label += " (" + termsafe.String(a) + ")"
+		}
 		if i == s.cursor {
-			fmt.Fprintf(&b, "\x1b[7m> %s\x1b[0m\r\n", termsafe.String(s.shown[i]))
+			fmt.Fprintf(&b, "\x1b[7m> %s\x1b[0m\r\n", label)
 		} else {
-			fmt.Fprintf(&b, "  %s\r\n", termsafe.String(s.shown[i]))
+			fmt.Fprintf(&b, "  %s\r\n", label)
 		}
 		lines++
 	}

@@ -3,11 +3,13 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/environ"
+	"github.com/atmos-auth/atmos-auth/internal/termsafe"
 )
 
 // Session is one command's use case, built once: the configuration loaded,
@@ -88,12 +90,14 @@ func (s *Session) Environment(name string, login bool) (*environ.Environment, er
 		if err := s.EnsureLogin(name); err != nil {
 			return nil, err
 		}
+		s.LoginRequired(name)
 	}
 	if err := s.Prepare(chain); err != nil {
 		return nil, err
 	}
 	exp, _ := s.Expiry(name)
-	return auth.IdentityEnvironment(&auth.EnvContext{Config: s.Config, Dirs: s.Dirs, Chain: chain, Expiration: exp})
+	env, err := auth.IdentityEnvironment(&auth.EnvContext{Config: s.Config, Dirs: s.Dirs, Chain: chain, Expiration: exp})
+	return env, configErr(err)
 }
 
 // Expiry is when the identity's cached credentials expire, read from the
@@ -135,4 +139,20 @@ func configErr(err error) error {
 		return ConfigErr(err)
 	}
 	return err
+}
+
+// LoginRequired authenticates every identity marked required: true but
+// primary (the one that runs), so that a program using several of them
+// (Terraform provider aliases with profile = "<identity>") finds them all
+// signed in. A failure is a warning: the identity that runs is not held
+// up by another.
+func (s *Session) LoginRequired(primary string) {
+	for _, n := range s.Config.Required() {
+		if n == primary {
+			continue
+		}
+		if err := s.EnsureLogin(n); err != nil {
+			fmt.Fprintf(s.g.Stderr, "atmos-auth: warning: required identity %s: %s\n", n, termsafe.String(FirstLine(err.Error())))
+		}
+	}
 }

@@ -29,12 +29,14 @@ import (
 // prompt with "[prod-admin > dev] ". The shell's exit status is passed
 // through.
 type ShellCmd struct {
-	Shell string   `name:"shell" type:"path" placeholder:"PATH" help:"Shell to start (default: $SHELL, else /bin/sh)."`
-	Login bool     `help:"Authenticate first when nothing valid is cached (may prompt or open a browser)."`
-	Args  []string `arg:"" optional:"" passthrough:"" help:"Arguments for the shell (after --)."`
+	Shell    string `name:"shell" type:"path" env:"ATMOS_SHELL" placeholder:"PATH" help:"Shell to start (default: $ATMOS_SHELL, else $SHELL, else /bin/sh)."`
+	Login    bool   `help:"Authenticate first when nothing valid is cached (may prompt or open a browser)."`
+	TagsFlag `embed:""`
+	Args     []string `arg:"" optional:"" passthrough:"" help:"Arguments for the shell (after --)."`
 }
 
 func (c *ShellCmd) Run(g *Globals) error {
+	c.apply(g)
 	environ, err := g.identityEnviron(c.Login)
 	if err != nil {
 		return err

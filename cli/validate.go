@@ -10,7 +10,7 @@ import (
 
 // ValidateCmd is `atmos-auth validate`.
 type ValidateCmd struct {
-	Verbose bool `short:"v" help:"Print each identity's resolved chain."`
+	Verbose bool `short:"v" help:"Print each identity's resolved chain (also ATMOS_AUTH_VALIDATE_VERBOSE=true)."`
 }
 
 func (c *ValidateCmd) Run(g *Globals) error {
@@ -33,7 +33,7 @@ func (c *ValidateCmd) Run(g *Globals) error {
 		}
 		return ConfigErr(verr)
 	}
-	if c.Verbose {
+	if c.Verbose || truthy(g.Getenv("ATMOS_AUTH_VALIDATE_VERBOSE")) {
 		for _, f := range cfg.Files {
 			fmt.Fprintf(g.Stdout, "file: %s\n", termsafe.String(f))
 		}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/atmos-auth/atmos-auth/auth"
@@ -11,11 +12,21 @@ import (
 // from the cache only (no network, no keyring). --verify asks STS
 // (GetCallerIdentity) with the cached credentials.
 type WhoamiCmd struct {
-	Output string `short:"o" name:"output" enum:"text,json" default:"text" help:"Output format: text or json."`
+	Output string `short:"o" name:"output" placeholder:"FORMAT" help:"Output format: text or json (default: $ATMOS_AUTH_WHOAMI_OUTPUT, else text)."`
 	Verify bool   `name:"verify" help:"Call sts:GetCallerIdentity with the cached credentials and show what AWS answers."`
 }
 
 func (c *WhoamiCmd) Run(g *Globals) error {
+	if c.Output == "" {
+		c.Output = strings.TrimSpace(g.Getenv("ATMOS_AUTH_WHOAMI_OUTPUT"))
+	}
+	switch c.Output {
+	case "":
+		c.Output = "text"
+	case "text", "json":
+	default:
+		return Configf("--output %q is not supported (text or json; ATMOS_AUTH_WHOAMI_OUTPUT names it too)", c.Output)
+	}
 	s, err := g.session(authOpts{})
 	if err != nil {
 		return err
@@ -40,6 +51,7 @@ func (c *WhoamiCmd) Run(g *Globals) error {
 	default:
 		v = newView(chain, creds, "expired")
 	}
+	v.setRealm(s.Config)
 	if c.Verify {
 		if creds == nil || !creds.Expiration.After(now) {
 			_ = v.write(g.Stdout, c.Output, now)

@@ -21,6 +21,11 @@ type Config struct {
 
 	Logs    LogsConfig
 	Keyring KeyringConfig
+	// Realm is auth.realm as written (see RealmOf for the one in effect:
+	// ATMOS_AUTH_REALM wins).
+	Realm string
+	// Console is auth.console (isolated browser sessions per identity).
+	Console ConsoleConfig
 
 	Providers    map[string]*Entry
 	Identities   map[string]*Entry
@@ -39,6 +44,8 @@ type Config struct {
 	// unsetEnv: where a !env variable with no default resolved to nothing,
 	// and its name (see nameUnsetEnv).
 	unsetEnv map[Pos]string
+	// realmPos is where auth.realm was set (File "" when it was not).
+	realmPos Pos
 	// logsFilePos is where auth.logs.file was set (for its diagnostics).
 	logsFilePos Pos
 	// fields holds, per entry, the position of each decoded field path.
@@ -55,6 +62,13 @@ type Config struct {
 type LogsConfig struct {
 	Level string `yaml:"level"` // Debug, Info, Warn, Error
 	File  string `yaml:"file"`
+}
+
+// ConsoleConfig is auth.console.
+type ConsoleConfig struct {
+	// Isolated gives every identity its own browser profile for the web
+	// console (nil: not set).
+	Isolated *bool `yaml:"isolated"`
 }
 
 // KeyringConfig is auth.keyring.

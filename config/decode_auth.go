@@ -8,7 +8,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-var authKeys = []string{"logs", "keyring", "providers", "identities", "integrations"}
+var authKeys = []string{"realm", "console", "logs", "keyring", "providers", "identities", "integrations"}
 
 // decodeAuth decodes the merged auth: mapping into cfg.
 func (ld *loader) decodeAuth(cfg *Config, auth *yaml.Node, file string) {
@@ -31,6 +31,14 @@ func (ld *loader) decodeAuth(cfg *Config, auth *yaml.Node, file string) {
 			dc.fields = top
 			dc.subject = "auth.keyring"
 			dc.decode(v, kfile, reflect.ValueOf(&cfg.Keyring).Elem(), "keyring")
+		case "realm":
+			dc.fields = top
+			dc.subject = "auth"
+			dc.decode(v, kfile, reflect.ValueOf(&cfg.Realm).Elem(), "realm")
+		case "console":
+			dc.fields = top
+			dc.subject = "auth.console"
+			dc.decode(v, kfile, reflect.ValueOf(&cfg.Console).Elem(), "console")
 		case "providers":
 			dc.fields = nil
 			ld.decodeEntries(cfg, dc, v, kfile, RoleProvider, cfg.Providers, &cfg.ProviderOrder)
@@ -47,6 +55,7 @@ func (ld *loader) decodeAuth(cfg *Config, auth *yaml.Node, file string) {
 	}
 	dc.subject = ""
 	cfg.logsFilePos = top["logs.file"]
+	cfg.realmPos = top["realm"]
 	if lv := cfg.Logs.Level; lv != "" {
 		ok := false
 		for _, l := range LogLevels {
@@ -143,10 +152,14 @@ func (ld *loader) decodeEntries(cfg *Config, dc *decoder, m *yaml.Node, file str
 		e.Spec = spec
 		if ib, ok := spec.(hasIdentityBase); ok {
 			b := ib.identityBase()
-			e.Default = b.Default
+			e.Default, e.Alias, e.Tags, e.Required, e.Env = b.Default, b.Alias, b.Tags, b.Required, b.Env
 			if b.Via != nil {
 				e.Via = *b.Via
 			}
+		}
+		if pb, ok := spec.(hasProviderBase); ok {
+			b := pb.providerBase()
+			e.Default, e.Tags = b.Default, b.Tags
 		}
 		if ib, ok := spec.(hasIntegrationBase); ok && ib.integrationBase().Via != nil {
 			e.Via = *ib.integrationBase().Via

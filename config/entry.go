@@ -47,6 +47,14 @@ type Entry struct {
 	Kind    string
 	Default bool
 	Via     Via
+	// Alias is another name the identity answers to (-i, selector).
+	Alias string
+	// Tags label providers and identities for --tags.
+	Tags []string
+	// Required identities are authenticated with the one that runs.
+	Required bool
+	// Env is the identity's own variables, applied after its kind's.
+	Env []EnvVar
 	// Spec is the kind's typed spec (nil when the kind is unknown).
 	Spec any
 	// Pos is where the entry's name appears.

@@ -135,6 +135,12 @@ type IdentityBase struct {
 	Base    `yaml:",inline"`
 	Default bool `yaml:"default"`
 	Via     *Via `yaml:"via"`
+	// Atmos's fields every identity has (see common_fields.go): they pick
+	// and decorate the identity and never change the credentials it gets.
+	Alias    string   `yaml:"alias"`
+	Tags     []string `yaml:"tags"`
+	Env      []EnvVar `yaml:"env"`
+	Required bool     `yaml:"required"`
 }
 
 func (b *IdentityBase) identityBase() *IdentityBase { return b }
@@ -152,7 +158,15 @@ type hasIntegrationBase interface{ integrationBase() *IntegrationBase }
 // ProviderBase is what every provider has.
 type ProviderBase struct {
 	Base `yaml:",inline"`
+	// Default: `login` with no identity and no default identity signs in
+	// to this provider (Atmos's provider default).
+	Default bool     `yaml:"default"`
+	Tags    []string `yaml:"tags"`
 }
+
+func (b *ProviderBase) providerBase() *ProviderBase { return b }
+
+type hasProviderBase interface{ providerBase() *ProviderBase }
 
 type hasIdentityBase interface{ identityBase() *IdentityBase }
 type hasBase interface{ base() *Base }

@@ -32,6 +32,8 @@ func (c *Config) Validate() error {
 	c.checkCycles(d)
 	c.checkDefaults(d)
 	c.dropAfterRefusedTags(d)
+	c.checkRealm(d)
+	c.checkCommon(d)
 	c.nameUnsetEnv(d)
 	return d.err()
 }

@@ -39,6 +39,7 @@ var envFormats = map[string]EnvFormat{
 	"json":   EnvJSON{},
 	"dotenv": EnvDotenv{},
 	"github": EnvGitHub{},
+	"env":    EnvPlain{},
 }
 
 // Env is every environment output by name: each dialect of shells.Registry

@@ -51,7 +51,7 @@ func envFormatNames() []string {
 }
 
 func TestEnvFormatsRegistry(t *testing.T) {
-	if got := strings.Join(envFormatNames(), " "); got != "dotenv github json" {
+	if got := strings.Join(envFormatNames(), " "); got != "dotenv env github json" {
 		t.Errorf("envFormats = %q", got)
 	}
 }
@@ -59,7 +59,7 @@ func TestEnvFormatsRegistry(t *testing.T) {
 // TestEnvRegistry: Env holds every shell, rendering exactly what
 // shells.Render does, and every format of envFormats, and nothing else.
 func TestEnvRegistry(t *testing.T) {
-	if got, want := strings.Join(EnvNames(), " "), "bash dotenv elvish fish github json nu pwsh tcsh zsh"; got != want {
+	if got, want := strings.Join(EnvNames(), " "), "bash dotenv elvish env fish github json nu pwsh tcsh zsh"; got != want {
 		t.Errorf("EnvNames() = %q, want %q", got, want)
 	}
 	if len(Env) != len(shells.Registry)+len(envFormats) {
@@ -86,7 +86,7 @@ func TestEnvRegistry(t *testing.T) {
 		}
 	}
 	_, err := LookupEnvFormat("cmd")
-	if want := `unknown format "cmd": choose one of bash, dotenv, elvish, fish, github, json, nu, pwsh, tcsh, zsh`; err == nil || err.Error() != want {
+	if want := `unknown format "cmd": choose one of bash, dotenv, elvish, env, fish, github, json, nu, pwsh, tcsh, zsh`; err == nil || err.Error() != want {
 		t.Errorf("LookupEnvFormat(cmd) = %v, want %s", err, want)
 	}
 }

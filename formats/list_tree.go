@@ -18,18 +18,29 @@ func renderListTree(w io.Writer, v *ListView) error {
 			if iv.Default {
 				bw.WriteString(" [default]")
 			}
+			if iv.Alias != "" {
+				bw.WriteString(" [alias " + iv.Alias + "]")
+			}
+			if iv.Required {
+				bw.WriteString(" [required]")
+			}
 			if iv.Details != "" {
 				bw.WriteString(" " + iv.Details)
 			}
+			bw.WriteString(tagsMark(iv.Tags))
 			bw.WriteByte('\n')
 			node(iv.Children, prefix+next)
 		}
 	}
+	if v.Realm != "" {
+		bw.WriteString("realm: " + v.Realm + " (" + v.RealmFrom + ")\n")
+	}
 	for _, p := range v.Providers {
-		bw.WriteString(p.Name + " (" + p.Kind + ")")
+		bw.WriteString(p.Name + " (" + p.Kind + ")" + providerMarks(p))
 		if p.Details != "" {
 			bw.WriteString(" " + p.Details)
 		}
+		bw.WriteString(tagsMark(p.Tags))
 		bw.WriteByte('\n')
 		node(p.Identities, "")
 	}

@@ -27,6 +27,10 @@ type ListView struct {
 	Providers    []ProviderView    `json:"providers" yaml:"providers"`
 	Standalone   []IdentityView    `json:"standalone" yaml:"standalone"`
 	Integrations []IntegrationView `json:"integrations" yaml:"integrations"`
+	// Realm is the credential realm in use ("" for none) and where it
+	// came from.
+	Realm     string `json:"realm,omitempty" yaml:"realm,omitempty"`
+	RealmFrom string `json:"realm_from,omitempty" yaml:"realm_from,omitempty"`
 	// ShowProviders / ShowIdentities say what was asked for.
 	ShowProviders  bool `json:"-" yaml:"-"`
 	ShowIdentities bool `json:"-" yaml:"-"`
@@ -34,9 +38,11 @@ type ListView struct {
 
 // ProviderView is one provider.
 type ProviderView struct {
-	Name    string `json:"name" yaml:"name"`
-	Kind    string `json:"kind" yaml:"kind"`
-	Details string `json:"details,omitempty" yaml:"details,omitempty"`
+	Name    string   `json:"name" yaml:"name"`
+	Kind    string   `json:"kind" yaml:"kind"`
+	Details string   `json:"details,omitempty" yaml:"details,omitempty"`
+	Default bool     `json:"default,omitempty" yaml:"default,omitempty"`
+	Tags    []string `json:"tags,omitempty" yaml:"tags,omitempty"`
 	// IdentityCount counts every identity whose chain ends at this provider.
 	IdentityCount int            `json:"identity_count" yaml:"identity_count"`
 	Identities    []IdentityView `json:"identities,omitempty" yaml:"identities,omitempty"`
@@ -47,6 +53,9 @@ type IdentityView struct {
 	Name     string         `json:"name" yaml:"name"`
 	Kind     string         `json:"kind" yaml:"kind"`
 	Default  bool           `json:"default,omitempty" yaml:"default,omitempty"`
+	Alias    string         `json:"alias,omitempty" yaml:"alias,omitempty"`
+	Tags     []string       `json:"tags,omitempty" yaml:"tags,omitempty"`
+	Required bool           `json:"required,omitempty" yaml:"required,omitempty"`
 	Via      string         `json:"via,omitempty" yaml:"via,omitempty"`
 	Chain    []string       `json:"chain" yaml:"chain"`
 	Details  string         `json:"details,omitempty" yaml:"details,omitempty"`
@@ -77,6 +86,9 @@ func BuildListView(cfg *config.Config, f Filter) *ListView {
 	wantP := set(f.Providers)
 	wantI := set(f.Identities)
 	v := &ListView{ShowProviders: f.ShowProviders, ShowIdentities: f.ShowIdentities}
+	if r := cfg.RealmOf(); r.Name != "" {
+		v.Realm, v.RealmFrom = r.Name, r.Describe(cfg)
+	}
 
 	// children[parent] lists identities whose nearest shown ancestor is parent
 	// (an identity name, or "provider:<name>", or "" for standalone).
@@ -109,7 +121,8 @@ func BuildListView(cfg *config.Config, f Filter) *ListView {
 	build = func(name string, depth int) IdentityView {
 		e := cfg.Identities[name]
 		ch, _ := cfg.Chain(name)
-		iv := IdentityView{Name: name, Kind: e.Kind, Default: e.Default, Chain: chainNames(ch), Details: config.Describe(e)}
+		iv := IdentityView{Name: name, Kind: e.Kind, Default: e.Default, Alias: e.Alias, Tags: e.Tags, Required: e.Required,
+			Chain: chainNames(ch), Details: config.Describe(e)}
 		switch {
 		case e.Via.Provider != "":
 			iv.Via = "provider:" + e.Via.Provider
@@ -134,7 +147,7 @@ func BuildListView(cfg *config.Config, f Filter) *ListView {
 			continue
 		}
 		p := cfg.Providers[name]
-		pv := ProviderView{Name: name, Kind: p.Kind, Details: config.Describe(p), IdentityCount: counts[name]}
+		pv := ProviderView{Name: name, Kind: p.Kind, Details: config.Describe(p), Default: p.Default, Tags: p.Tags, IdentityCount: counts[name]}
 		if f.ShowIdentities {
 			for _, c := range children["provider:"+name] {
 				pv.Identities = append(pv.Identities, build(c, 0))
@@ -188,7 +201,10 @@ var ListFormats = map[string]ListRenderer{
 	"json":     renderListJSON,
 	"yaml":     renderListYAML,
 	"graphviz": renderListGraphviz,
+	"dot":      renderListGraphviz,
 	"mermaid":  renderListMermaid,
+	"markdown": renderListMarkdown,
+	"md":       renderListMarkdown,
 }
 
 // ListFormatNames returns the sorted list format names.

@@ -28,7 +28,19 @@ type AWSAssumeRole struct {
 		Duration    config.Duration `yaml:"duration"`
 		Region      string          `yaml:"region"`
 	} `yaml:"principal"`
-	Spec AWSEndpointSpec `yaml:"spec"`
+	// Session is Atmos's identity session block: session.duration is the
+	// role session's duration, like principal.duration.
+	Session SessionSpec     `yaml:"session" json:",omitzero"` // unset: fingerprints as before the field existed
+	Spec    AWSEndpointSpec `yaml:"spec"`
+}
+
+// duration is the role session duration asked for and the field that
+// asked: principal.duration, else Atmos's session.duration.
+func (s *AWSAssumeRole) duration() (config.Duration, string) {
+	if s.Principal.Duration.IsSet() {
+		return s.Principal.Duration, "principal.duration"
+	}
+	return s.Session.Duration, "session.duration"
 }
 
 func (s *AWSAssumeRole) Validate(c *config.Checker) {
@@ -46,6 +58,10 @@ func (s *AWSAssumeRole) Validate(c *config.Checker) {
 		c.Errf("principal.external_id", "", "principal.external_id must be 2 to 1224 characters")
 	}
 	c.DurationRange("principal.duration", p.Duration, 15*time.Minute, 12*time.Hour)
+	c.DurationRange("session.duration", s.Session.Duration, 15*time.Minute, 12*time.Hour)
+	if p.Duration.IsSet() && s.Session.Duration.IsSet() {
+		c.Errf("session.duration", "keep one of them", "session.duration and principal.duration both set the role session's duration")
+	}
 	checkRegion(c, "principal.region", p.Region)
 	s.Spec.check(c, "spec")
 }
@@ -84,8 +100,8 @@ func (s *AWSAssumeRole) Authenticate(ctx context.Context, st *auth.Step, base *a
 	p := s.Principal
 	region := stepRegion(st)
 	var dur *int32
-	if p.Duration.IsSet() {
-		dur = awssdk.Int32(int32(p.Duration.Duration / time.Second))
+	if d, _ := s.duration(); d.IsSet() {
+		dur = awssdk.Int32(int32(d.Duration / time.Second))
 	}
 	name := s.SessionName(st.Name())
 	var c *auth.Credentials
@@ -143,13 +159,13 @@ func (s *AWSAssumeRole) RegionName() string { return s.Principal.Region }
 // (role chaining) is limited by AWS to one hour, whatever the role's
 // maximum; asking for more fails at login, so validate says it.
 func (s *AWSAssumeRole) CheckBase(c *config.Checker, base *config.Entry) {
-	d := s.Principal.Duration
+	d, path := s.duration()
 	if !d.IsSet() || d.Duration <= time.Hour {
 		return
 	}
 	switch base.Kind {
 	case "aws/permission-set", "aws/assume-role":
-		c.Errf("principal.duration", "use 1h or less, or chain it from an aws/user or a provider",
-			"principal.duration: %s is longer than the 1h AWS allows when chaining from a role session (%s %q)", d.Raw, base.Kind, base.Name)
+		c.Errf(path, "use 1h or less, or chain it from an aws/user or a provider",
+			path+": %s is longer than the 1h AWS allows when chaining from a role session (%s %q)", d.Raw, base.Kind, base.Name)
 	}
 }

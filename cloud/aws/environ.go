@@ -32,12 +32,13 @@ type AWSFiles struct {
 }
 
 // ManagedAWSFiles returns the managed file paths for one configuration:
-// <config dir>/aws/<configKey>/. Each atmos.yaml (and profile set) has its
+// <config dir>/aws/<ConfigKey>/ (never the realm's: two projects of one
+// realm share credentials, not profiles). Each atmos.yaml (and profile set) has its
 // own pair — its profiles name that file in their credential_process — so a
 // shell in one project never reads profiles another project wrote under the
 // same identity names.
 func ManagedAWSFiles(c *config.Config, d config.Dirs) AWSFiles {
-	dir := filepath.Join(d.Config, "aws", auth.ProjectKey(c))
+	dir := filepath.Join(d.Config, "aws", auth.ConfigKey(c))
 	return AWSFiles{Config: filepath.Join(dir, "config"), Credentials: filepath.Join(dir, "credentials")}
 }
 

@@ -25,7 +25,12 @@ type AWSPermissionSet struct {
 			ID   string `yaml:"id"`
 		} `yaml:"account"`
 	} `yaml:"principal"`
-	Spec AWSEndpointSpec `yaml:"spec"`
+	// Session is Atmos's identity session block. IAM Identity Center
+	// decides how long a permission set's credentials last; a
+	// session.duration shorter than that is how long atmos-auth uses them
+	// before getting new ones (Atmos accepts the field and ignores it).
+	Session SessionSpec     `yaml:"session" json:",omitzero"` // unset: fingerprints as before the field existed
+	Spec    AWSEndpointSpec `yaml:"spec"`
 }
 
 func (s *AWSPermissionSet) Validate(c *config.Checker) {
@@ -39,6 +44,7 @@ func (s *AWSPermissionSet) Validate(c *config.Checker) {
 		c.Errf("principal.account", "keep one of them", "principal.account.name and principal.account.id are both set")
 	}
 	checkAccountID(c, "principal.account.id", a.ID)
+	c.DurationRange("session.duration", s.Session.Duration, 15*time.Minute, 12*time.Hour)
 	s.Spec.check(c, "spec")
 }
 
@@ -88,6 +94,11 @@ func (s *AWSPermissionSet) Authenticate(ctx context.Context, st *auth.Step, base
 	}
 	rc := out.RoleCredentials
 	exp := time.UnixMilli(rc.Expiration).UTC()
+	if d := s.Session.Duration; d.IsSet() {
+		if limit := st.Auth.Now().Add(d.Duration).UTC(); limit.Before(exp) {
+			exp = limit // renewed after session.duration, at most what AWS gives
+		}
+	}
 	c := awsCreds(rc.AccessKeyId, rc.SecretAccessKey, rc.SessionToken, &exp)
 	c.Account, c.Region, c.Role = acct, regionAfter(st, region), s.Principal.Name
 	return c, nil
