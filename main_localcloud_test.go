@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,7 +21,9 @@ import (
 //	localcloud calls OP N                  assert OP was served N times
 //	localcloud stats                       print the call counters (stdout)
 //	localcloud expire-tokens | revoke-refresh | expire-credentials |
-//	           revoke-credentials
+//	           revoke-credentials | expire-gcp-tokens
+//	localcloud jwt FILE SUB TTL            write an (unsigned) OIDC token for SUB
+//	                                       expiring in TTL (negative: expired)
 var localcloudCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
 	"localcloud": cmdLocalcloud,
 	"recorder":   cmdRecorder,
@@ -91,6 +94,15 @@ func cmdLocalcloud(ts *testscript.TestScript, neg bool, args []string) {
 		srv.ExpireCredentials()
 	case "revoke-credentials":
 		srv.RevokeCredentials()
+	case "expire-gcp-tokens":
+		srv.ExpireGCPTokens()
+	case "jwt":
+		if len(args) != 4 {
+			ts.Fatalf("usage: localcloud jwt FILE SUB TTL")
+		}
+		ttl, err := time.ParseDuration(args[3])
+		ts.Check(err)
+		ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(localcloud.TestJWT(args[2], time.Now().Add(ttl))), 0o600))
 	default:
 		ts.Fatalf("localcloud: unknown subcommand %q", args[0])
 	}

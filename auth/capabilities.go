@@ -78,3 +78,9 @@ func (a *Authenticator) StepOf(identity string) (*Step, error) {
 	}
 	return &Step{Auth: a, Chain: chain}, nil
 }
+
+// RenewsOnUse is implemented by identities whose programs read credentials
+// atmos-auth wrote for them (a GCP token file) and cannot ask for fresh
+// ones: env, exec, shell and the hook renew them, without any interaction,
+// when the cache holds none valid.
+type RenewsOnUse interface{ RenewOnUse() }
