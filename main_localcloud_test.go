@@ -22,6 +22,8 @@ import (
 //	localcloud stats                       print the call counters (stdout)
 //	localcloud expire-tokens | revoke-refresh | expire-credentials |
 //	           revoke-credentials | expire-gcp-tokens
+//	localcloud gcp-token FILE PRINCIPAL    assert FILE holds a live GCP token
+//	                                       the local cloud issued to PRINCIPAL
 //	localcloud jwt FILE SUB TTL            write an (unsigned) OIDC token for SUB
 //	                                       expiring in TTL (negative: expired)
 var localcloudCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -96,6 +98,14 @@ func cmdLocalcloud(ts *testscript.TestScript, neg bool, args []string) {
 		srv.RevokeCredentials()
 	case "expire-gcp-tokens":
 		srv.ExpireGCPTokens()
+	case "gcp-token":
+		if len(args) != 3 {
+			ts.Fatalf("usage: localcloud gcp-token FILE PRINCIPAL")
+		}
+		who, live := srv.GCPTokenPrincipal(strings.TrimSpace(ts.ReadFile(args[1])))
+		if (live && who == args[2]) == neg {
+			ts.Fatalf("localcloud: the token in %s belongs to %q (live %v), want %s%q", args[1], who, live, map[bool]string{true: "not ", false: ""}[neg], args[2])
+		}
 	case "jwt":
 		if len(args) != 4 {
 			ts.Fatalf("usage: localcloud jwt FILE SUB TTL")

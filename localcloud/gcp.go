@@ -1,7 +1,6 @@
 package localcloud
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -71,6 +70,8 @@ func gcpRoute(r *http.Request) string {
 		return "GenerateAccessToken"
 	case p == "/gcp/oauth2/token" && r.Method == http.MethodPost:
 		return "GoogleOAuthToken"
+	case p == "/actions/idtoken" && r.Method == http.MethodGet:
+		return "ActionsIDToken"
 	case p == "/gcp/oauth2/tokeninfo":
 		return "TokenInfo"
 	case p == "/computeMetadata/v1/instance/service-accounts/default/token":
@@ -154,6 +155,8 @@ func (s *Server) serveGCP(w http.ResponseWriter, r *http.Request, op string) {
 		s.gcpOAuthToken(w, r)
 	case "TokenInfo":
 		s.gcpTokenInfo(w, r)
+	case "ActionsIDToken":
+		s.serveActionsToken(w, r)
 	default:
 		s.gcpMetadata(w, r, op)
 	}
@@ -216,6 +219,12 @@ func (s *Server) gcpExchangeToken(w http.ResponseWriter, r *http.Request) {
 	claims, why := s.liveJWT(f.Get("subject_token"))
 	if claims == nil {
 		writeOAuthError(w, 400, "invalid_grant", why)
+		return
+	}
+	// A pool provider's default allowed audience is its own https name.
+	if aud, _ := claims["aud"].(string); strings.HasPrefix(aud, "https://iam.googleapis.com/") &&
+		aud != "https://iam.googleapis.com/"+strings.TrimPrefix(f.Get("audience"), "//iam.googleapis.com/") {
+		writeOAuthError(w, 400, "invalid_grant", "The audience in ID Token ["+aud+"] does not match the expected audience.")
 		return
 	}
 	sub, _ := claims["sub"].(string)
@@ -348,10 +357,14 @@ func (s *Server) gcpMetadata(w http.ResponseWriter, r *http.Request, op string) 
 // TestJWT is an unsigned OIDC-shaped token for sub expiring at exp, as a
 // workload's identity provider would issue (the local STS does not check
 // signatures).
-func TestJWT(sub string, exp time.Time) string {
-	enc := base64.RawURLEncoding
-	hdr, _ := json.Marshal(map[string]string{"alg": "RS256", "typ": "JWT", "kid": "localcloud"})
-	claims, _ := json.Marshal(map[string]any{"iss": "https://token.localcloud.invalid", "sub": sub,
-		"aud": "localcloud", "iat": exp.Add(-time.Hour).Unix(), "exp": exp.Unix()})
-	return enc.EncodeToString(hdr) + "." + enc.EncodeToString(claims) + ".c2lnbmF0dXJl"
+func TestJWT(sub string, exp time.Time) string { return jwtFor(sub, "localcloud", exp) }
+
+// GCPTokenPrincipal is who a live access token the server issued belongs
+// to (ok false for an unknown or expired token).
+func (s *Server) GCPTokenPrincipal(tok string) (string, bool) {
+	t := s.gcpToken(tok)
+	if t == nil {
+		return "", false
+	}
+	return t.principal, true
 }
