@@ -18,6 +18,7 @@ import (
 // test process for the script's CLI calls:
 //
 //	localcloud start [auto-approve-delay]  start one; exports $LOCALCLOUD
+//	                                       (and its host:port as $LOCALCLOUD_HOST)
 //	localcloud calls OP N                  assert OP was served N times
 //	localcloud stats                       print the call counters (stdout)
 //	localcloud expire-tokens | revoke-refresh | expire-credentials |
@@ -66,6 +67,7 @@ func cmdLocalcloud(ts *testscript.TestScript, neg bool, args []string) {
 			cloudsMu.Unlock()
 		})
 		ts.Setenv("LOCALCLOUD", srv.URL())
+		ts.Setenv("LOCALCLOUD_HOST", strings.TrimPrefix(srv.URL(), "http://")) // GCE_METADATA_HOST
 	case "calls":
 		if len(args) != 3 {
 			ts.Fatalf("usage: localcloud calls OP N")

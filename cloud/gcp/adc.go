@@ -239,7 +239,7 @@ func fileToken(ctx context.Context, s *auth.Step, path, where string, scopes []s
 		Setting: "endpoints.oauth2, CLOUDSDK_AUTH_TOKEN_HOST"})
 	if err != nil {
 		if ge, ok := errors.AsType[*googleError](err); ok && ge.Status == "invalid_grant" {
-			return nil, fmt.Errorf("%w: the application default credentials (%s) were refused: %s", err, where, adcHint)
+			return nil, explain("", err, fmt.Sprintf(": the application default credentials (%s) were refused: %s", where, adcHint))
 		}
 		return nil, err
 	}

@@ -247,3 +247,20 @@ func sameHostClient(base *http.Client, allowed func(host string) bool) *http.Cli
 	}
 	return &c
 }
+
+// explained is an error with what it means for this step: its Summary
+// keeps the explanation (auth.ErrSummary reports the outermost summary),
+// and errors.Is still sees the cause.
+type explained struct {
+	prefix string
+	err    error
+	suffix string
+}
+
+func explain(prefix string, err error, suffix string) error {
+	return &explained{prefix: prefix, err: err, suffix: suffix}
+}
+
+func (e *explained) Error() string   { return e.prefix + auth.ErrSummary(e.err) + e.suffix }
+func (e *explained) Summary() string { return e.Error() }
+func (e *explained) Unwrap() error   { return e.err }

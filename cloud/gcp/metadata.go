@@ -41,7 +41,7 @@ func metadataToken(ctx context.Context, s *auth.Step, scopes []string) (*auth.Cr
 	q := url.Values{"scopes": {strings.Join(scopesOr(scopes), ",")}}
 	body, err := get("token", "instance/service-accounts/default/token?"+q.Encode())
 	if err != nil {
-		return nil, fmt.Errorf("%w (the metadata server was the last source of application default credentials: %s)", err, adcHint)
+		return nil, explain("", err, " (the metadata server was the last source of application default credentials: "+adcHint+")")
 	}
 	tok, exp, err := parseOAuthToken("GCE metadata token", body, s.Auth.Now())
 	if err != nil {

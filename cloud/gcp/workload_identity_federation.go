@@ -2,7 +2,6 @@ package gcp
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
@@ -174,7 +173,7 @@ func (p *GCPWIFProvider) Authenticate(ctx context.Context, s *auth.Step, _ *auth
 		URL: gcpEndpoint(s.Chain, svcSTS, s.Auth.Env) + "v1/token", Header: h, Body: body,
 		Setting: "endpoints.sts, CLOUDSDK_API_ENDPOINT_OVERRIDES_STS"})
 	if err != nil {
-		return nil, fmt.Errorf("%w (the subject token was refused for audience %s)", err, set.Audience())
+		return nil, explain("", err, " (the subject token, for audience "+set.Audience()+")")
 	}
 	tok, exp, err := parseOAuthToken("Google STS token exchange", ans, now)
 	if err != nil {
@@ -188,7 +187,7 @@ func (p *GCPWIFProvider) Authenticate(ctx context.Context, s *auth.Step, _ *auth
 	}
 	sa, err := generateAccessToken(ctx, s, c, set.ServiceAccountEmail, nil, scopes, 0)
 	if err != nil {
-		return nil, fmt.Errorf("impersonate %s: %w", set.ServiceAccountEmail, err)
+		return nil, explain("impersonate "+set.ServiceAccountEmail+": ", err, "")
 	}
 	sa.Account, sa.Region = set.ProjectID, set.Region
 	return sa, nil
