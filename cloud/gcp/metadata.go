@@ -1,6 +1,7 @@
 package gcp
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -48,11 +49,13 @@ func metadataToken(ctx context.Context, s *auth.Step, scopes []string) (*auth.Cr
 		return nil, err
 	}
 	c := &auth.Credentials{Type: CredGCP, Expiration: exp, Payload: map[string]string{PayloadAccessToken: tok}}
-	if b, err := get("email", "instance/service-accounts/default/email"); err == nil && len(b) < 256 {
-		c.Principal = strings.TrimSpace(string(b))
+	// Only what has the shape of an email and a project id is kept: both
+	// are shown and written into gcloud's configuration.
+	if b, err := get("email", "instance/service-accounts/default/email"); err == nil && reGCPSA.Match(bytes.TrimSpace(b)) {
+		c.Principal = string(bytes.TrimSpace(b))
 	}
-	if b, err := get("project-id", "project/project-id"); err == nil && len(b) < 64 {
-		c.Account = strings.TrimSpace(string(b))
+	if b, err := get("project-id", "project/project-id"); err == nil && reGCPProject.Match(bytes.TrimSpace(b)) {
+		c.Account = string(bytes.TrimSpace(b))
 	}
 	return c, nil
 }
