@@ -156,13 +156,13 @@ func call(ctx context.Context, s *auth.Step, r request) ([]byte, error) {
 		}
 		retry := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500
 		if !retry || attempt >= maxAttempts {
-			return nil, parseGoogleError(r.Op, resp.StatusCode, body)
+			return nil, parseGoogleError(r.Service+" "+r.Op, resp.StatusCode, body)
 		}
 		if err := a.Pause(cctx, backoff); err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			return nil, parseGoogleError(r.Op, resp.StatusCode, body)
+			return nil, parseGoogleError(r.Service+" "+r.Op, resp.StatusCode, body)
 		}
 		backoff *= 2
 	}

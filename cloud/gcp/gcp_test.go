@@ -1,0 +1,231 @@
+package gcp
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/atmos-auth/atmos-auth/auth"
+	"github.com/atmos-auth/atmos-auth/config"
+	"github.com/atmos-auth/atmos-auth/localcloud"
+)
+
+// testAuth loads yaml ({{URL}} replaced) with env as the environment.
+func testAuth(t *testing.T, yaml, url string, env map[string]string) *auth.Authenticator {
+	t.Helper()
+	dir := t.TempDir()
+	p := filepath.Join(dir, "atmos.yaml")
+	if err := os.WriteFile(p, []byte(strings.ReplaceAll(yaml, "{{URL}}", url)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	getenv := func(k string) string { return env[k] }
+	cfg, err := config.Load(config.LoadOptions{Kinds: config.NewRegistry(Cloud()), ConfigPath: p, Getenv: getenv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	return &auth.Authenticator{Config: cfg, Getenv: getenv,
+		Dirs:         config.Dirs{Config: t.TempDir(), Data: t.TempDir(), Cache: t.TempDir()},
+		RetryBackoff: time.Millisecond}
+}
+
+const wifYAML = `
+auth:
+  providers:
+    wif:
+      kind: gcp/workload-identity-federation
+      project_number: "123456789012"
+      workload_identity_pool_id: ci-pool
+      workload_identity_provider_id: ci-provider
+      endpoints: {sts: "{{URL}}/gcp/sts/", iamcredentials: "{{URL}}/gcp/iamcredentials/"}
+      token_source: {type: environment, environment_variable: OIDC_TOKEN}
+  identities:
+    sa:
+      kind: gcp/service-account
+      via: {provider: wif}
+      principal: {service_account_email: sa@my-project.iam.gserviceaccount.com}
+`
+
+// wifSpecYAML is wifYAML with the provider's fields under spec:.
+const wifSpecYAML = `
+auth:
+  providers:
+    wif:
+      kind: gcp/workload-identity-federation
+      spec:
+        project_number: "123456789012"
+        workload_identity_pool_id: ci-pool
+        workload_identity_provider_id: ci-provider
+        endpoints: {sts: "{{URL}}/gcp/sts/", iamcredentials: "{{URL}}/gcp/iamcredentials/"}
+        token_source: {type: environment, environment_variable: OIDC_TOKEN}
+  identities:
+    sa:
+      kind: gcp/service-account
+      via: {provider: wif}
+      principal: {service_account_email: sa@my-project.iam.gserviceaccount.com}
+`
+
+func oidcEnv(extra ...string) map[string]string {
+	m := map[string]string{"OIDC_TOKEN": localcloud.TestJWT("ci-job", time.Now().Add(time.Hour))}
+	for i := 0; i+1 < len(extra); i += 2 {
+		m[extra[i]] = extra[i+1]
+	}
+	return m
+}
+
+// A WIF → service account chain against the local cloud; the spec: form
+// of the provider gives the same result as the top-level one.
+func TestWIFChain(t *testing.T) {
+	srv := localcloud.StartTest(t)
+	for _, yaml := range []string{wifYAML, wifSpecYAML} {
+		a := testAuth(t, yaml, srv.URL(), oidcEnv())
+		res, err := a.Login(context.Background(), "sa")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := res.Credentials
+		if who, ok := srv.GCPTokenPrincipal(c.Secret(PayloadAccessToken)); !ok || who != "sa@my-project.iam.gserviceaccount.com" {
+			t.Fatalf("token of %q (live %v)", who, ok)
+		}
+		if c.Account != "my-project" || c.Principal != "sa@my-project.iam.gserviceaccount.com" {
+			t.Fatalf("credentials %v", c)
+		}
+	}
+	if n := srv.Calls("ExchangeToken"); n != 2 {
+		t.Fatalf("ExchangeToken %d times, want 2", n)
+	}
+}
+
+// A cached base token the IAM Credentials API refuses (revoked or expired
+// on Google's side) is dropped and renewed: the walker sees
+// ErrCredentialsRefused.
+func TestRefusedBaseIsRenewed(t *testing.T) {
+	srv := localcloud.StartTest(t)
+	a := testAuth(t, wifYAML, srv.URL(), oidcEnv())
+	if _, err := a.LoginProvider(context.Background(), "wif"); err != nil {
+		t.Fatal(err)
+	}
+	srv.ExpireGCPTokens()
+	if _, err := a.Login(context.Background(), "sa"); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.Calls("ExchangeToken"); n != 2 {
+		t.Fatalf("ExchangeToken %d times, want 2 (the refused base renewed)", n)
+	}
+	if n := srv.Calls("GenerateAccessToken"); n != 2 {
+		t.Fatalf("GenerateAccessToken %d times, want 2", n)
+	}
+}
+
+// An answer larger than the cap is refused, not read whole.
+func TestHugeAnswerRefused(t *testing.T) {
+	big := strings.Repeat("x", 3<<20)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"access_token":"` + big + `"}`))
+	}))
+	defer srv.Close()
+	a := testAuth(t, wifYAML, srv.URL, oidcEnv())
+	_, err := a.Login(context.Background(), "sa")
+	if err == nil || !strings.Contains(err.Error(), "larger than 1048576 bytes: refused") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// A token source URL outside allowed_hosts is never requested, and a
+// redirect from an allowed host to another host is not followed (the
+// job's request token would go with it).
+func TestTokenSourceHosts(t *testing.T) {
+	var evil atomic.Int32
+	evilSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		evil.Add(1)
+		_, _ = w.Write([]byte(localcloud.TestJWT("x", time.Now().Add(time.Hour))))
+	}))
+	defer evilSrv.Close()
+	good := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, strings.Replace(evilSrv.URL, "127.0.0.1", "localhost", 1)+"/steal", http.StatusFound)
+	}))
+	defer good.Close()
+	yaml := strings.Replace(wifYAML, "{type: environment, environment_variable: OIDC_TOKEN}",
+		`{type: url, url: "`+good.URL+`/token", allowed_hosts: [127.0.0.1]}`, 1)
+	a := testAuth(t, yaml, "http://127.0.0.1:9", map[string]string{
+		"ACTIONS_ID_TOKEN_REQUEST_URL": good.URL + "/token", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "job-secret"})
+	_, err := a.Login(context.Background(), "sa")
+	if err == nil || !strings.Contains(err.Error(), "which is not an allowed host: refused") {
+		t.Fatalf("err = %v", err)
+	}
+	if evil.Load() != 0 {
+		t.Fatal("the redirect to a host not allowed was followed")
+	}
+}
+
+// A blackholed STS fails within the bound as a timeout naming the
+// endpoint and what configures it.
+func TestBlackholedEndpointIsBounded(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // accepted, never answered
+		}
+	}()
+	env := oidcEnv(auth.EnvHTTPTimeout, "200ms")
+	a := testAuth(t, wifYAML, "http://"+ln.Addr().String(), env)
+	_, err = a.Login(context.Background(), "sa")
+	var ne *auth.NetworkError
+	if !errors.As(err, &ne) || !ne.Timeout || !strings.Contains(err.Error(), "endpoints.sts") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// The isolated environment: the identity's own gcloud directory and
+// credentials file; the user's overriding variables unset; no token.
+func TestEnvironmentIsolated(t *testing.T) {
+	srv := localcloud.StartTest(t)
+	a := testAuth(t, wifYAML, srv.URL(), oidcEnv())
+	if _, err := a.Login(context.Background(), "sa"); err != nil {
+		t.Fatal(err)
+	}
+	chain, _ := a.Config.Chain("sa")
+	ec := &auth.EnvContext{Config: a.Config, Dirs: a.Dirs, Chain: chain, Getenv: a.Env}
+	if err := auth.Prepare(ec); err != nil {
+		t.Fatal(err)
+	}
+	env, err := auth.IdentityEnvironment(ec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := strings.Join(env.Apply([]string{"CLOUDSDK_AUTH_ACCESS_TOKEN=user", "CLOUDSDK_CONFIG=/home/u/.config/gcloud", "GOOGLE_CLOUD_PROJECT=user-project"}), "\n")
+	dir := GcloudDir(a.Config, a.Dirs, "sa")
+	for _, want := range []string{"CLOUDSDK_CONFIG=" + dir, "GOOGLE_APPLICATION_CREDENTIALS=" + filepath.Join(dir, adcFileName),
+		"GOOGLE_CLOUD_PROJECT=my-project", "CLOUDSDK_ACTIVE_CONFIG_NAME=atmos-auth"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("environment lacks %s:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "ya29") || strings.Contains(out, "CLOUDSDK_AUTH_ACCESS_TOKEN") || strings.Contains(out, "/home/u/") {
+		t.Errorf("environment keeps a token or the user's gcloud:\n%s", out)
+	}
+	for _, f := range []string{tokenFileName, adcFileName, "configurations/config_atmos-auth"} {
+		st, err := os.Stat(filepath.Join(dir, f))
+		if err != nil || st.Mode().Perm() != 0o600 {
+			t.Errorf("%s: %v %v", f, err, st)
+		}
+	}
+}
