@@ -23,20 +23,32 @@ type Tidier interface {
 	Tidy(a *Authenticator) []string
 }
 
+// Forgetter is implemented by identities that write credentials outside
+// the cache for programs to read (GCP's token files): logout removes them
+// with the identity's cached credentials.
+type Forgetter interface {
+	Forget(a *Authenticator, identity string) []string
+}
+
 // LogoutIdentity removes the identity's cached credentials.
 func (a *Authenticator) LogoutIdentity(identity string) ([]string, error) {
-	if _, ok := a.Config.Identities[identity]; !ok {
+	e, ok := a.Config.Identities[identity]
+	if !ok {
 		_, err := a.Config.Chain(identity)
 		return nil, err
 	}
+	var done []string
+	if f, ok := e.Spec.(Forgetter); ok {
+		done = f.Forget(a, identity)
+	}
 	ok, err := RemoveFile(StepPath(a.Cache(), identity))
 	if err != nil {
-		return nil, err
+		return done, err
 	}
 	if ok {
-		return []string{"removed the cached credentials of " + identity}, nil
+		done = append(done, "removed the cached credentials of "+identity)
 	}
-	return nil, nil
+	return done, nil
 }
 
 // LogoutProvider ends the provider's session (SSO Logout API, token cache,

@@ -284,3 +284,19 @@ func (gcloudEnvironment) Verify(ctx context.Context, s *auth.Step, c *auth.Crede
 	}
 	return who, c.Account, nil
 }
+
+// Forget removes the identity's token files (logout): gcloud and client
+// libraries have nothing to use until the next login.
+func (gcloudEnvironment) Forget(a *auth.Authenticator, identity string) []string {
+	dir := gcloudDir(a.Config, a.Dirs, identity)
+	n := 0
+	for _, f := range []string{tokenFileName, adcFileName} {
+		if ok, _ := auth.RemoveFile(filepath.Join(dir, f)); ok {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return []string{"removed the gcloud token files of " + identity}
+}
