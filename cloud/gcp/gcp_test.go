@@ -229,3 +229,24 @@ func TestEnvironmentIsolated(t *testing.T) {
 		}
 	}
 }
+
+// Server errors and throttling are retried a bounded number of times; the
+// last answer is the error, with Google's status.
+func TestRetries(t *testing.T) {
+	srv := localcloud.StartTest(t)
+	a := testAuth(t, wifYAML, srv.URL(), oidcEnv())
+	srv.FailServer("ExchangeToken", 1, 503)
+	srv.Throttle("ExchangeToken", 1)
+	if _, err := a.Login(context.Background(), "sa"); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.Calls("ExchangeToken"); n != 3 {
+		t.Fatalf("ExchangeToken %d times, want 3", n)
+	}
+	srv.FailServer("GenerateAccessToken", maxAttempts, 500)
+	a.Force = true
+	_, err := a.Login(context.Background(), "sa")
+	if err == nil || !strings.Contains(err.Error(), "sa ← wif: IAM Credentials generateAccessToken INTERNAL: injected server error") {
+		t.Fatalf("err = %v", err)
+	}
+}
