@@ -69,6 +69,17 @@ if command -v aws >/dev/null; then
 	run atmos-auth exec -i prod-readonly -- aws --endpoint-url "$LOCALCLOUD_URL" sts get-caller-identity --output table
 fi
 
+say "GCP: a GitHub Actions job's OIDC token -> Google STS -> a service account -> a project"
+export ACTIONS_ID_TOKEN_REQUEST_URL="$LOCALCLOUD_URL/actions/idtoken" ACTIONS_ID_TOKEN_REQUEST_TOKEN=localcloud-actions-request-token
+export CLOUDSDK_API_ENDPOINT_OVERRIDES_STS="$LOCALCLOUD_URL/gcp/sts/" CLOUDSDK_API_ENDPOINT_OVERRIDES_IAMCREDENTIALS="$LOCALCLOUD_URL/gcp/iamcredentials/" CLOUDSDK_AUTH_TOKEN_HOST="$LOCALCLOUD_URL/gcp/oauth2/token"
+run atmos-auth login -i gcp-prod
+run atmos-auth whoami -i gcp-prod --verify
+if command -v gcloud >/dev/null; then
+	say "gcloud reads the identity's own configuration directory (never ~/.config/gcloud) and its token file"
+	run atmos-auth exec -i gcp-prod -- gcloud config list
+	run atmos-auth exec -i gcp-prod -- sh -c 'gcloud auth print-access-token >/dev/null && echo "gcloud has the token the local cloud issued to $(gcloud config get account 2>/dev/null)"'
+fi
+
 say "logout: SSO Logout, token cache, keyring entry, cached credentials"
 run atmos-auth logout --all
 say "done"
