@@ -250,3 +250,17 @@ func TestRetries(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// A token source naming another secret (a GitHub token in an environment
+// variable) never sends it to STS: only a JWT is a subject token.
+func TestSubjectMustBeJWT(t *testing.T) {
+	srv := localcloud.StartTest(t)
+	a := testAuth(t, wifYAML, srv.URL(), map[string]string{"OIDC_TOKEN": "ghp_0123456789abcdef0123456789abcdef0123"})
+	_, err := a.Login(context.Background(), "sa")
+	if err == nil || !strings.Contains(err.Error(), "token_source.environment_variable OIDC_TOKEN: the subject token is not a JWT") {
+		t.Fatalf("err = %v", err)
+	}
+	if n := srv.Calls("ExchangeToken"); n != 0 {
+		t.Fatalf("ExchangeToken %d times, want 0", n)
+	}
+}

@@ -45,7 +45,7 @@ func subjectToken(ctx context.Context, s *auth.Step, set GCPWIFFields) (string, 
 		// The job's request token goes only to the host the job's own
 		// environment names for it.
 		var b string
-		if ru, err := url.Parse(env("ACTIONS_ID_TOKEN_REQUEST_URL")); err == nil && ru.Host != "" && strings.EqualFold(ru.Host, u.Host) {
+		if ru, err := url.Parse(env("ACTIONS_ID_TOKEN_REQUEST_URL")); err == nil && ru.Host != "" && strings.EqualFold(ru.Host, u.Host) && ru.Scheme == u.Scheme {
 			b = env("ACTIONS_ID_TOKEN_REQUEST_TOKEN")
 		}
 		from = "token_source.url " + u.Scheme + "://" + u.Host
@@ -130,10 +130,37 @@ func checkSubject(tok, from string, now time.Time) (string, error) {
 	if err := tokenOK(tok); err != nil {
 		return "", fmt.Errorf("%s: %v", from, err)
 	}
+	// Only an OIDC token (a JWT) is sent to STS: a source naming another
+	// secret (a GitHub token, a key, a password) is refused before it
+	// leaves this machine.
+	if !isJWT(tok) {
+		return "", fmt.Errorf("%s: the subject token is not a JWT (an OIDC ID token), so it is not sent to Google STS: check the token source", from)
+	}
 	if exp := jwtExpiry(tok); !exp.IsZero() && !exp.After(now) {
 		return "", fmt.Errorf("%s: the subject token expired at %s: get a new one from its issuer", from, exp.Format(time.RFC3339))
 	}
 	return tok, nil
+}
+
+// isJWT reports a compact JWS: three base64url parts, the first a JSON
+// header naming its algorithm.
+func isJWT(tok string) bool {
+	parts := strings.Split(tok, ".")
+	if len(parts) != 3 || parts[1] == "" {
+		return false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[0], "="))
+	if err != nil {
+		return false
+	}
+	var hdr struct {
+		Alg string `json:"alg"`
+	}
+	if json.Unmarshal(b, &hdr) != nil || hdr.Alg == "" {
+		return false
+	}
+	_, err = base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	return err == nil
 }
 
 // jwtExpiry reads the exp claim of a JWT (zero when not a JWT).
