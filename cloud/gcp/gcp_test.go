@@ -2,6 +2,7 @@ package gcp
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/localcloud"
+	"golang.org/x/oauth2/google"
 )
 
 // testAuth loads yaml ({{URL}} replaced) with env as the environment.
@@ -262,5 +264,64 @@ func TestSubjectMustBeJWT(t *testing.T) {
 	}
 	if n := srv.Calls("ExchangeToken"); n != 0 {
 		t.Fatalf("ExchangeToken %d times, want 0", n)
+	}
+}
+
+// exec --server: Google's Go client reads the external_account file the
+// token server writes and gets the identity's token, renewed when the
+// identity's is; a client without the subject secret gets nothing; stop
+// removes the files.
+func TestTokenServer(t *testing.T) {
+	srv := localcloud.StartTest(t)
+	a := testAuth(t, wifYAML, srv.URL(), oidcEnv())
+	chain, _ := a.Config.Chain("sa")
+	var calls atomic.Int32
+	fresh := func(ctx context.Context) (*auth.Credentials, error) {
+		calls.Add(1)
+		res, err := a.Login(ctx, "sa")
+		if err != nil {
+			return nil, err
+		}
+		return res.Credentials, nil
+	}
+	vars, stop, err := gcloudEnvironment{}.ServeTokens(&auth.EnvContext{Config: a.Config, Dirs: a.Dirs, Chain: chain}, fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := vars["GOOGLE_APPLICATION_CREDENTIALS"]
+	js, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := google.CredentialsFromJSON(context.Background(), js, "https://www.googleapis.com/auth/cloud-platform")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := creds.TokenSource.Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if who, ok := srv.GCPTokenPrincipal(tok.AccessToken); !ok || who != "sa@my-project.iam.gserviceaccount.com" {
+		t.Fatalf("token of %q (live %v)", who, ok)
+	}
+	// Another local user's client (no subject secret) is refused.
+	var ea struct {
+		TokenURL string `json:"token_url"`
+	}
+	_ = json.Unmarshal(js, &ea)
+	resp, err := http.PostForm(ea.TokenURL, map[string][]string{"subject_token": {"guess"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 401 {
+		t.Fatalf("a wrong subject token got HTTP %d", resp.StatusCode)
+	}
+	stop()
+	if _, err := os.Stat(file); !os.IsNotExist(err) {
+		t.Fatalf("the credentials file is left after stop: %v", err)
+	}
+	if calls.Load() != 1 {
+		t.Fatalf("fresh called %d times", calls.Load())
 	}
 }
