@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -109,8 +110,14 @@ func chainContext(chain []*config.Entry) gcpContext {
 }
 
 // cached is the identity's cached credentials (valid or not; nil when none).
+// The binding is read from the environment the login saw (os.Getenv when
+// the context has none, as EnvContext says).
 func cached(c *auth.EnvContext) *auth.Credentials {
-	cr, ok := auth.ReadStep(auth.ProjectDirs(c.Dirs, c.Config), c.Chain, gcpBinding(c.Chain, c.Getenv))
+	getenv := c.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	cr, ok := auth.ReadStep(auth.ProjectDirs(c.Dirs, c.Config), c.Chain, gcpBinding(c.Chain, getenv))
 	if !ok {
 		return nil
 	}

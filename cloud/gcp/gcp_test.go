@@ -325,3 +325,45 @@ func TestTokenServer(t *testing.T) {
 		t.Fatalf("fresh called %d times", calls.Load())
 	}
 }
+
+// The environment completes the project from what the login learnt (the
+// ADC file's quota project) when the chain names none, with the endpoint
+// binding read from the process environment when the context gives none.
+func TestEnvironmentProjectFromLogin(t *testing.T) {
+	srv := localcloud.StartTest(t)
+	home := t.TempDir()
+	adc := filepath.Join(home, "adc.json")
+	if err := os.WriteFile(adc, []byte(`{"type":"authorized_user","client_id":"c","client_secret":"s","refresh_token":"`+localcloud.GCPRefreshToken+`","quota_project_id":"quota-project"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"GOOGLE_APPLICATION_CREDENTIALS": adc, "CLOUDSDK_AUTH_TOKEN_HOST": srv.URL() + "/gcp/oauth2/token",
+		"CLOUDSDK_API_ENDPOINT_OVERRIDES_IAMCREDENTIALS": srv.URL() + "/gcp/iamcredentials/", "HOME": home}
+	for k, v := range env {
+		t.Setenv(k, v) // the process environment the binding is read from
+	}
+	a := testAuth(t, "auth:\n  providers:\n    adc: {kind: gcp/adc}\n  identities:\n    p:\n      kind: gcp/project\n      via: {provider: adc}\n      principal: {project_id: my-project-123}\n    sa:\n      kind: gcp/service-account\n      via: {provider: adc}\n      principal: {service_account_email: 123-compute@developer.gserviceaccount.com}\n", "", env)
+	res, err := a.LoginProvider(context.Background(), "adc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Credentials.Account != "quota-project" || res.Credentials.Principal == "" {
+		t.Fatalf("ADC credentials %v", res.Credentials)
+	}
+	for id, want := range map[string]string{"p": "my-project-123", "sa": "quota-project"} {
+		if _, err := a.Login(context.Background(), id); err != nil {
+			t.Fatal(err)
+		}
+		chain, _ := a.Config.Chain(id)
+		e, err := auth.IdentityEnvironment(&auth.EnvContext{Config: a.Config, Dirs: a.Dirs, Chain: chain})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(e.Apply(nil), "\n"); !strings.Contains(got, "GOOGLE_CLOUD_PROJECT="+want+"\n") {
+			t.Fatalf("%s: environment:\n%s", id, got)
+		}
+	}
+	chain, _ := a.Config.Chain("p")
+	if c := cached(&auth.EnvContext{Config: a.Config, Dirs: a.Dirs, Chain: chain}); c == nil {
+		t.Fatal("the cache is not found without a Getenv in the context")
+	}
+}
