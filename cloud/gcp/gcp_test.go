@@ -2,7 +2,11 @@ package gcp
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"net"
 	"net/http"
@@ -365,5 +369,36 @@ func TestEnvironmentProjectFromLogin(t *testing.T) {
 	chain, _ := a.Config.Chain("p")
 	if c := cached(&auth.EnvContext{Config: a.Config, Dirs: a.Dirs, Chain: chain}); c == nil {
 		t.Fatal("the cache is not found without a Getenv in the context")
+	}
+}
+
+// A service account key as ADC: an RS256 JWT bearer assertion at the OAuth
+// token endpoint; the principal is the key's client_email.
+func TestADCServiceAccountKey(t *testing.T) {
+	srv := localcloud.StartTest(t)
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKCS8PrivateKey(key)
+	pemKey := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	js, _ := json.Marshal(map[string]string{"type": "service_account", "client_email": "key-sa@key-project.iam.gserviceaccount.com",
+		"private_key": pemKey, "private_key_id": "k1", "project_id": "key-project"})
+	adc := filepath.Join(t.TempDir(), "key.json")
+	if err := os.WriteFile(adc, js, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a := testAuth(t, "auth:\n  providers:\n    adc: {kind: gcp/adc}\n", "",
+		map[string]string{"GOOGLE_APPLICATION_CREDENTIALS": adc, "CLOUDSDK_AUTH_TOKEN_HOST": srv.URL() + "/gcp/oauth2/token"})
+	res, err := a.LoginProvider(context.Background(), "adc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := res.Credentials
+	if who, ok := srv.GCPTokenPrincipal(c.Secret(PayloadAccessToken)); !ok || who != "key-sa@key-project.iam.gserviceaccount.com" {
+		t.Fatalf("token of %q (live %v)", who, ok)
+	}
+	if c.Account != "key-project" || c.Principal != "key-sa@key-project.iam.gserviceaccount.com" {
+		t.Fatalf("credentials %v", c)
 	}
 }
