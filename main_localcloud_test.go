@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,10 +18,15 @@ import (
 // test process for the script's CLI calls:
 //
 //	localcloud start [auto-approve-delay]  start one; exports $LOCALCLOUD
+//	                                       (and its host:port as $LOCALCLOUD_HOST)
 //	localcloud calls OP N                  assert OP was served N times
 //	localcloud stats                       print the call counters (stdout)
 //	localcloud expire-tokens | revoke-refresh | expire-credentials |
-//	           revoke-credentials
+//	           revoke-credentials | expire-gcp-tokens
+//	localcloud gcp-token FILE PRINCIPAL    assert FILE holds a live GCP token
+//	                                       the local cloud issued to PRINCIPAL
+//	localcloud jwt FILE SUB TTL            write an (unsigned) OIDC token for SUB
+//	                                       expiring in TTL (negative: expired)
 var localcloudCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
 	"localcloud": cmdLocalcloud,
 	"recorder":   cmdRecorder,
@@ -62,6 +68,7 @@ func cmdLocalcloud(ts *testscript.TestScript, neg bool, args []string) {
 			cloudsMu.Unlock()
 		})
 		ts.Setenv("LOCALCLOUD", srv.URL())
+		ts.Setenv("LOCALCLOUD_HOST", strings.TrimPrefix(srv.URL(), "http://")) // GCE_METADATA_HOST
 	case "calls":
 		if len(args) != 3 {
 			ts.Fatalf("usage: localcloud calls OP N")
@@ -92,6 +99,23 @@ func cmdLocalcloud(ts *testscript.TestScript, neg bool, args []string) {
 		srv.ExpireCredentials()
 	case "revoke-credentials":
 		srv.RevokeCredentials()
+	case "expire-gcp-tokens":
+		srv.ExpireGCPTokens()
+	case "gcp-token":
+		if len(args) != 3 {
+			ts.Fatalf("usage: localcloud gcp-token FILE PRINCIPAL")
+		}
+		who, live := srv.GCPTokenPrincipal(strings.TrimSpace(ts.ReadFile(args[1])))
+		if (live && who == args[2]) == neg {
+			ts.Fatalf("localcloud: the token in %s belongs to %q (live %v), want %s%q", args[1], who, live, map[bool]string{true: "not ", false: ""}[neg], args[2])
+		}
+	case "jwt":
+		if len(args) != 4 {
+			ts.Fatalf("usage: localcloud jwt FILE SUB TTL")
+		}
+		ttl, err := time.ParseDuration(args[3])
+		ts.Check(err)
+		ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(localcloud.TestJWT(args[2], time.Now().Add(ttl))), 0o600))
 	default:
 		ts.Fatalf("localcloud: unknown subcommand %q", args[0])
 	}

@@ -26,6 +26,7 @@ func TestScripts(t *testing.T) {
 		for _, sh := range []string{"bash", "zsh", "fish", "tcsh", "elvish", "nu", "az"} {
 			testenv.RequireTool(t, sh)
 		}
+		testenv.RequireTool(t, "gcloud") // the gcp_ scripts; on the machine image
 	}
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",

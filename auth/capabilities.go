@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"context"
+
 	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/keyring"
 )
@@ -86,4 +88,19 @@ func (a *Authenticator) StepOf(identity string) (*Step, error) {
 		return nil, err
 	}
 	return &Step{Auth: a, Chain: chain}, nil
+}
+
+// RenewsOnUse is implemented by identities whose programs read credentials
+// atmos-auth wrote for them (a GCP token file) and cannot ask for fresh
+// ones: env, exec, shell and the hook renew them, without any interaction,
+// when the cache holds none valid.
+type RenewsOnUse interface{ RenewOnUse() }
+
+// TokenServer is implemented by identities whose credentials can be served
+// to the programs of one command on a local endpoint, renewed on demand
+// (`exec --server`): ServeTokens listens on 127.0.0.1, answers with what
+// fresh returns, and gives the variables that point programs at it; stop
+// ends it and removes what it wrote.
+type TokenServer interface {
+	ServeTokens(c *EnvContext, fresh func(context.Context) (*Credentials, error)) (vars map[string]string, stop func(), err error)
 }

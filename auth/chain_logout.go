@@ -27,7 +27,8 @@ type Tidier interface {
 
 // LogoutIdentity removes the identity's cached credentials.
 func (a *Authenticator) LogoutIdentity(identity string) ([]string, error) {
-	if _, ok := a.Config.Identities[identity]; !ok {
+	_, ok := a.Config.Identities[identity]
+	if !ok {
 		_, err := a.Config.Chain(identity)
 		return nil, err
 	}

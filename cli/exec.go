@@ -1,11 +1,15 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 
+	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/hooks"
 )
 
@@ -14,6 +18,7 @@ import (
 // reach the command natively and its exit status is the exit status.
 type ExecCmd struct {
 	Login    bool `help:"Authenticate first when nothing valid is cached (may prompt or open a browser)."`
+	Server   bool `help:"Serve the identity's credentials to the command on a local endpoint, renewed while it runs (GCP: every Google client library and Terraform); the command runs as a child."`
 	TagsFlag `embed:""`
 	Command  []string `arg:"" passthrough:"" help:"The command and its arguments (after --)."`
 }
@@ -27,6 +32,9 @@ func (c *ExecCmd) Run(g *Globals) error {
 	if len(argv) == 0 {
 		return Configf("no command given: atmos-auth exec [-i IDENTITY] -- COMMAND [ARGS...]")
 	}
+	if c.Server {
+		return c.runServed(g, argv)
+	}
 	environ, err := g.identityEnviron(c.Login)
 	if err != nil {
 		return err
@@ -36,6 +44,58 @@ func (c *ExecCmd) Run(g *Globals) error {
 		return err
 	}
 	return execve(g, path, argv, environ)
+}
+
+// runServed runs the command as a child while the identity's token server
+// (auth.TokenServer) serves it credentials, renewed through the cache.
+func (c *ExecCmd) runServed(g *Globals, argv []string) error {
+	s, err := g.session(authOpts{})
+	if err != nil {
+		return err
+	}
+	chain, err := s.Identity()
+	if err != nil {
+		return err
+	}
+	name := chain[0].Name
+	ts, ok := chain[0].Spec.(auth.TokenServer)
+	if !ok {
+		return Configf("identity %q (%s) has no credentials to serve: --server is for GCP identities", name, chain[0].Kind)
+	}
+	env, err := g.ActiveEnvironment(c.Login)
+	if err != nil {
+		return err
+	}
+	if env == nil {
+		return Configf("atmos-auth is disabled here: --server has nothing to serve")
+	}
+	var mu sync.Mutex
+	fresh := func(ctx context.Context) (*auth.Credentials, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		res, err := s.Auth.Login(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		return res.Credentials, nil
+	}
+	vars, stop, err := ts.ServeTokens(&auth.EnvContext{Config: s.Config, Dirs: s.Dirs, Chain: chain, Getenv: g.Getenv}, fresh)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	for k, v := range vars {
+		env.SetVar(k, v)
+	}
+	env.UnsetVar(hooks.HookIdentityVar)
+	environ := env.Apply(os.Environ())
+	path, err := lookPath(argv[0], hooks.EnvironMap(environ)["PATH"])
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(path, argv[1:]...)
+	cmd.Env = environ
+	return runChild(g, cmd)
 }
 
 // identityEnviron returns the process environment with the identity's

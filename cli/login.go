@@ -9,6 +9,7 @@ import (
 
 	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
+	"github.com/atmos-auth/atmos-auth/internal/termsafe"
 )
 
 // LoginCmd authenticates an identity (or a provider's session) and caches
@@ -25,14 +26,17 @@ type LoginCmd struct {
 
 // loginView is what login and whoami print; it never holds a secret.
 type loginView struct {
-	Identity   string    `json:"identity,omitempty"`
-	Alias      string    `json:"alias,omitempty"`
-	Provider   string    `json:"provider,omitempty"`
-	Chain      []string  `json:"chain"`
-	Kind       string    `json:"kind"`
-	Account    string    `json:"account,omitempty"`
-	Role       string    `json:"role,omitempty"`
-	ARN        string    `json:"arn,omitempty"`
+	Identity string   `json:"identity,omitempty"`
+	Alias    string   `json:"alias,omitempty"`
+	Provider string   `json:"provider,omitempty"`
+	Chain    []string `json:"chain"`
+	Kind     string   `json:"kind"`
+	Account  string   `json:"account,omitempty"`
+	Role     string   `json:"role,omitempty"`
+	ARN      string   `json:"arn,omitempty"`
+	// Principal is who the credentials act as when that is not an ARN
+	// (a GCP service account email, a workload identity pool).
+	Principal  string    `json:"principal,omitempty"`
 	Region     string    `json:"region,omitempty"`
 	Expiration time.Time `json:"expiration,omitzero"`
 	Status     string    `json:"status"`
@@ -81,6 +85,9 @@ func newView(chain []*config.Entry, c *auth.Credentials, status string) loginVie
 	}
 	if c != nil {
 		v.Account, v.Role, v.ARN, v.Region, v.Expiration = c.Account, c.Role, c.Principal, c.Region, c.Expiration
+		if !strings.HasPrefix(c.Principal, "arn:") {
+			v.ARN, v.Principal = "", c.Principal
+		}
 	}
 	if v.Region == "" {
 		v.Region = auth.ChainRegion(chain)
@@ -112,6 +119,9 @@ func (v loginView) write(w io.Writer, format string, now time.Time) error {
 	if v.ARN != "" {
 		fmt.Fprintf(w, "arn: %s\n", v.ARN)
 	}
+	if v.Principal != "" {
+		fmt.Fprintf(w, "principal: %s\n", termsafe.String(v.Principal))
+	}
 	if v.Region != "" {
 		fmt.Fprintf(w, "region: %s\n", v.Region)
 	}
@@ -121,7 +131,11 @@ func (v loginView) write(w io.Writer, format string, now time.Time) error {
 	fmt.Fprintf(w, "status: %s\n", v.Status)
 	fmt.Fprintf(w, "realm: %s\n", v.Realm)
 	if v.Verified != nil {
-		fmt.Fprintf(w, "verified arn: %s\nverified account: %s\n", v.Verified.ARN, v.Verified.Account)
+		label := "arn"
+		if !strings.HasPrefix(v.Verified.ARN, "arn:") {
+			label = "principal"
+		}
+		fmt.Fprintf(w, "verified %s: %s\nverified account: %s\n", label, termsafe.String(v.Verified.ARN), termsafe.String(v.Verified.Account))
 	}
 	return nil
 }

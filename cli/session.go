@@ -130,7 +130,32 @@ func (g *Globals) ActiveEnvironment(login bool) (*environ.Environment, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !login {
+		s.renewOnUse(name)
+	}
 	return s.Environment(name, login)
+}
+
+// renewOnUse renews, without interaction, an identity whose programs read
+// the credentials atmos-auth wrote (auth.RenewsOnUse: the GCP token file)
+// when it was logged in and its cached credentials are no longer valid, so
+// that `env`, `exec` and `shell` hand programs a current token. A failure
+// is one line on stderr: the environment is still given.
+func (s *Session) renewOnUse(name string) {
+	chain, err := s.Config.Chain(name)
+	if err != nil {
+		return
+	}
+	if _, ok := chain[0].Spec.(auth.RenewsOnUse); !ok {
+		return
+	}
+	if c, valid, err := s.Auth.Cached(name); err != nil || valid || c == nil {
+		return
+	}
+	if _, err := s.Auth.Login(s.Ctx(), name); err != nil {
+		fmt.Fprintf(s.g.Stderr, "atmos-auth: could not renew the credentials of %s: %s; run `atmos-auth login -i %s`\n",
+			termsafe.String(name), termsafe.String(auth.ErrSummary(err)), termsafe.String(name))
+	}
 }
 
 // configErr makes an error the configuration caused exit 2.

@@ -38,6 +38,7 @@ type Server struct {
 	creds    map[string]*Session     // access key id -> issued credentials
 	faults   faultState
 	stats    statsState
+	gcp      gcpState
 
 	listener net.Listener
 	http     *http.Server
@@ -160,10 +161,14 @@ const (
 	protoJSON11                 // awsJson1_1 (ECR)
 	protoHTML                   // approval page
 	protoAdmin                  // admin API
+	protoGCP                    // Google APIs (gcp.go)
 )
 
 // route works out which operation a request is for.
 func route(r *http.Request) (op string, p protocol) {
+	if op := gcpRoute(r); op != "" {
+		return op, protoGCP
+	}
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/_admin/"):
 		return "", protoAdmin
@@ -227,7 +232,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if p != protoHTML {
-		if kind, status, ok := s.faults.take(op); ok {
+		if kind, status, ok := s.faults.take(op); ok && p == protoGCP {
+			s.writeGCPFault(rec, kind, status)
+			s.stats.fail(op, rec.code)
+			s.log(op, rec)
+			return
+		} else if ok {
 			s.writeFault(rec, p, kind, status)
 			s.stats.fail(op, rec.code)
 			s.log(op, rec)
@@ -245,6 +255,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveECR(rec, r, op)
 	case protoHTML:
 		s.serveDevicePage(rec, r)
+	case protoGCP:
+		s.serveGCP(rec, r, op)
 	}
 	if rec.status >= 400 {
 		s.stats.fail(op, rec.code)

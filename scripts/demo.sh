@@ -82,6 +82,17 @@ if command -v az >/dev/null; then
 fi
 run atmos-auth --config "$azcfg" logout --provider entra
 
+say "GCP: a GitHub Actions job's OIDC token -> Google STS -> a service account -> a project"
+export ACTIONS_ID_TOKEN_REQUEST_URL="$LOCALCLOUD_URL/actions/idtoken" ACTIONS_ID_TOKEN_REQUEST_TOKEN=localcloud-actions-request-token
+export CLOUDSDK_API_ENDPOINT_OVERRIDES_STS="$LOCALCLOUD_URL/gcp/sts/" CLOUDSDK_API_ENDPOINT_OVERRIDES_IAMCREDENTIALS="$LOCALCLOUD_URL/gcp/iamcredentials/" CLOUDSDK_AUTH_TOKEN_HOST="$LOCALCLOUD_URL/gcp/oauth2/token"
+run atmos-auth login -i gcp-prod
+run atmos-auth whoami -i gcp-prod --verify
+if command -v gcloud >/dev/null; then
+	say "gcloud reads the identity's own configuration directory (never ~/.config/gcloud) and its token file"
+	run atmos-auth exec -i gcp-prod -- gcloud config list
+	run atmos-auth exec -i gcp-prod -- sh -c 'gcloud auth print-access-token >/dev/null && echo "gcloud has the token the local cloud issued to $(gcloud config get account 2>/dev/null)"'
+fi
+
 say "logout: SSO Logout, token cache, keyring entry, cached credentials"
 run atmos-auth logout --all
 say "done"

@@ -32,3 +32,5 @@ func (r *RE) MatchString(s string) bool { return r.Regexp().MatchString(s) }
 func (r *RE) FindStringSubmatch(s string) []string { return r.Regexp().FindStringSubmatch(s) }
 
 func (r *RE) String() string { return r.src }
+
+func (r *RE) Match(b []byte) bool { return r.Regexp().Match(b) }
