@@ -1,0 +1,12 @@
+package aws
+
+import (
+	"context"
+	"errors"
+
+	"github.com/atmos-auth/atmos-auth/auth"
+)
+
+func samlOkta(ctx context.Context, st *auth.Step, p *AWSSAMLProvider) (string, error) {
+	return "", errors.New("todo")
+}
