@@ -38,6 +38,7 @@ type Server struct {
 	creds    map[string]*Session     // access key id -> issued credentials
 	faults   faultState
 	stats    statsState
+	saml     samlState // the SAML IdP (saml_idp.go)
 
 	listener net.Listener
 	http     *http.Server
@@ -197,6 +198,11 @@ func route(r *http.Request) (op string, p protocol) {
 
 // ServeHTTP dispatches to the emulated services.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if op, h := s.samlRoute(r); h != nil {
+		s.stats.count(op)
+		h(w, r)
+		return
+	}
 	op, p := route(r)
 	if p == protoAdmin {
 		s.serveAdmin(w, r)

@@ -1,7 +1,9 @@
 package aws
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,6 +54,7 @@ type samlSetup struct {
 	a   *auth.Authenticator
 	ui  *testUI
 	env map[string]string
+	log *bytes.Buffer
 }
 
 func newSAMLSetup(t *testing.T, yaml string, idpArgs ...string) *samlSetup {
@@ -59,11 +62,12 @@ func newSAMLSetup(t *testing.T, yaml string, idpArgs ...string) *samlSetup {
 	idp := testenv.StartSAMLIdP(t, "../..", append([]string{"--acs", samlTestACSURL, "--role", samlIdPRole}, idpArgs...)...)
 	srv := localcloud.StartTest(t)
 	cfg := configAt(t, t.TempDir(), strings.ReplaceAll(yaml, "{{IDP}}", idp.URL), srv.URL())
-	s := &samlSetup{idp: idp, srv: srv, ui: &testUI{}, env: map[string]string{
+	s := &samlSetup{idp: idp, srv: srv, ui: &testUI{}, log: &bytes.Buffer{}, env: map[string]string{
 		EnvSAMLTestACS: samlTestACSURL, EnvSAMLBrowserHeadless: "1", EnvSAMLTimeout: "40s", "PATH": os.Getenv("PATH"),
 	}}
 	s.a = &auth.Authenticator{Config: cfg, Dirs: config.Dirs{Config: t.TempDir(), Data: t.TempDir(), Cache: t.TempDir()},
-		UI: s.ui, Getenv: func(k string) string { return s.env[k] }, RetryBackoff: 5 * time.Millisecond}
+		UI: s.ui, Getenv: func(k string) string { return s.env[k] }, RetryBackoff: 5 * time.Millisecond,
+		Logger: slog.New(slog.NewTextHandler(s.log, &slog.HandlerOptions{Level: slog.LevelDebug}))}
 	return s
 }
 
@@ -100,6 +104,10 @@ func TestSAMLBrowserSamlpChromium(t *testing.T) {
 	}
 	if st := s.stats(t); st["logins"] != 1 || st["assertions"] != 1 {
 		t.Fatalf("IdP stats %v", st)
+	}
+	// samlp's signature verified with the certificate it embeds.
+	if !strings.Contains(s.log.String(), "signature_checked=true") {
+		t.Fatalf("the samlp signature was not checked:\n%s", s.log)
 	}
 	if s.srv.Calls("AssumeRoleWithSAML") != 1 {
 		t.Fatalf("AssumeRoleWithSAML calls %d", s.srv.Calls("AssumeRoleWithSAML"))
