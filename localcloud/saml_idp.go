@@ -36,7 +36,7 @@ const (
 	// DefaultSAMLPassword is every SAML test user's password.
 	DefaultSAMLPassword = "correct-horse"
 	// SAMLAWSEndpoint is the Destination of the responses.
-	SAMLAWSEndpoint = "https://signin.aws.amazon.com/saml"
+	SAMLAWSEndpoint    = "https://signin.aws.amazon.com/saml"
 	samlSessionSeconds = 3600
 )
 

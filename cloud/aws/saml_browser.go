@@ -36,6 +36,16 @@ const EnvSAMLBrowserHeadless = "ATMOS_AUTH_SAML_BROWSER_HEADLESS"
 var errBrowserClosed = errors.New("the browser was closed before the sign-in reached AWS")
 
 func samlBrowser(ctx context.Context, st *auth.Step, p *AWSSAMLProvider) (string, error) {
+	headless := truthyEnv(st.Auth.Env(EnvSAMLBrowserHeadless))
+	if !st.Auth.AllowDeviceFlow && !headless {
+		// No one to sign in (CI, credential-process without a terminal):
+		// fail fast as a needed device authorization does.
+		hint := st.Auth.NoDeviceFlowHint
+		if hint == "" {
+			hint = fmt.Sprintf("run `atmos-auth login --provider %s` in a terminal", st.Name())
+		}
+		return "", fmt.Errorf("provider %s needs a browser sign-in (%w): %s", st.Name(), auth.ErrDeviceFlowNeeded, hint)
+	}
 	exe, err := p.findBrowser(st)
 	if err != nil {
 		return "", err
@@ -44,7 +54,6 @@ func samlBrowser(ctx context.Context, st *auth.Step, p *AWSSAMLProvider) (string
 	if err := auth.EnsureDir(profile); err != nil {
 		return "", fmt.Errorf("browser profile directory: %w", err)
 	}
-	headless := truthyEnv(st.Auth.Env(EnvSAMLBrowserHeadless))
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exe),
 		chromedp.UserDataDir(profile),

@@ -3,6 +3,7 @@ package aws
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -166,6 +167,11 @@ func TestSAMLBrowserNotFound(t *testing.T) {
 	s := &samlSetup{env: map[string]string{"PATH": t.TempDir()}}
 	cfg := configAt(t, t.TempDir(), strings.ReplaceAll(samlYAML, "{{IDP}}", "https://idp.example.com"), "http://127.0.0.1:9")
 	a := &auth.Authenticator{Config: cfg, Dirs: config.Dirs{Data: t.TempDir(), Cache: t.TempDir()}, Getenv: func(k string) string { return s.env[k] }}
+	// Not interactive: fails fast, before looking for a browser.
+	if _, err := a.Login(context.Background(), "saml-admin"); !errors.Is(err, auth.ErrDeviceFlowNeeded) || !strings.Contains(err.Error(), "company-saml needs a browser sign-in") {
+		t.Fatalf("non-interactive: %v", err)
+	}
+	a.AllowDeviceFlow = true
 	_, err := a.Login(context.Background(), "saml-admin")
 	if err == nil || !strings.Contains(err.Error(), "no browser found") || !strings.Contains(err.Error(), "browser_executable_path") || !strings.Contains(err.Error(), "chromium") {
 		t.Fatalf("no browser: %v", err)
