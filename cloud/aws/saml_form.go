@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"regexp"
 	"strings"
-
-	"golang.org/x/net/html"
+	"sync"
 
 	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/keyring"
@@ -132,60 +133,75 @@ type htmlForm struct {
 	Names  []string // input names in page order
 }
 
+// The form reader is a small tag scanner, not an HTML parser: forms,
+// inputs and textareas are all the drivers read (golang.org/x/net/html
+// would cost every command its entity table at start-up). Its patterns
+// are compiled at the first use.
+var (
+	reFormTag = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?is)<(/?form|input|textarea)\b((?:[^>"']|"[^"]*"|'[^']*')*)>|<!--.*?-->|<script\b.*?</script\s*>`)
+	})
+	reAttr = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?s)([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?`)
+	})
+	reTextareaEnd = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?is)</textarea\s*>`) })
+)
+
 // htmlForms reads the forms of a page.
 func htmlForms(page *url.URL, body []byte) []htmlForm {
-	doc, err := html.Parse(strings.NewReader(string(body)))
-	if err != nil {
-		return nil
-	}
+	src := string(body)
 	var forms []htmlForm
-	var cur *htmlForm
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode {
-			switch n.Data {
-			case "form":
-				f := htmlForm{Method: strings.ToUpper(attr(n, "method")), Fields: url.Values{}}
-				if f.Method == "" {
-					f.Method = http.MethodGet
-				}
-				act := attr(n, "action")
-				if u, err := page.Parse(act); err == nil {
-					f.Action = u.String()
-				}
-				forms = append(forms, f)
-				cur = &forms[len(forms)-1]
-				for c := n.FirstChild; c != nil; c = c.NextSibling {
-					walk(c)
-				}
-				cur = nil
-				return
-			case "input", "textarea":
-				if cur != nil && attr(n, "name") != "" {
-					v := attr(n, "value")
-					if n.Data == "textarea" && n.FirstChild != nil {
-						v = n.FirstChild.Data
-					}
-					cur.Fields.Add(attr(n, "name"), v)
-					cur.Names = append(cur.Names, attr(n, "name"))
+	cur := -1
+	for _, m := range reFormTag().FindAllStringSubmatchIndex(src, -1) {
+		if m[2] < 0 {
+			continue // a comment or a script
+		}
+		tag := strings.ToLower(src[m[2]:m[3]])
+		attrs := tagAttrs(src[m[4]:m[5]])
+		switch tag {
+		case "form":
+			f := htmlForm{Method: strings.ToUpper(attrs["method"]), Fields: url.Values{}}
+			if f.Method == "" {
+				f.Method = http.MethodGet
+			}
+			if u, err := page.Parse(attrs["action"]); err == nil {
+				f.Action = u.String()
+			}
+			forms = append(forms, f)
+			cur = len(forms) - 1
+		case "/form":
+			cur = -1
+		case "input", "textarea":
+			name := attrs["name"]
+			if cur < 0 || name == "" {
+				continue
+			}
+			v := attrs["value"]
+			if tag == "textarea" {
+				rest := src[m[1]:]
+				if e := reTextareaEnd().FindStringIndex(rest); e != nil {
+					v = html.UnescapeString(rest[:e[0]])
 				}
 			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
+			forms[cur].Fields.Add(name, v)
+			forms[cur].Names = append(forms[cur].Names, name)
 		}
 	}
-	walk(doc)
 	return forms
 }
 
-func attr(n *html.Node, name string) string {
-	for _, a := range n.Attr {
-		if a.Key == name {
-			return a.Val
+// tagAttrs reads a tag's attributes (names lower-cased, values unescaped;
+// the first of a repeated name wins, as in browsers).
+func tagAttrs(s string) map[string]string {
+	out := map[string]string{}
+	for _, a := range reAttr().FindAllStringSubmatch(s, -1) {
+		k := strings.ToLower(a[1])
+		if _, dup := out[k]; dup || k == "/" {
+			continue
 		}
+		out[k] = html.UnescapeString(a[2] + a[3] + a[4])
 	}
-	return ""
+	return out
 }
 
 // samlFormResponse finds the form posting a SAMLResponse and checks that it
