@@ -15,6 +15,12 @@ import (
 // session (cookie) skips the form. What it leaves out: MFA adapters, home
 // realm discovery, Kerberos (integrated Windows authentication).
 
+// WithSAMLAutoSignIn makes the ADFS sign-in page type alice's name and
+// password and submit the form by itself in a browser (for the demo and
+// the Browser driver's headless test: the browser does the real posts).
+// A page showing an error does not retry.
+func WithSAMLAutoSignIn() Option { return func(o *options) { o.samlAutoSignIn = true } }
+
 const adfsErrorText = "Incorrect user ID or password. Type the correct user ID and password, and try again."
 
 func (s *Server) adfsSignOn(w http.ResponseWriter, r *http.Request) {
@@ -41,6 +47,10 @@ func (s *Server) adfsSignOn(w http.ResponseWriter, r *http.Request) {
 		}
 		errText = adfsErrorText
 	}
+	auto := ""
+	if s.opts.samlAutoSignIn && errText == "" {
+		auto = `<script>addEventListener("load", () => { document.getElementById("userNameInput").value = "alice"; document.getElementById("passwordInput").value = "` + DefaultSAMLPassword + `"; document.getElementById("submitButton").click(); });</script>`
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	action := "/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices&client-request-id=" + randHex(8)
 	fmt.Fprintf(w, `<!DOCTYPE html><html><head><title>Sign In</title></head><body><div id="loginArea"><form method="post" id="loginForm" autocomplete="off" novalidate="novalidate" action="%s">
@@ -48,5 +58,5 @@ func (s *Server) adfsSignOn(w http.ResponseWriter, r *http.Request) {
 <input id="userNameInput" name="UserName" type="email" value="" tabindex="1" placeholder="someone@example.com"/>
 <input id="passwordInput" name="Password" type="password" tabindex="2" placeholder="Password" autocomplete="off"/>
 <input id="optionForms" type="hidden" name="AuthMethod" value="FormsAuthentication"/>
-<span id="submitButton" class="submit" tabindex="4" role="button">Sign in</span></form></div></body></html>`, html.EscapeString(action), html.EscapeString(errText))
+<button id="submitButton" class="submit" tabindex="4" type="submit">Sign in</button></form></div>%s</body></html>`, html.EscapeString(action), html.EscapeString(errText), auto)
 }

@@ -177,3 +177,37 @@ func TestSAMLBrowserNotFound(t *testing.T) {
 		t.Fatalf("no browser: %v", err)
 	}
 }
+
+// The Browser driver against the local cloud's IdP, whose page posts to
+// AWS's real SAML endpoint: the post is taken inside the browser and never
+// leaves it (this machine cannot reach AWS).
+func TestSAMLBrowserLocalcloudIdP(t *testing.T) {
+	requireChromium(t)
+	srv := localcloud.StartTest(t, localcloud.WithSAMLAutoSignIn())
+	cfg := configAt(t, t.TempDir(), `auth:
+  providers:
+    lc-saml:
+      kind: aws/saml
+      region: us-east-1
+      url: {{URL}}/adfs/ls/IdpInitiatedSignOn.aspx?loginToRp=urn:amazon:webservices
+      spec: {endpoint_url: {{URL}}}
+  identities:
+    lc-readonly:
+      kind: aws/assume-role
+      via: {provider: lc-saml}
+      principal: {assume_role: "arn:aws:iam::222222222222:role/SAMLReadOnly"}
+`, srv.URL())
+	env := map[string]string{EnvSAMLBrowserHeadless: "1", EnvSAMLTimeout: "40s", "PATH": os.Getenv("PATH")}
+	a := &auth.Authenticator{Config: cfg, Dirs: config.Dirs{Data: t.TempDir(), Cache: t.TempDir()}, UI: &testUI{},
+		Getenv: func(k string) string { return env[k] }}
+	res, err := a.Login(context.Background(), "lc-readonly")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Credentials.Principal != "arn:aws:sts::222222222222:assumed-role/SAMLReadOnly/alice" {
+		t.Fatalf("principal %s", res.Credentials.Principal)
+	}
+	if n := srv.Calls("ADFSSignOn"); n != 2 {
+		t.Fatalf("ADFS page served %d times, want 2 (the form, its post)", n)
+	}
+}
