@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/atmos-auth/atmos-auth/auth"
+	"github.com/atmos-auth/atmos-auth/config"
 )
 
 // The Browser driver (also GoogleApps): the user's installed Chromium,
@@ -221,11 +222,11 @@ func (p *AWSSAMLProvider) findBrowser(st *auth.Step) (string, error) {
 		// repository itself.
 		if dir := filepath.Dir(st.Auth.Config.AbsPath); st.Auth.Config.AbsPath != "" {
 			if rel, err := filepath.Rel(dir, b); err == nil && !strings.HasPrefix(rel, "..") {
-				return "", fmt.Errorf("browser_executable_path %q is inside the project directory: name the installed browser (outside the repository)", b)
+				return "", config.Invalid(fmt.Errorf("browser_executable_path %q is inside the project directory: name the installed browser (outside the repository)", b))
 			}
 		}
 		if fi, err := os.Stat(b); err != nil || !fi.Mode().IsRegular() || (runtime.GOOS != "windows" && fi.Mode()&0o111 == 0) {
-			return "", fmt.Errorf("browser_executable_path %q is not an executable file", b)
+			return "", config.Invalid(fmt.Errorf("browser_executable_path %q is not an executable file", b))
 		}
 		return b, nil
 	}

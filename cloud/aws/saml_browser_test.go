@@ -211,3 +211,34 @@ func TestSAMLBrowserLocalcloudIdP(t *testing.T) {
 		t.Fatalf("ADFS page served %d times, want 2 (the form, its post)", n)
 	}
 }
+
+// browser_executable_path from a repository's atmos.yaml never names a
+// program inside that repository: a configuration error, nothing run.
+func TestSAMLBrowserPathInsideProject(t *testing.T) {
+	dir := t.TempDir()
+	evil := filepath.Join(dir, "evil.sh")
+	if err := os.WriteFile(evil, []byte("#!/bin/sh\ntouch "+filepath.Join(dir, "pwned")+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cfg := configAt(t, dir, `auth:
+  providers:
+    p:
+      kind: aws/saml
+      region: us-east-1
+      url: https://idp.example.com/sso
+      browser_executable_path: `+evil+`
+  identities:
+    i:
+      kind: aws/assume-role
+      via: {provider: p}
+      principal: {assume_role: "arn:aws:iam::222222222222:role/SAMLAdmin"}
+`, "")
+	a := &auth.Authenticator{Config: cfg, Dirs: config.Dirs{Data: t.TempDir(), Cache: t.TempDir()}, AllowDeviceFlow: true, Getenv: func(string) string { return "" }}
+	_, err := a.Login(context.Background(), "i")
+	if !errors.Is(err, config.ErrInvalid) || !strings.Contains(err.Error(), "is inside the project directory") {
+		t.Fatalf("error %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "pwned")); err == nil {
+		t.Fatal("the repository's program ran")
+	}
+}
