@@ -10,7 +10,8 @@
 //
 // GET  /sso     the IdP-initiated sign-in for AWS (the provider's url)
 // GET  /login   the sign-in form; POST /login checks it
-// GET  /stats   {"logins": n, "failures": n, "assertions": n} as JSON
+// GET  /stats   {"views": n, "logins": n, "failures": n, "assertions": n}
+//               (sign-in form views, sign-ins, wrong passwords, responses)
 //
 // --autofill adds a script to the sign-in form that types the test user's
 // name and password and submits it, as a person would: the browser then
@@ -33,7 +34,7 @@ if (opt.roles.length === 0) {
   opt.roles.push("arn:aws:iam::123456789012:role/SAMLAdmin,arn:aws:iam::123456789012:saml-provider/test-idp");
 }
 const key = fs.readFileSync(opt.key), cert = fs.readFileSync(opt.cert);
-const stats = { logins: 0, failures: 0, assertions: 0 };
+const stats = { views: 0, logins: 0, failures: 0, assertions: 0 };
 const sessions = new Set();
 
 const html = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -61,6 +62,7 @@ const app = express();
 app.use(express.urlencoded({ extended: false }));
 
 app.get("/login", (req, res) => {
+  stats.views++;
   const err = req.query.error ? `<p id="error">${html(req.query.error)}</p>` : "";
   const fill = opt.autofill && !err
     ? `<script>addEventListener("load", () => { document.getElementById("username").value = ${JSON.stringify(opt.user)}; document.getElementById("password").value = ${JSON.stringify(opt.autofill_password || opt.password)}; document.getElementById("signin").click(); });</script>`
