@@ -86,7 +86,7 @@ func (p *AWSSAMLProvider) driverName() string {
 
 // Describe is the one-line, secret-free summary `list` shows.
 func (p *AWSSAMLProvider) Describe() string {
-	return p.URL + " (" + p.driverName() + ")"
+	return p.URL
 }
 
 // RegionName is the region this step names ("" for none).
