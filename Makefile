@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= bin/atmos-auth
 PKGS    ?= ./...
 
-.PHONY: build test test-only lint bench bench-go fuzz demo clean
+.PHONY: build test test-only lint bench bench-go fuzz demo demo-saml clean
 
 # The version --version prints: the nearest tag, else the commit (+dirty
 # with uncommitted changes); outside git, the Go build information answers.
@@ -49,6 +49,10 @@ fuzz:
 # profile. No AWS account.
 demo:
 	scripts/demo.sh
+
+# SAML sign-in (Okta, ADFS, Browser) against the local cloud.
+demo-saml:
+	scripts/demo-saml.sh
 
 clean:
 	rm -rf bin

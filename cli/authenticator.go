@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/internal/logfmt"
@@ -182,6 +184,34 @@ func (u *cliUI) MFACode(identity, serial string) (string, error) {
 			err = errors.New("empty")
 		}
 		return "", fmt.Errorf("no MFA code read for %s: %v", identity, err)
+	}
+	return line, nil
+}
+
+// Ask reads a value (a SAML username or password) from stdin, hidden
+// when stdin is a terminal and hidden is asked.
+func (u *cliUI) Ask(prompt string, hidden bool) (string, error) {
+	if u.noMFA {
+		return "", fmt.Errorf("%s is needed: run `atmos-auth login -i %s` in a terminal", prompt, u.g.Identity)
+	}
+	fmt.Fprintf(u.g.Stderr, "%s: ", termsafe.String(prompt))
+	if f, ok := u.g.Stdin.(*os.File); ok && hidden && isTTY(f) {
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(u.g.Stderr)
+		if err != nil {
+			return "", fmt.Errorf("%s: %v", prompt, err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
+	if u.in == nil {
+		u.in = bufio.NewReader(u.g.Stdin)
+	}
+	line, err := u.in.ReadString('\n')
+	if line = strings.TrimSpace(line); line == "" {
+		if err == nil {
+			err = errors.New("empty")
+		}
+		return "", fmt.Errorf("nothing read for %s: %v", prompt, err)
 	}
 	return line, nil
 }

@@ -15,7 +15,7 @@ import (
 
 // UserCmd manages aws/user identities.
 type UserCmd struct {
-	Configure UserConfigureCmd `cmd:"" help:"Store an aws/user identity's access keys in the keyring for this project (read from the terminal or stdin)."`
+	Configure UserConfigureCmd `cmd:"" help:"Store an aws/user identity's access keys, or the username and password of the aws/saml provider an identity comes from, in the keyring for this project (read from the terminal or stdin)."`
 	Remove    UserRemoveCmd    `cmd:"" help:"Remove an aws/user identity's keys of this project (and an unscoped entry of an older version) from the keyring."`
 }
 
@@ -36,11 +36,14 @@ func (g *Globals) keyStore() (*Session, *auth.Step, auth.KeyStore, error) {
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	ks, ok := chain[0].Spec.(auth.KeyStore)
-	if !ok {
-		return nil, nil, nil, Configf("identity %q is %s, which stores no keys (aws/user does)", chain[0].Name, chain[0].Kind)
+	// The identity's own keys (aws/user), else those of the step it comes
+	// from that keeps some (an aws/saml provider's username and password).
+	for i, e := range chain {
+		if ks, ok := e.Spec.(auth.KeyStore); ok {
+			return s, &auth.Step{Auth: s.Auth, Chain: chain[i:]}, ks, nil
+		}
 	}
-	return s, &auth.Step{Auth: s.Auth, Chain: chain}, ks, nil
+	return nil, nil, nil, Configf("identity %q is %s, which stores no keys (aws/user does, and aws/saml providers keep a username and password)", chain[0].Name, chain[0].Kind)
 }
 
 func (c *UserConfigureCmd) Run(g *Globals) error {

@@ -79,6 +79,7 @@ func DefaultRoles() []Role {
 		{ARN: "arn:aws:iam::222222222222:role/DevAdmin", MaxDuration: 43200},
 		{ARN: "arn:aws:iam::222222222222:role/CIDeploy", Audience: DefaultAudience},
 		{ARN: "arn:aws:iam::222222222222:role/SAMLAdmin"},
+		{ARN: "arn:aws:iam::222222222222:role/SAMLReadOnly", MaxDuration: 3600},
 		{ARN: "arn:aws:iam::333333333333:role/StagingAdmin"},
 		{ARN: "arn:aws:iam::111111111111:role/OrganizationAccountAccessRole"},
 	}

@@ -39,6 +39,7 @@ type Server struct {
 	faults   faultState
 	stats    statsState
 	gcp      gcpState
+	saml     samlState // the SAML IdP (saml_idp.go)
 
 	listener net.Listener
 	http     *http.Server
@@ -202,6 +203,11 @@ func route(r *http.Request) (op string, p protocol) {
 
 // ServeHTTP dispatches to the emulated services.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if op, h := s.samlRoute(r); h != nil {
+		s.stats.count(op)
+		h(w, r)
+		return
+	}
 	op, p := route(r)
 	if p == protoAdmin {
 		s.serveAdmin(w, r)

@@ -28,6 +28,7 @@ type options struct {
 	accounts           []Account
 	roles              []Role
 	generate           [2]int // accounts, roles per account
+	samlAutoSignIn     bool   // the ADFS page signs alice in by itself (saml_adfs.go)
 }
 
 func defaultOptions() options {

@@ -23,13 +23,14 @@ if ((${#missing[@]})); then
 fi
 
 # npm tools: nushell (a real shell), tree-sitter + PowerShell grammar (syntax
-# checks; PowerShell itself cannot be installed here), mermaid parser.
+# checks; PowerShell itself cannot be installed here), mermaid parser, samlp +
+# express (an independent SAML IdP for the Browser driver tests).
 # `npm install` with the committed lock, not `npm ci`: nushell lists
 # optional per-platform packages that the registry reachable here does not
 # serve (darwin, windows…), and `npm ci` rejects the lock for that. The lock
 # is not rewritten (checked by a fresh-clone run of .ci/run).
 if [ -f scripts/npm/package.json ] && command -v npm >/dev/null; then
-  (cd scripts/npm && { [ -d node_modules/mermaid ] || npm install --no-audit --no-fund --loglevel=error; })
+  (cd scripts/npm && { { [ -d node_modules/mermaid ] && [ -d node_modules/samlp ]; } || npm install --no-audit --no-fund --loglevel=error; })
 fi
 
 go mod download

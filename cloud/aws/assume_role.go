@@ -92,7 +92,8 @@ func sanitizeSessionName(n string) string {
 }
 
 // authenticate assumes the role: AssumeRole from AWS credentials,
-// AssumeRoleWithWebIdentity from an OIDC token.
+// AssumeRoleWithWebIdentity from an OIDC token, AssumeRoleWithSAML from a
+// SAML assertion.
 func (s *AWSAssumeRole) Authenticate(ctx context.Context, st *auth.Step, base *auth.Credentials) (*auth.Credentials, error) {
 	if base == nil {
 		return nil, fmt.Errorf("aws/assume-role needs base credentials")
@@ -128,7 +129,10 @@ func (s *AWSAssumeRole) Authenticate(ctx context.Context, st *auth.Step, base *a
 		}
 		c = assumedRoleCreds(out.Credentials, out.AssumedRoleUser)
 	case CredSAML:
-		return nil, fmt.Errorf("AssumeRoleWithSAML is not supported yet")
+		var err error
+		if c, err = s.assumeWithSAML(ctx, st, base); err != nil {
+			return nil, err
+		}
 	default:
 		return nil, fmt.Errorf("aws/assume-role cannot use %s credentials", base.Type)
 	}

@@ -39,6 +39,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ecrPassword := fs.String("ecr-password", localcloud.DefaultECRPassword, "password inside ECR authorization tokens")
 	ecrProxy := fs.String("ecr-proxy-endpoint", "", "ECR proxy endpoint (default https://<account>.dkr.ecr.us-east-1.amazonaws.com)")
 	azureURLFile := fs.String("azure-url-file", "", "also serve the local Azure cloud (Entra ID + ARM over HTTPS); write its URL here and its certificate to this path + \".pem\"")
+	samlAuto := fs.Bool("saml-auto-sign-in", false, "the ADFS-style SAML sign-in page signs alice in by itself in a browser")
 	verbose := fs.Bool("v", false, "log every request (operation names and ids only) to stderr")
 	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
@@ -66,6 +67,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if *autoApprove {
 		opts = append(opts, localcloud.WithAutoApprove(*approveDelay))
+	}
+	if *samlAuto {
+		opts = append(opts, localcloud.WithSAMLAutoSignIn())
 	}
 	if *accounts > 0 {
 		opts = append(opts, localcloud.WithGeneratedOrg(*accounts, *rolesPer))
