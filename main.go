@@ -86,6 +86,7 @@ type CLI struct {
 	Logout            cli.LogoutCmd            `cmd:"" help:"Remove cached credentials, keyring entries and sessions."`
 	CredentialProcess cli.CredentialProcessCmd `cmd:"" name:"credential-process" hidden:"" help:"Print credentials as AWS credential_process JSON."`
 	User              cli.UserCmd              `cmd:"" help:"Manage aws/user identities."`
+	EcrLogin          cli.EcrLoginCmd          `cmd:"" name:"ecr-login" help:"Log docker in to the registries of ECR integrations."`
 
 	// The shell (env, exec, subshell, hook, prompt).
 	Env        cli.EnvCmd        `cmd:"" help:"Print the identity's environment for a shell or a tool."`

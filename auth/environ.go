@@ -50,6 +50,7 @@ func IdentityEnvironment(c *EnvContext) (*environ.Environment, error) {
 	if p, ok := id.Spec.(EnvProducer); ok {
 		p.Environment(c, env)
 	}
+	integrationEnvironment(c, env)
 	env.SetVar("ATMOS_IDENTITY", id.Name)
 	return env, nil
 }

@@ -130,6 +130,7 @@ func (c *LoginCmd) Run(g *Globals) error {
 		if err := s.Prepare(res.Chain); err != nil {
 			return err
 		}
+		s.autoIntegrate(res.Identity, res.Credentials)
 	}
 	switch {
 	case len(res.Renewed) == 0:

@@ -25,6 +25,7 @@ func Cloud() config.Cloud {
 			awsUserKind,
 			awsAmbientKind,
 			awsECRIntegrationKind,
+			awsECRPublicIntegrationKind,
 		},
 		Creds: map[string]string{
 			CredAWSSSOToken: "an IAM Identity Center session (aws/iam-identity-center)",
