@@ -3,9 +3,13 @@ package main
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
+	"encoding/pem"
+	"encoding/xml"
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -143,4 +147,76 @@ func registryPush(ts *testscript.TestScript, repo, tag string) {
 	do("PUT", u.String(), "application/octet-stream", cfg)
 	m := fmt.Sprintf(`{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":%d,"digest":"%s"},"layers":[]}`, len(cfg), digest)
 	do("PUT", "http://"+host+"/v2/"+repo+"/manifests/"+tag, "application/vnd.docker.distribution.manifest.v2+json", []byte(m))
+}
+
+// cmdKubeAPI starts a tiny Kubernetes API server (TLS on 127.0.0.1) that
+// authenticates bearers the way EKS does: it decodes the k8s-aws-v1 token,
+// requires the presigned URL to be the local cloud's GetCallerIdentity with
+// the cluster header, and calls it; the caller's ARN is who the bearer is.
+// The cluster is registered with the local cloud's DescribeCluster.
+//
+//	kubeapi start CLUSTER     GET /apis/atmos/whoami answers {"arn": …}
+func cmdKubeAPI(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 || args[0] != "start" {
+		ts.Fatalf("usage: kubeapi start CLUSTER")
+	}
+	cloudsMu.Lock()
+	lc := clouds[ts]
+	cloudsMu.Unlock()
+	if lc == nil {
+		ts.Fatalf("kubeapi: start the local cloud first")
+	}
+	cluster := args[1]
+	lcURL, _ := url.Parse(lc.URL())
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arn, why := eksAuthenticate(r, cluster, lcURL.Host)
+		if arn == "" {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprintf(w, `{"kind":"Status","apiVersion":"v1","status":"Failure","message":%q,"reason":"Unauthorized","code":401}`, why)
+			return
+		}
+		if r.URL.Path != "/apis/atmos/whoami" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"arn":%q,"cluster":%q}`+"\n", arn, cluster)
+	}))
+	ts.Defer(srv.Close)
+	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	lc.AddEKSCluster(localcloud.EKSCluster{Name: cluster, Endpoint: srv.URL, CAPEM: ca})
+	ts.Setenv("KUBEAPI", srv.URL)
+}
+
+func eksAuthenticate(r *http.Request, cluster, stsHost string) (arn, why string) {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer k8s-aws-v1.")
+	if !ok {
+		return "", "no k8s-aws-v1 bearer token"
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(tok)
+	if err != nil {
+		return "", "token is not base64url"
+	}
+	u, err := url.Parse(string(raw))
+	if err != nil || u.Host != stsHost || u.Query().Get("Action") != "GetCallerIdentity" {
+		return "", "token is not a GetCallerIdentity URL of the local cloud"
+	}
+	if !strings.Contains(u.Query().Get("X-Amz-SignedHeaders"), "x-k8s-aws-id") {
+		return "", "the cluster header is not signed"
+	}
+	req, _ := http.NewRequest(http.MethodGet, u.String(), nil)
+	req.Header.Set("x-k8s-aws-id", cluster)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err.Error()
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Arn string `xml:"GetCallerIdentityResult>Arn"`
+	}
+	if resp.StatusCode != 200 || xml.NewDecoder(resp.Body).Decode(&out) != nil || out.Arn == "" {
+		return "", "STS refused the token: " + resp.Status
+	}
+	return out.Arn, ""
 }

@@ -25,6 +25,7 @@ var localcloudCmds = map[string]func(ts *testscript.TestScript, neg bool, args [
 	"localcloud": cmdLocalcloud,
 	"recorder":   cmdRecorder,
 	"registry":   cmdRegistry,
+	"kubeapi":    cmdKubeAPI,
 }
 
 var (

@@ -196,7 +196,7 @@ type RegistryIntegration interface {
 // PendingIntegrations are those of entries a login runs: auto_provision
 // and not current (all of those with auto_provision under Force). It
 // reads no network.
-func (a *Authenticator) PendingIntegrations(entries []*config.Entry) []*config.Entry {
+func (a *Authenticator) PendingIntegrations(entries []*config.Entry, exe string) []*config.Entry {
 	var out []*config.Entry
 	for _, e := range entries {
 		k, ok := e.Spec.(Integrator)
@@ -207,10 +207,30 @@ func (a *Authenticator) PendingIntegrations(entries []*config.Entry) []*config.E
 		if err != nil {
 			continue
 		}
-		if !a.Force && k.Current(&IntegrationContext{Auth: a, Integration: e, Identity: &Step{Auth: a, Chain: chain}}) {
+		if !a.Force && k.Current(&IntegrationContext{Auth: a, Integration: e, Identity: &Step{Auth: a, Chain: chain}, Executable: exe}) {
 			continue
 		}
 		out = append(out, e)
 	}
 	return out
+}
+
+// ClusterCredential is implemented by integrations whose cluster's
+// clients get credentials from an exec plugin (`eks token`): a bearer
+// token and its expiry.
+type ClusterCredential interface {
+	Integrator
+	ClusterName() string
+	ClusterRegion() string
+	ClusterToken(ctx context.Context, c *IntegrationContext) (token string, exp time.Time, err error)
+}
+
+// NewIntegrationContext is the context for one integration with the
+// identity's credentials.
+func (a *Authenticator) NewIntegrationContext(e *config.Entry, c *Credentials, exe string) (*IntegrationContext, error) {
+	chain, err := a.Config.Chain(e.Via.Identity)
+	if err != nil {
+		return nil, err
+	}
+	return &IntegrationContext{Auth: a, Integration: e, Identity: &Step{Auth: a, Chain: chain}, Credentials: c, Executable: exe}, nil
 }

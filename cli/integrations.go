@@ -14,7 +14,7 @@ import (
 // a kubeconfig entry missing). A failure never fails the login: one
 // warning names the command that runs it again.
 func (s *Session) autoIntegrate(identity string, creds *auth.Credentials) {
-	entries := s.Auth.PendingIntegrations(auth.IntegrationsOf(s.Config, identity))
+	entries := s.Auth.PendingIntegrations(auth.IntegrationsOf(s.Config, identity), s.g.managedExecutable())
 	if len(entries) == 0 {
 		return
 	}

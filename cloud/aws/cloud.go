@@ -26,6 +26,7 @@ func Cloud() config.Cloud {
 			awsAmbientKind,
 			awsECRIntegrationKind,
 			awsECRPublicIntegrationKind,
+			awsEKSIntegrationKind,
 		},
 		Creds: map[string]string{
 			CredAWSSSOToken: "an IAM Identity Center session (aws/iam-identity-center)",
