@@ -87,6 +87,7 @@ type CLI struct {
 	CredentialProcess cli.CredentialProcessCmd `cmd:"" name:"credential-process" hidden:"" help:"Print credentials as AWS credential_process JSON."`
 	User              cli.UserCmd              `cmd:"" help:"Manage aws/user identities."`
 	EcrLogin          cli.EcrLoginCmd          `cmd:"" name:"ecr-login" help:"Log docker in to the registries of ECR integrations."`
+	Console           cli.ConsoleCmd           `cmd:"" help:"Open the cloud's web console signed in as the identity."`
 	Eks               cli.EksCmd               `cmd:"" help:"Kubernetes clusters of aws/eks integrations: kubeconfig entries and their exec plugin."`
 
 	// The shell (env, exec, subshell, hook, prompt).

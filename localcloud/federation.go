@@ -2,6 +2,7 @@ package localcloud
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"html"
 	"net/http"
 	"strconv"
@@ -79,8 +80,12 @@ func (s *Server) getSigninToken(w http.ResponseWriter, q map[string][]string) {
 			http.Error(w, "SessionDuration must be 900..43200 seconds", http.StatusBadRequest)
 			return
 		}
-		if cs.Kind == "federation" || cs.Chained {
-			http.Error(w, "SessionDuration is not allowed for role chains and federation tokens", http.StatusBadRequest)
+		if cs.Kind == "federation" {
+			http.Error(w, "SessionDuration is not allowed with federation tokens", http.StatusBadRequest)
+			return
+		}
+		if cs.Chained && n > 3600 {
+			http.Error(w, "SessionDuration cannot exceed 3600 seconds for role chains", http.StatusBadRequest)
 			return
 		}
 		dur = time.Duration(n) * time.Second
@@ -122,4 +127,39 @@ func (s *Server) federationLogin(w http.ResponseWriter, q map[string][]string) {
 <p>Issuer: <span id="issuer">` + html.EscapeString(one("Issuer")) + `</span></p>
 <p>Session: <span id="duration">` + t.duration.String() + `</span></p>
 </body></html>`))
+}
+
+// getFederationToken issues federated-user credentials to an IAM user's
+// long-lived keys (AWS refuses session credentials here).
+func (s *Server) getFederationToken(w http.ResponseWriter, r *http.Request, get func(string) string) error {
+	c, err := s.callerOf(r)
+	if err != nil {
+		return err
+	}
+	if c.role || c.kind != "iam-user" {
+		return accessDenied("Cannot call GetFederationToken with session credentials")
+	}
+	name := get("Name")
+	if len(name) < 2 || len(name) > 32 || !sessionNameRE.MatchString(name) {
+		return validation("Name must be 2 to 32 characters of [\\w+=,.@-]")
+	}
+	dur, err := duration(get("DurationSeconds"), 43200, 900, 129600)
+	if err != nil {
+		return err
+	}
+	arn := "arn:aws:sts::" + c.account + ":federated-user/" + name
+	sess := s.issue("federation", c.account, arn, c.account+":"+name, time.Duration(dur)*time.Second, false)
+	s.opts.logger.Info("federation token issued", "user", c.arn, "accessKeyId", sess.AccessKeyID)
+	writeQueryResult(w, "GetFederationToken", struct {
+		XMLName     xml.Name       `xml:"GetFederationTokenResult"`
+		Credentials xmlCredentials `xml:"Credentials"`
+		User        struct {
+			Arn string `xml:"Arn"`
+			ID  string `xml:"FederatedUserId"`
+		} `xml:"FederatedUser"`
+	}{Credentials: credsXML(sess), User: struct {
+		Arn string `xml:"Arn"`
+		ID  string `xml:"FederatedUserId"`
+	}{arn, c.account + ":" + name}})
+	return nil
 }
