@@ -100,7 +100,7 @@ auth:
 }
 
 // localcloudOption reads a `localcloud start` argument KEY=VALUE:
-// ecr-proxy=URL (the registry ECR tokens name).
+// ecr-proxy=URL (the registry ECR tokens name), credential-lifetime=D.
 func localcloudOption(ts *testscript.TestScript, arg string) (localcloud.Option, bool) {
 	k, v, ok := strings.Cut(arg, "=")
 	if !ok {
@@ -109,6 +109,10 @@ func localcloudOption(ts *testscript.TestScript, arg string) (localcloud.Option,
 	switch k {
 	case "ecr-proxy":
 		return localcloud.WithECR(localcloud.DefaultECRPassword, v), true
+	case "credential-lifetime":
+		d, err := time.ParseDuration(v)
+		ts.Check(err)
+		return localcloud.WithCredentialLifetime(d), true
 	}
 	ts.Fatalf("localcloud start: unknown option %q", k)
 	return nil, false

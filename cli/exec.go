@@ -14,6 +14,7 @@ import (
 // reach the command natively and its exit status is the exit status.
 type ExecCmd struct {
 	Login   bool     `help:"Authenticate first when nothing valid is cached (may prompt or open a browser)."`
+	Server  bool     `help:"Serve the identity's credentials to the command from 127.0.0.1 (ECS-style endpoint, renewed before expiry) for runs that outlive them."`
 	Command []string `arg:"" passthrough:"" help:"The command and its arguments (after --)."`
 }
 
@@ -32,6 +33,9 @@ func (c *ExecCmd) Run(g *Globals) error {
 	path, err := lookPath(argv[0], hooks.EnvironMap(environ)["PATH"])
 	if err != nil {
 		return err
+	}
+	if c.Server {
+		return runServed(g, path, argv, environ)
 	}
 	return execve(g, path, argv, environ)
 }
