@@ -126,6 +126,11 @@ func read(path string) (map[string]any, fs.FileMode, error) {
 	if doc == nil {
 		doc = map[string]any{}
 	}
+	// A configuration names the path: never turn another file (a YAML
+	// mapping of some other program) into a kubeconfig.
+	if k, ok := doc["kind"]; len(doc) > 0 && (!ok || k != "Config") {
+		return nil, 0, fmt.Errorf("%s is not a kubeconfig (no kind: Config); it is left alone: choose another spec.cluster.kubeconfig.path", path)
+	}
 	return doc, perm, nil
 }
 
