@@ -141,21 +141,12 @@ func (s *credServer) current(ctx context.Context) (*auth.Credentials, error) {
 	return c, nil
 }
 
-// withServer starts the credential server of the identity for a child and
-// adds its variables to environ; stop ends it.
-func (g *Globals) withServer(base []string) (out []string, stop func(), err error) {
-	s, err := g.session(authOpts{})
-	if err != nil {
-		return nil, nil, err
-	}
-	chain, err := s.Identity()
-	if err != nil {
-		return nil, nil, err
-	}
-	name := chain[0].Name
-	sv, ok := chain[0].Spec.(auth.ServedCredentials)
+// credServerFor starts the credential server of identity e.
+func (g *Globals) credServerFor(s *Session, e *config.Entry) (*credServer, error) {
+	name := e.Name
+	sv, ok := e.Spec.(auth.ServedCredentials)
 	if !ok {
-		return nil, nil, Configf("identity %q (%s) has no credentials a local endpoint can serve", name, chain[0].Kind)
+		return nil, Configf("identity %q (%s) has no credentials a local endpoint can serve", name, e.Kind)
 	}
 	a := s.Auth
 	cs := newCredServer(name, sv, func(ctx context.Context) (*auth.Credentials, error) {
@@ -172,10 +163,28 @@ func (g *Globals) withServer(base []string) (out []string, stop func(), err erro
 		return res.Credentials, nil
 	}, a.RenewMargin())
 	if err := cs.start(auth.CacheDir(a.Cache(), "servers")); err != nil {
+		return nil, err
+	}
+	return cs, nil
+}
+
+// withServer starts the credential server of the identity for a child and
+// adds its variables to base; stop ends it.
+func (g *Globals) withServer(base []string) (out []string, stop func(), err error) {
+	s, err := g.session(authOpts{})
+	if err != nil {
+		return nil, nil, err
+	}
+	chain, err := s.Identity()
+	if err != nil {
+		return nil, nil, err
+	}
+	cs, err := g.credServerFor(s, chain[0])
+	if err != nil {
 		return nil, nil, err
 	}
 	env := environ.New()
-	sv.ServerEnvironment(cs.url, cs.tokenFile(), env)
+	cs.serve.ServerEnvironment(cs.url, cs.tokenFile(), env)
 	return env.Apply(base), cs.stop, nil
 }
 
