@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/pem"
 	"encoding/xml"
 	"fmt"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -223,4 +227,33 @@ func eksAuthenticate(r *http.Request, cluster, stsHost string) (arn, why string)
 		return "", "STS refused the token: " + resp.Status
 	}
 	return out.Arn, ""
+}
+
+// sdkCaller is a child for scripts: the AWS Go SDK's default credential
+// chain (the ECS endpoint of `exec --server` here) calls
+// sts:GetCallerIdentity N times, PAUSE apart, printing each ARN.
+//
+//	sdk-caller N PAUSE
+func sdkCaller() {
+	n, _ := strconv.Atoi(os.Args[1])
+	pause, _ := time.ParseDuration(os.Args[2])
+	ctx := context.Background()
+	cfg, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	client := sts.NewFromConfig(cfg)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			time.Sleep(pause)
+		}
+		out, err := client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		fmt.Println(*out.Arn)
+	}
+	os.Exit(0)
 }

@@ -13,6 +13,7 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"atmos-auth": func() { os.Exit(run(os.Args[1:], cli.Globals{})) },
+		"sdk-caller": sdkCaller,
 	})
 }
 
