@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/atmos-auth/atmos-auth/auth"
@@ -101,16 +102,20 @@ func openConsole(ctx context.Context, getenv func(string) string, target, profil
 	_, _ = rand.Read(secret)
 	path := "/" + hex.EncodeToString(secret)
 	hit := make(chan struct{})
+	var mu sync.Mutex
+	spent := false
 	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != path {
 			http.NotFound(w, r)
 			return
 		}
-		select {
-		case <-hit: // spent
+		mu.Lock()
+		first := !spent
+		spent = true
+		mu.Unlock()
+		if !first {
 			http.Error(w, "this sign-in link was already used", http.StatusGone)
 			return
-		default:
 		}
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("Referrer-Policy", "no-referrer")
@@ -128,7 +133,9 @@ func openConsole(ctx context.Context, getenv func(string) string, target, profil
 	select {
 	case <-hit:
 		// Let the redirect response reach the browser before closing.
-		_ = srv.Shutdown(context.Background())
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
