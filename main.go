@@ -85,6 +85,10 @@ type CLI struct {
 	Logout            cli.LogoutCmd            `cmd:"" help:"Remove cached credentials, keyring entries and sessions."`
 	CredentialProcess cli.CredentialProcessCmd `cmd:"" name:"credential-process" hidden:"" help:"Print credentials as AWS credential_process JSON."`
 	User              cli.UserCmd              `cmd:"" help:"Manage aws/user identities."`
+	EcrLogin          cli.EcrLoginCmd          `cmd:"" name:"ecr-login" help:"Log docker in to the registries of ECR integrations."`
+	Console           cli.ConsoleCmd           `cmd:"" help:"Open the cloud's web console signed in as the identity."`
+	Serve             cli.ServeCmd             `cmd:"" help:"Serve an identity's credentials on 127.0.0.1 to programs atmos-auth does not start (--ecs)."`
+	Eks               cli.EksCmd               `cmd:"" help:"Kubernetes clusters of aws/eks integrations: kubeconfig entries and their exec plugin."`
 
 	// The shell (env, exec, subshell, hook, prompt).
 	Env        cli.EnvCmd        `cmd:"" help:"Print the identity's environment for a shell or a tool."`

@@ -31,6 +31,8 @@ var localcloudCmds = map[string]func(ts *testscript.TestScript, neg bool, args [
 	"localcloud": cmdLocalcloud,
 	"recorder":   cmdRecorder,
 	"localazure": cmdLocalAzure,
+	"registry":   cmdRegistry,
+	"kubeapi":    cmdKubeAPI,
 }
 
 var (
@@ -51,12 +53,17 @@ func cmdLocalcloud(ts *testscript.TestScript, neg bool, args []string) {
 	switch args[0] {
 	case "start":
 		delay := time.Duration(0)
-		if len(args) > 1 {
-			d, err := time.ParseDuration(args[1])
+		var extra []localcloud.Option
+		for _, a := range args[1:] {
+			if opt, ok := localcloudOption(ts, a); ok {
+				extra = append(extra, opt)
+				continue
+			}
+			d, err := time.ParseDuration(a)
 			ts.Check(err)
 			delay = d
 		}
-		srv = localcloud.New(localcloud.WithAutoApprove(delay))
+		srv = localcloud.New(append([]localcloud.Option{localcloud.WithAutoApprove(delay)}, extra...)...)
 		ts.Check(srv.Start("127.0.0.1:0"))
 		cloudsMu.Lock()
 		clouds[ts] = srv

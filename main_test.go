@@ -14,6 +14,7 @@ func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"atmos-auth":       func() { os.Exit(run(os.Args[1:], cli.Globals{})) },
 		"azidentity-probe": azidentityProbe,
+		"sdk-caller":       sdkCaller,
 	})
 }
 

@@ -51,6 +51,7 @@ func IdentityEnvironment(c *EnvContext) (*environ.Environment, error) {
 	if p, ok := id.Spec.(EnvProducer); ok {
 		p.Environment(c, env)
 	}
+	integrationEnvironment(c, env)
 	// The identity's own env: (Atmos's list of {key, value}) after the
 	// kind's, so it may override what the kind sets (AWS_REGION);
 	// validation refused the names that run code or are atmos-auth's own.

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -18,7 +19,7 @@ import (
 // reach the command natively and its exit status is the exit status.
 type ExecCmd struct {
 	Login    bool `help:"Authenticate first when nothing valid is cached (may prompt or open a browser)."`
-	Server   bool `help:"Serve the identity's credentials to the command on a local endpoint, renewed while it runs (GCP: every Google client library and Terraform); the command runs as a child."`
+	Server   bool `help:"Serve the identity's credentials to the command from 127.0.0.1, renewed while it runs, for runs that outlive them: AWS as an ECS-style credential endpoint, GCP as an external_account token endpoint every Google client library and Terraform read. The command runs as a child."`
 	TagsFlag `embed:""`
 	Command  []string `arg:"" passthrough:"" help:"The command and its arguments (after --)."`
 }
@@ -33,7 +34,11 @@ func (c *ExecCmd) Run(g *Globals) error {
 		return Configf("no command given: atmos-auth exec [-i IDENTITY] -- COMMAND [ARGS...]")
 	}
 	if c.Server {
-		return c.runServed(g, argv)
+		// A token server of the identity's own cloud (GCP), else the
+		// ECS-style credential endpoint (AWS) below.
+		if err := c.runTokenServed(g, argv); !errors.Is(err, errNoTokenServer) {
+			return err
+		}
 	}
 	environ, err := g.identityEnviron(c.Login)
 	if err != nil {
@@ -43,12 +48,19 @@ func (c *ExecCmd) Run(g *Globals) error {
 	if err != nil {
 		return err
 	}
+	if c.Server {
+		return runServed(g, path, argv, environ)
+	}
 	return execve(g, path, argv, environ)
 }
 
-// runServed runs the command as a child while the identity's token server
-// (auth.TokenServer) serves it credentials, renewed through the cache.
-func (c *ExecCmd) runServed(g *Globals, argv []string) error {
+// errNoTokenServer: the identity has no token server of its own.
+var errNoTokenServer = errors.New("no token server")
+
+// runTokenServed runs the command as a child while the identity's token
+// server (auth.TokenServer, GCP) serves it credentials, renewed through
+// the cache; errNoTokenServer when the identity has none.
+func (c *ExecCmd) runTokenServed(g *Globals, argv []string) error {
 	s, err := g.session(authOpts{})
 	if err != nil {
 		return err
@@ -60,7 +72,7 @@ func (c *ExecCmd) runServed(g *Globals, argv []string) error {
 	name := chain[0].Name
 	ts, ok := chain[0].Spec.(auth.TokenServer)
 	if !ok {
-		return Configf("identity %q (%s) has no credentials to serve: --server is for GCP identities", name, chain[0].Kind)
+		return errNoTokenServer
 	}
 	env, err := g.ActiveEnvironment(c.Login)
 	if err != nil {

@@ -179,6 +179,7 @@ func (c *LoginCmd) Run(g *Globals) error {
 		if err := s.Prepare(res.Chain); err != nil {
 			return err
 		}
+		s.autoIntegrate(res.Identity, res.Credentials)
 		s.LoginRequired(res.Identity)
 	}
 	switch {

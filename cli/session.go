@@ -62,10 +62,15 @@ func (s *Session) Identity() ([]*config.Entry, error) {
 // cached.
 func (s *Session) EnsureLogin(name string) error {
 	if _, valid, err := s.Auth.Cached(name); err == nil && valid {
+		s.autoIntegrate(name, nil)
 		return nil
 	}
-	_, err := s.Auth.Login(s.Ctx(), name)
-	return authErr(err)
+	res, err := s.Auth.Login(s.Ctx(), name)
+	if err != nil {
+		return authErr(err)
+	}
+	s.autoIntegrate(name, res.Credentials)
+	return nil
 }
 
 // Prepare writes what the identity's environment points programs at (the
@@ -96,7 +101,7 @@ func (s *Session) Environment(name string, login bool) (*environ.Environment, er
 		return nil, err
 	}
 	exp, _ := s.Expiry(name)
-	env, err := auth.IdentityEnvironment(&auth.EnvContext{Config: s.Config, Dirs: s.Dirs, Chain: chain, Expiration: exp})
+	env, err := auth.IdentityEnvironment(&auth.EnvContext{Config: s.Config, Dirs: s.Dirs, Chain: chain, Expiration: exp, Getenv: s.g.Getenv})
 	return env, configErr(err)
 }
 

@@ -22,6 +22,10 @@ func writeJSONError(w http.ResponseWriter, status int, typ, msg string) {
 }
 
 func (s *Server) serveECR(w http.ResponseWriter, r *http.Request, op string) {
+	if isECRPublic(r) {
+		s.serveECRPublic(w, r, op)
+		return
+	}
 	if op != "GetAuthorizationToken" {
 		writeJSONError(w, 400, "UnknownOperationException", "unknown operation "+op)
 		return

@@ -40,6 +40,8 @@ type Server struct {
 	stats    statsState
 	gcp      gcpState
 	saml     samlState // the SAML IdP (saml_idp.go)
+	eksc     eksState  // eks.go
+	fed      fedState  // federation.go
 
 	listener net.Listener
 	http     *http.Server
@@ -173,6 +175,12 @@ func route(r *http.Request) (op string, p protocol) {
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/_admin/"):
 		return "", protoAdmin
+	case isEKS(r):
+		return "DescribeCluster", protoEKS
+	case isPresignedSTS(r):
+		return "", protoQuery
+	case isFederation(r):
+		return "Federation", protoFederation
 	case r.URL.Path == "/client/register" && r.Method == http.MethodPost:
 		return "RegisterClient", protoOIDC
 	case r.URL.Path == "/device_authorization" && r.Method == http.MethodPost:
@@ -218,6 +226,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeQueryError(w, 400, "Sender", "InvalidQueryParameter", "cannot parse form body")
 			return
 		}
+		if msg := s.presignedForm(r); msg != "" {
+			writeQueryError(w, 403, "Sender", "AccessDenied", msg)
+			return
+		}
 		op = r.PostForm.Get("Action")
 		if op == "" {
 			writeQueryError(w, 400, "Sender", "MissingAction", "missing Action")
@@ -259,6 +271,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveSTS(rec, r, op)
 	case protoJSON11:
 		s.serveECR(rec, r, op)
+	case protoEKS:
+		s.serveEKS(rec, r)
+	case protoFederation:
+		s.serveFederation(rec, r)
 	case protoHTML:
 		s.serveDevicePage(rec, r)
 	case protoGCP:

@@ -122,6 +122,8 @@ func (s *Server) serveSTS(w http.ResponseWriter, r *http.Request, action string)
 		err = s.assumeRoot(w, r, f.Get)
 	case "GetSessionToken":
 		err = s.getSessionToken(w, r, f.Get)
+	case "GetFederationToken":
+		err = s.getFederationToken(w, r, f.Get)
 	case "GetCallerIdentity":
 		var c *caller
 		if c, err = s.callerOf(r); err == nil {

@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 APT_PKGS=(zsh fish tcsh elvish shellcheck graphviz direnv hyperfine gnome-keyring
   libsecret-tools pass keyutils docker-registry apache2-utils dbus chromium
   azure-cli)
+# kubectl (the EKS tests' client): Debian's unless the image has one (gcloud's).
+command -v kubectl >/dev/null || APT_PKGS+=(kubernetes-client)
 
 missing=()
 for p in "${APT_PKGS[@]}"; do

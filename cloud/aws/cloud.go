@@ -25,6 +25,8 @@ func Cloud() config.Cloud {
 			awsUserKind,
 			awsAmbientKind,
 			awsECRIntegrationKind,
+			awsECRPublicIntegrationKind,
+			awsEKSIntegrationKind,
 		},
 		Creds: map[string]string{
 			CredAWSSSOToken: "an IAM Identity Center session (aws/iam-identity-center)",

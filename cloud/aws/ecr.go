@@ -1,6 +1,17 @@
 package aws
 
-import "github.com/atmos-auth/atmos-auth/config"
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/atmos-auth/atmos-auth/auth"
+	"github.com/atmos-auth/atmos-auth/config"
+	"github.com/atmos-auth/atmos-auth/environ"
+	awssdk "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+)
 
 var awsECRIntegrationKind = &config.KindInfo{Name: "aws/ecr", Role: config.RoleIntegration, Cloud: "aws",
 	Accepts: []string{CredAWS}, New: func() any { return &AWSECRIntegration{} }}
@@ -15,6 +26,10 @@ type AWSECRIntegration struct {
 			Region    string `yaml:"region"`
 		} `yaml:"registry"`
 		EndpointURL string `yaml:"endpoint_url"`
+		// DockerConfig: managed (default: a docker configuration per
+		// identity and project, exported as DOCKER_CONFIG) or global
+		// (~/.docker/config.json, updated under a lock).
+		DockerConfig string `yaml:"docker_config"`
 	} `yaml:"spec"`
 }
 
@@ -32,9 +47,63 @@ func (s *AWSECRIntegration) Validate(c *config.Checker) {
 		checkRegion(c, "spec.registry.region", r.Region)
 	}
 	c.EndpointURL("spec.endpoint_url", s.Spec.EndpointURL, AWSEndpoints)
+	c.OneOf("spec.docker_config", s.Spec.DockerConfig, dockerConfigModes)
 }
 
 // Describe is the one-line, secret-free summary `list` shows.
 func (s *AWSECRIntegration) Describe() string {
-	return s.Spec.Registry.AccountID + ".dkr.ecr." + s.Spec.Registry.Region + ".amazonaws.com"
+	return ecrHost(s.Spec.Registry.AccountID, s.Spec.Registry.Region)
 }
+
+// ecrHost is a private registry's host in the region's partition.
+func ecrHost(account, region string) string {
+	return account + ".dkr.ecr." + region + "." + partitionOf(region).dnsSuffix
+}
+
+func (s *AWSECRIntegration) RetryCommand(name string) string { return ecrRetry(name) }
+
+func (s *AWSECRIntegration) registry() registryLogin {
+	return registryLogin{global: strings.EqualFold(s.Spec.DockerConfig, "global")}
+}
+
+func (s *AWSECRIntegration) Current(c *auth.IntegrationContext) bool {
+	return s.registry().current(c)
+}
+
+func (s *AWSECRIntegration) IntegrationEnvironment(c *auth.EnvContext, self *config.Entry, env *environ.Environment) {
+	s.registry().environment(c, env)
+}
+
+// Integrate gets an authorization token (GetAuthorizationToken, 12 hours)
+// and stores it for docker.
+func (s *AWSECRIntegration) Integrate(ctx context.Context, c *auth.IntegrationContext) (*auth.IntegrationResult, error) {
+	creds, err := integrationAWSCreds(c)
+	if err != nil {
+		return nil, err
+	}
+	region := s.Spec.Registry.Region
+	endpoint := s.Spec.EndpointURL
+	if endpoint == "" {
+		endpoint = awsEndpoint(c.Identity.Chain, "ECR", c.Auth.Env)
+	}
+	out, err := ecr.NewFromConfig(awsConfig(c.Auth, region, endpoint, creds)).GetAuthorizationToken(ctx, &ecr.GetAuthorizationTokenInput{})
+	if err != nil {
+		return nil, err
+	}
+	if len(out.AuthorizationData) == 0 {
+		return nil, fmt.Errorf("GetAuthorizationToken returned no authorization data")
+	}
+	d := out.AuthorizationData[0]
+	host := s.Describe()
+	if endpoint != "" {
+		// A private or local endpoint names its registry (the real one
+		// is the account's host in the region above).
+		if u, err := url.Parse(awssdk.ToString(d.ProxyEndpoint)); err == nil && u.Host != "" {
+			host = u.Host
+		}
+	}
+	return s.registry().store(ctx, c, host, awssdk.ToString(d.AuthorizationToken), awssdk.ToTime(d.ExpiresAt))
+}
+
+// RegistryHost makes it a registry integration (`ecr-login`).
+func (s *AWSECRIntegration) RegistryHost() string { return s.Describe() }

@@ -95,30 +95,9 @@ func noStoredKeys(ks keyring.Store, identity string) error {
 // the keyring) into session credentials with GetSessionToken, with an MFA
 // code when mfa_arn is set. The long-lived keys never reach a program.
 func (s *AWSUser) Authenticate(ctx context.Context, st *auth.Step, _ *auth.Credentials) (*auth.Credentials, error) {
-	cr := s.Credentials
-	akid, secret, mfa := cr.AccessKeyID, cr.SecretAccessKey, cr.MFAARN
-	switch {
-	case akid == "" && secret == "":
-		ks, err := st.Auth.Keyring()
-		if err != nil {
-			return nil, fmt.Errorf("no keys in the configuration and the keyring is unavailable: %w", err)
-		}
-		e, err := ks.Get(UserKeysKey(st.Auth.Config, st.Name()))
-		if errors.Is(err, keyring.ErrNotFound) {
-			return nil, noStoredKeys(ks, st.Name())
-		}
-		if err != nil {
-			return nil, err
-		}
-		if bound, now := e.Data["sts_endpoint"], stepEndpoint(st, svcSTS); bound != now {
-			return nil, fmt.Errorf("the keys of %s were stored for %s and the configuration now sends them to %s: they are not sent there; if that endpoint is right, run `atmos-auth user configure -i %s` again", st.Name(), orAWS(bound), orAWS(now), st.Name())
-		}
-		akid, secret = e.Data["access_key_id"], e.Data["secret_access_key"]
-		if mfa == "" {
-			mfa = e.Data["mfa_arn"]
-		}
-	case akid == "" || secret == "":
-		return nil, fmt.Errorf("credentials.access_key_id or secret_access_key is empty (is its !env variable set?)")
+	akid, secret, mfa, err := s.longTermKeys(st)
+	if err != nil {
+		return nil, err
 	}
 	in := &sts.GetSessionTokenInput{}
 	if s.Session.Duration.IsSet() {
@@ -182,4 +161,35 @@ func (*AWSUser) StoredKeys(s *auth.Step, v map[string]string) (string, keyring.E
 // versions.
 func (*AWSUser) KeyringKeys(s *auth.Step) []string {
 	return []string{UserKeysKey(s.Auth.Config, s.Name()), LegacyUserKeysKey(s.Name())}
+}
+
+// longTermKeys are the user's access keys (the configuration's, else the
+// keyring's, bound to the STS endpoint they were stored for) and MFA ARN.
+func (s *AWSUser) longTermKeys(st *auth.Step) (akid, secret, mfa string, err error) {
+	cr := s.Credentials
+	akid, secret, mfa = cr.AccessKeyID, cr.SecretAccessKey, cr.MFAARN
+	switch {
+	case akid == "" && secret == "":
+		ks, err := st.Auth.Keyring()
+		if err != nil {
+			return "", "", "", fmt.Errorf("no keys in the configuration and the keyring is unavailable: %w", err)
+		}
+		e, err := ks.Get(UserKeysKey(st.Auth.Config, st.Name()))
+		if errors.Is(err, keyring.ErrNotFound) {
+			return "", "", "", noStoredKeys(ks, st.Name())
+		}
+		if err != nil {
+			return "", "", "", err
+		}
+		if bound, now := e.Data["sts_endpoint"], stepEndpoint(st, svcSTS); bound != now {
+			return "", "", "", fmt.Errorf("the keys of %s were stored for %s and the configuration now sends them to %s: they are not sent there; if that endpoint is right, run `atmos-auth user configure -i %s` again", st.Name(), orAWS(bound), orAWS(now), st.Name())
+		}
+		akid, secret = e.Data["access_key_id"], e.Data["secret_access_key"]
+		if mfa == "" {
+			mfa = e.Data["mfa_arn"]
+		}
+	case akid == "" || secret == "":
+		return "", "", "", fmt.Errorf("credentials.access_key_id or secret_access_key is empty (is its !env variable set?)")
+	}
+	return akid, secret, mfa, nil
 }
