@@ -24,7 +24,7 @@ func TestScripts(t *testing.T) {
 	// quietly when a shell is missing: in CI every one must be there.
 	if testenv.InCI() {
 		t.Setenv("PATH", mustAbs("scripts/npm/node_modules/@nushell/linux-x64/bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
-		for _, sh := range []string{"bash", "zsh", "fish", "tcsh", "elvish", "nu", "az"} {
+		for _, sh := range []string{"bash", "zsh", "fish", "tcsh", "elvish", "nu", "az", "aws", "docker", "kubectl"} {
 			testenv.RequireTool(t, sh)
 		}
 		testenv.RequireTool(t, "gcloud") // the gcp_ scripts; on the machine image
