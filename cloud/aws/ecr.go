@@ -3,14 +3,13 @@ package aws
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/environ"
-	awssdk "github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ecr"
 )
 
 var awsECRIntegrationKind = &config.KindInfo{Name: "aws/ecr", Role: config.RoleIntegration, Cloud: "aws",
@@ -86,8 +85,16 @@ func (s *AWSECRIntegration) Integrate(ctx context.Context, c *auth.IntegrationCo
 	if endpoint == "" {
 		endpoint = awsEndpoint(c.Identity.Chain, "ECR", c.Auth.Env)
 	}
-	out, err := ecr.NewFromConfig(awsConfig(c.Auth, region, endpoint, creds)).GetAuthorizationToken(ctx, &ecr.GetAuthorizationTokenInput{})
-	if err != nil {
+	var out struct {
+		AuthorizationData []struct {
+			AuthorizationToken string    `json:"authorizationToken"`
+			ExpiresAt          epochTime `json:"expiresAt"`
+			ProxyEndpoint      string    `json:"proxyEndpoint"`
+		} `json:"authorizationData"`
+	}
+	call := jsonCall{serviceID: "ECR", signing: "ecr", host: "api.ecr", op: "GetAuthorizationToken",
+		target: "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken", method: http.MethodPost, path: "/"}
+	if err := call.do(ctx, c.Auth, creds, region, endpoint, &out); err != nil {
 		return nil, err
 	}
 	if len(out.AuthorizationData) == 0 {
@@ -98,11 +105,11 @@ func (s *AWSECRIntegration) Integrate(ctx context.Context, c *auth.IntegrationCo
 	if endpoint != "" {
 		// A private or local endpoint names its registry (the real one
 		// is the account's host in the region above).
-		if u, err := url.Parse(awssdk.ToString(d.ProxyEndpoint)); err == nil && u.Host != "" {
+		if u, err := url.Parse(d.ProxyEndpoint); err == nil && u.Host != "" {
 			host = u.Host
 		}
 	}
-	return s.registry().store(ctx, c, host, awssdk.ToString(d.AuthorizationToken), awssdk.ToTime(d.ExpiresAt))
+	return s.registry().store(ctx, c, host, d.AuthorizationToken, d.ExpiresAt.Time)
 }
 
 // RegistryHost makes it a registry integration (`ecr-login`).

@@ -3,13 +3,12 @@ package aws
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/environ"
-	awssdk "github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ecrpublic"
 )
 
 var awsECRPublicIntegrationKind = &config.KindInfo{Name: "aws/ecr-public", Role: config.RoleIntegration, Cloud: "aws",
@@ -68,15 +67,22 @@ func (s *AWSECRPublicIntegration) Integrate(ctx context.Context, c *auth.Integra
 	if endpoint == "" {
 		endpoint = awsEndpoint(c.Identity.Chain, "ECR_PUBLIC", c.Auth.Env)
 	}
-	out, err := ecrpublic.NewFromConfig(awsConfig(c.Auth, ecrPublicRegion, endpoint, creds)).GetAuthorizationToken(ctx, &ecrpublic.GetAuthorizationTokenInput{})
-	if err != nil {
+	var out struct {
+		AuthorizationData *struct {
+			AuthorizationToken string    `json:"authorizationToken"`
+			ExpiresAt          epochTime `json:"expiresAt"`
+		} `json:"authorizationData"`
+	}
+	call := jsonCall{serviceID: "ECR PUBLIC", signing: "ecr-public", host: "api.ecr-public", op: "GetAuthorizationToken",
+		target: "SpencerFrontendService.GetAuthorizationToken", method: http.MethodPost, path: "/"}
+	if err := call.do(ctx, c.Auth, creds, ecrPublicRegion, endpoint, &out); err != nil {
 		return nil, err
 	}
 	if out.AuthorizationData == nil {
 		return nil, fmt.Errorf("GetAuthorizationToken returned no authorization data")
 	}
 	d := out.AuthorizationData
-	return s.registry().store(ctx, c, ecrPublicHost, awssdk.ToString(d.AuthorizationToken), awssdk.ToTime(d.ExpiresAt))
+	return s.registry().store(ctx, c, ecrPublicHost, d.AuthorizationToken, d.ExpiresAt.Time)
 }
 
 // RegistryHost makes it a registry integration (`ecr-login`).

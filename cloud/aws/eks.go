@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -17,8 +18,6 @@ import (
 	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/environ"
 	"github.com/atmos-auth/atmos-auth/internal/kubeconfig"
-	awssdk "github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -222,24 +221,34 @@ func (s *AWSEKSIntegration) Integrate(ctx context.Context, c *auth.IntegrationCo
 	if endpoint == "" {
 		endpoint = awsEndpoint(c.Identity.Chain, "EKS", c.Auth.Env)
 	}
-	out, err := eks.NewFromConfig(awsConfig(c.Auth, cl.Region, endpoint, creds)).DescribeCluster(ctx, &eks.DescribeClusterInput{Name: awssdk.String(cl.Name)})
-	if err != nil {
+	var out struct {
+		Cluster *struct {
+			Arn                  string `json:"arn"`
+			Endpoint             string `json:"endpoint"`
+			CertificateAuthority *struct {
+				Data string `json:"data"`
+			} `json:"certificateAuthority"`
+		} `json:"cluster"`
+	}
+	call := jsonCall{serviceID: "EKS", signing: "eks", host: "eks", op: "DescribeCluster",
+		method: http.MethodGet, path: "/clusters/" + url.PathEscape(cl.Name)}
+	if err := call.do(ctx, c.Auth, creds, cl.Region, endpoint, &out); err != nil {
 		return nil, err
 	}
 	if out.Cluster == nil || out.Cluster.CertificateAuthority == nil {
 		return nil, fmt.Errorf("DescribeCluster %s: no endpoint or certificate authority (is the cluster still being created?)", cl.Name)
 	}
-	server := awssdk.ToString(out.Cluster.Endpoint)
+	server := out.Cluster.Endpoint
 	if u, err := url.Parse(server); err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && config.IsLoopbackHost(u.Hostname()))) {
 		return nil, fmt.Errorf("DescribeCluster %s: the endpoint %q is not an https URL", cl.Name, server)
 	}
-	ca := awssdk.ToString(out.Cluster.CertificateAuthority.Data)
+	ca := out.Cluster.CertificateAuthority.Data
 	if _, err := base64.StdEncoding.DecodeString(ca); err != nil || ca == "" {
 		return nil, fmt.Errorf("DescribeCluster %s: the certificate authority is not base64", cl.Name)
 	}
 	name := cl.Alias
 	if name == "" {
-		name = awssdk.ToString(out.Cluster.Arn)
+		name = out.Cluster.Arn
 		if !reKubeName().MatchString(name) {
 			return nil, fmt.Errorf("DescribeCluster %s: the cluster ARN %q cannot name a context: set spec.cluster.alias", cl.Name, name)
 		}
