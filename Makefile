@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= bin/atmos-auth
 PKGS    ?= ./...
 
-.PHONY: build test test-only lint bench bench-go fuzz demo demo-saml clean
+.PHONY: build test test-only lint bench bench-go bench-hot fuzz demo demo-saml clean
 
 # The version --version prints: the nearest tag, else the commit (+dirty
 # with uncommitted changes); outside git, the Go build information answers.
@@ -37,6 +37,11 @@ lint:
 # Whole-process benchmarks (hyperfine) and Go benchmarks.
 bench: bench-go
 	scripts/bench-config.sh
+
+# Cached credential-process, env, exec, prompt and __hook against a Go hello
+# world, interleaved in one run, with the ratios (issue: the process-start floor).
+bench-hot:
+	scripts/bench-hot.sh
 
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./auth/ ./cloud/... ./config/ ./keyring/ ./localcloud/
