@@ -55,11 +55,13 @@ func IdentityEnvironment(c *EnvContext) (*environ.Environment, error) {
 	// The identity's own env: (Atmos's list of {key, value}) after the
 	// kind's, so it may override what the kind sets (AWS_REGION);
 	// validation refused the names that run code or are atmos-auth's own.
-	// What the kind clears (ambient credentials: AWS_ACCESS_KEY_ID, …) it
-	// may not set: a repository's keys would replace the identity's own
-	// under the managed profile.
+	// What the kind clears because it would carry other credentials
+	// (AWS_ACCESS_KEY_ID, GOOGLE_APPLICATION_CREDENTIALS,
+	// AZURE_CLIENT_SECRET, …) it may not set: a repository's keys would
+	// replace the identity's own. What a kind clears for other reasons (a
+	// region the chain does not name) env may set.
 	for _, v := range id.Env {
-		if slices.Contains(env.Unset, v.Key) {
+		if slices.Contains(env.Unset, v.Key) && credentialVar(v.Key) {
 			return nil, config.Invalid(fmt.Errorf("identity %q: env sets %s, which %s clears so that no credentials but the identity's own are in the environment: remove it from env", id.Name, v.Key, id.Kind))
 		}
 	}
@@ -115,4 +117,17 @@ func configKey(c *config.Config) string {
 		clean = clean[:24]
 	}
 	return clean + "-" + hex.EncodeToString(h[:12])
+}
+
+// credentialVar tells a variable that carries credentials or points at
+// them by its name (…KEY…, …SECRET…, …TOKEN…, …CREDENTIAL…, …PASSWORD…,
+// …CERTIFICATE…, …ASSERTION…, …PROFILE, …CONFIG_FILE, …CONFIG_DIR).
+func credentialVar(name string) bool {
+	n := strings.ToUpper(name)
+	for _, w := range []string{"KEY", "SECRET", "TOKEN", "CREDENTIAL", "PASSWORD", "CERTIFICATE", "ASSERTION"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return strings.HasSuffix(n, "PROFILE") || strings.HasSuffix(n, "CONFIG_FILE") || strings.HasSuffix(n, "CONFIG_DIR")
 }
