@@ -23,6 +23,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -132,7 +133,7 @@ func newFile(o Options) (*fileBackend, error) {
 	// A directory with other files and no keyring is never
 	// re-permissioned: a repository's auth.keyring.spec.path must not
 	// chmod the user's directories. It must already be private.
-	if _, herr := os.Stat(filepath.Join(dir, headerName)); existed && herr != nil && st.Mode().Perm()&0o077 != 0 && !emptyDir(dir) {
+	if _, herr := os.Stat(filepath.Join(dir, headerName)); existed && herr != nil && st.Mode().Perm()&0o077 != 0 && !onlyKeyringFiles(dir) {
 		return nil, fmt.Errorf("%w: %s holds other files and is readable by others: choose a new directory for the keyring, or make this one private (chmod 700)", ErrUnavailable, dir)
 	}
 	if st.Mode().Perm()&0o077 != 0 {
@@ -143,14 +144,26 @@ func newFile(o Options) (*fileBackend, error) {
 	return &fileBackend{dir: dir, pwEnv: o.PasswordEnv, getenv: o.Getenv, prompt: o.Prompt}, nil
 }
 
-func emptyDir(dir string) bool {
+// onlyKeyringFiles reports whether dir holds nothing but what a keyring
+// writes (its header, lock, entries and atomic-write temp files .NAME.*.tmp): another
+// process creating the same keyring at the same moment is not "other
+// files". At most 256 names are read.
+func onlyKeyringFiles(dir string) bool {
 	d, err := os.Open(dir)
 	if err != nil {
 		return false
 	}
 	defer d.Close()
-	names, _ := d.Readdirnames(1)
-	return len(names) == 0
+	names, err := d.Readdirnames(257)
+	if len(names) > 256 || (err != nil && err != io.EOF) {
+		return false
+	}
+	for _, n := range names {
+		if n != headerName && n != lockName && !strings.HasSuffix(n, entrySuffix) && !(strings.HasPrefix(n, ".") && strings.HasSuffix(n, ".tmp")) {
+			return false
+		}
+	}
+	return true
 }
 
 func (f *fileBackend) name() string     { return TypeFile }
