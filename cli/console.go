@@ -37,19 +37,14 @@ type ConsoleCmd struct {
 const consoleRedirectWait = 2 * time.Minute
 
 func (c *ConsoleCmd) Run(g *Globals) error {
-	s, err := g.session(authOpts{})
-	if err != nil {
-		return err
+	s, chain, con, err := identityWith[auth.Console](g)
+	if errors.Is(err, errNoCapability) {
+		return Configf("identity %q (%s) has no web console sign-in", chain[0].Name, chain[0].Kind)
 	}
-	chain, err := s.Identity()
 	if err != nil {
 		return err
 	}
 	name := chain[0].Name
-	con, ok := chain[0].Spec.(auth.Console)
-	if !ok {
-		return Configf("identity %q (%s) has no web console sign-in", name, chain[0].Kind)
-	}
 	res, err := s.Auth.Login(s.Ctx(), name)
 	if err != nil {
 		return authErr(err)

@@ -129,19 +129,14 @@ func writeFileAtomic(path string, data []byte) error {
 // env (the identity's SecretEnv), with a warning on stderr: the output then
 // holds secrets, valid until they expire and not renewed.
 func (g *Globals) exportCredentials(env *environ.Environment) error {
-	s, err := g.session(authOpts{})
-	if err != nil {
-		return err
+	s, chain, se, err := identityWith[auth.SecretEnv](g)
+	if errors.Is(err, errNoCapability) {
+		return Configf("identity %s (%s) has no credentials to export as variables; use its environment without --export-credentials", chain[0].Name, chain[0].Kind)
 	}
-	chain, err := s.Identity()
 	if err != nil {
 		return err
 	}
 	name := chain[0].Name
-	se, ok := chain[0].Spec.(auth.SecretEnv)
-	if !ok {
-		return Configf("identity %s (%s) has no credentials to export as variables; use its environment without --export-credentials", name, chain[0].Kind)
-	}
 	creds, valid, err := s.Auth.Cached(name)
 	if err != nil || !valid {
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("identity %s has no valid cached credentials to export: run `atmos-auth login -i %s` or add --login", name, name)}

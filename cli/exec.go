@@ -61,19 +61,14 @@ var errNoTokenServer = errors.New("no token server")
 // server (auth.TokenServer, GCP) serves it credentials, renewed through
 // the cache; errNoTokenServer when the identity has none.
 func (c *ExecCmd) runTokenServed(g *Globals, argv []string) error {
-	s, err := g.session(authOpts{})
-	if err != nil {
-		return err
+	s, chain, ts, err := identityWith[auth.TokenServer](g)
+	if errors.Is(err, errNoCapability) {
+		return errNoTokenServer
 	}
-	chain, err := s.Identity()
 	if err != nil {
 		return err
 	}
 	name := chain[0].Name
-	ts, ok := chain[0].Spec.(auth.TokenServer)
-	if !ok {
-		return errNoTokenServer
-	}
 	env, err := g.ActiveEnvironment(c.Login)
 	if err != nil {
 		return err

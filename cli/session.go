@@ -186,3 +186,26 @@ func (s *Session) LoginRequired(primary string) {
 		}
 	}
 }
+
+// identityWith is the command's session, the chain of its identity and
+// the identity's capability T; errNoCapability when
+// the identity's kind has none, so that each command says what it needs.
+func identityWith[T any](g *Globals) (*Session, []*config.Entry, T, error) {
+	var zero T
+	s, err := g.session(authOpts{})
+	if err != nil {
+		return nil, nil, zero, err
+	}
+	chain, err := s.Identity()
+	if err != nil {
+		return nil, nil, zero, err
+	}
+	c, ok := chain[0].Spec.(T)
+	if !ok {
+		return s, chain, zero, errNoCapability
+	}
+	return s, chain, c, nil
+}
+
+// errNoCapability: the identity's kind lacks what the command needs.
+var errNoCapability = errors.New("the identity's kind lacks this capability")
