@@ -2,7 +2,6 @@ package azure
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -216,14 +215,7 @@ type tokenClaims struct {
 
 func claimsOf(tok string) tokenClaims {
 	var c tokenClaims
-	p := strings.Split(tok, ".")
-	if len(p) != 3 {
-		return c
-	}
-	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(p[1], "="))
-	if err == nil {
-		_ = json.Unmarshal(b, &c)
-	}
+	auth.JWTClaims(tok, &c)
 	return c
 }
 

@@ -136,7 +136,7 @@ func checkSubject(tok, from string, now time.Time) (string, error) {
 	if !isJWT(tok) {
 		return "", fmt.Errorf("%s: the subject token is not a JWT (an OIDC ID token), so it is not sent to Google STS: check the token source", from)
 	}
-	if exp := jwtExpiry(tok); !exp.IsZero() && !exp.After(now) {
+	if exp := auth.JWTExpiry(tok); !exp.IsZero() && !exp.After(now) {
 		return "", fmt.Errorf("%s: the subject token expired at %s: get a new one from its issuer", from, exp.Format(time.RFC3339))
 	}
 	return tok, nil
@@ -161,23 +161,4 @@ func isJWT(tok string) bool {
 	}
 	_, err = base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
 	return err == nil
-}
-
-// jwtExpiry reads the exp claim of a JWT (zero when not a JWT).
-func jwtExpiry(tok string) time.Time {
-	parts := strings.Split(tok, ".")
-	if len(parts) != 3 {
-		return time.Time{}
-	}
-	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
-	if err != nil {
-		return time.Time{}
-	}
-	var claims struct {
-		Exp float64 `json:"exp"`
-	}
-	if json.Unmarshal(b, &claims) != nil || claims.Exp == 0 {
-		return time.Time{}
-	}
-	return time.Unix(int64(claims.Exp), 0).UTC()
 }

@@ -2,7 +2,6 @@ package github
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/atmos-auth/atmos-auth/auth"
@@ -69,28 +67,9 @@ func (p *GitHubOIDCProvider) Authenticate(ctx context.Context, st *auth.Step, _ 
 		return nil, fmt.Errorf("GitHub OIDC token response has no value")
 	}
 	c := &auth.Credentials{Type: config.CredOIDC, Payload: map[string]string{auth.PayloadToken: out.Value}, Region: p.Region}
-	c.Expiration = jwtExpiry(out.Value)
+	c.Expiration = auth.JWTExpiry(out.Value)
 	if c.Expiration.IsZero() {
 		c.Expiration = st.Auth.Now().Add(5 * time.Minute)
 	}
 	return c, nil
-}
-
-// jwtExpiry reads the exp claim (unverified: STS verifies the token).
-func jwtExpiry(tok string) time.Time {
-	parts := strings.Split(tok, ".")
-	if len(parts) != 3 {
-		return time.Time{}
-	}
-	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
-	if err != nil {
-		return time.Time{}
-	}
-	var claims struct {
-		Exp float64 `json:"exp"`
-	}
-	if json.Unmarshal(b, &claims) != nil || claims.Exp == 0 {
-		return time.Time{}
-	}
-	return time.Unix(int64(claims.Exp), 0).UTC()
 }
