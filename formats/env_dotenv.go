@@ -29,22 +29,13 @@ import (
 type EnvDotenv struct{}
 
 func (EnvDotenv) RenderEnv(w io.Writer, env *environ.Environment) error {
-	if env == nil {
-		return nil
-	}
-	if err := envCheck(env); err != nil {
-		return err
-	}
-	var b strings.Builder
-	for _, k := range env.SetKeys() {
-		q, err := envDotenvQuote(env.Set[k])
+	return renderAssignments(w, env, func(k, v string) (string, error) {
+		q, err := envDotenvQuote(v)
 		if err != nil {
-			return fmt.Errorf("%w: value of %s %v; use --format json", ErrEnvInvalid, k, err)
+			return "", fmt.Errorf("%w: value of %s %v; use --format json", ErrEnvInvalid, k, err)
 		}
-		b.WriteString(k + "=" + q + "\n")
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+		return q, nil
+	})
 }
 
 func envDotenvQuote(v string) (string, error) {

@@ -118,3 +118,25 @@ func envCheck(env *environ.Environment) error {
 	}
 	return nil
 }
+
+// renderAssignments writes NAME=VALUE lines for the set variables (unset
+// ones cannot be expressed and are omitted), each value as value renders
+// it; nothing is written when a name or a value is refused.
+func renderAssignments(w io.Writer, env *environ.Environment, value func(name, v string) (string, error)) error {
+	if env == nil {
+		return nil
+	}
+	if err := envCheck(env); err != nil {
+		return err
+	}
+	var b strings.Builder
+	for _, k := range env.SetKeys() {
+		v, err := value(k, env.Set[k])
+		if err != nil {
+			return err
+		}
+		b.WriteString(k + "=" + v + "\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

@@ -17,19 +17,10 @@ import (
 type EnvPlain struct{}
 
 func (EnvPlain) RenderEnv(w io.Writer, env *environ.Environment) error {
-	if env == nil {
-		return nil
-	}
-	if err := envCheck(env); err != nil {
-		return err
-	}
-	var b strings.Builder
-	for _, k := range env.SetKeys() {
-		if strings.ContainsAny(env.Set[k], "\n\r") {
-			return fmt.Errorf("%w: value of %s spans lines, which plain NAME=VALUE cannot hold; use --format dotenv or json", ErrEnvInvalid, k)
+	return renderAssignments(w, env, func(k, v string) (string, error) {
+		if strings.ContainsAny(v, "\n\r") {
+			return "", fmt.Errorf("%w: value of %s spans lines, which plain NAME=VALUE cannot hold; use --format dotenv or json", ErrEnvInvalid, k)
 		}
-		b.WriteString(k + "=" + env.Set[k] + "\n")
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+		return v, nil
+	})
 }
