@@ -80,7 +80,7 @@ func hotEligible(args []string) (hotField, bool) {
 		if a == "--" {
 			break
 		}
-		if a == "-h" || a == "--help" || a == "--version" || strings.HasPrefix(a, "--help=") {
+		if a == "-h" || a == "--help" || a == "--version" || strings.HasPrefix(a, "--help=") || strings.HasPrefix(a, "--version=") {
 			return hotField{}, false
 		}
 	}
@@ -124,7 +124,9 @@ func newHotParser(root *hotRoot, name string, f hotField, opts ...kong.Option) (
 	cmd := reflect.New(f.typ).Interface()
 	return kong.New(root, append([]kong.Option{
 		kong.Name("atmos-auth"),
-		kong.Vars{"version": versionString()}.CloneWith(cli.QuoteVars()),
+		// No "version": --version goes to the full tree, and reading the
+		// build information is work a hot command need not do.
+		cli.QuoteVars(),
 		kong.DynamicCommand(name, "", "", cmd, f.tags...),
 		kong.PostBuild(stripHelp),
 	}, opts...)...)

@@ -98,7 +98,7 @@ func flagFields(g cli.Globals) string {
 // Help, --version, `__complete commands` and anything else go to the full tree.
 func TestHotNotEligible(t *testing.T) {
 	for _, v := range [][]string{
-		{"env", "--help"}, {"env", "-h"}, {"credential-process", "--version"}, {"__complete", "commands"},
+		{"env", "--help"}, {"env", "-h"}, {"credential-process", "--version"}, {"env", "--version=true"}, {"__complete", "commands"},
 		{"login", "-i", "x"}, {"--log-level", "debug", "env"}, {},
 	} {
 		if _, ok := hotEligible(v); ok {
