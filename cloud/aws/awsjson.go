@@ -1,35 +1,20 @@
 package aws
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
-	"math/rand/v2"
 	"net/http"
 	"strings"
 	"time"
 
-	awssdk "github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-	"github.com/aws/smithy-go"
-
 	"github.com/atmos-auth/atmos-auth/auth"
 )
 
-// jsonCall is one SigV4-signed call of AWS's JSON protocols (awsJson1_1
-// with X-Amz-Target, or restJson1) for the three operations the
+// jsonCall is one call of AWS's JSON protocols (awsJson1_1 with
+// X-Amz-Target, or restJson1), SigV4-signed, for the operations the
 // integrations need (ECR and ECR Public GetAuthorizationToken, EKS
-// DescribeCluster). Their SDK service packages would cost every start of
-// the binary — credential_process, the hook — their endpoint tables and
-// schemas (about 8,000 allocations at init) for commands that run rarely.
-// It keeps the SDK's behaviour that matters: the bounded client, retries
-// of throttling and 5xx with jittered backoff, and errors that are
-// smithy.APIErrors ("operation error ECR: GetAuthorizationToken, api
-// error AccessDeniedException: …").
+// DescribeCluster); apiCall makes it (retries, bounds, errors).
 type jsonCall struct {
 	serviceID string // in messages: ECR, ECR PUBLIC, EKS
 	signing   string // the SigV4 service name: ecr, ecr-public, eks
@@ -41,101 +26,42 @@ type jsonCall struct {
 	body      []byte
 }
 
-// maxJSONBody bounds what one answer may hold.
-const maxJSONBody = 1 << 20
-
 func (j jsonCall) do(ctx context.Context, a *auth.Authenticator, creds *auth.Credentials, region, endpoint string, out any) error {
 	if endpoint == "" {
-		endpoint = "https://" + j.host + "." + region + "." + partitionOf(region).dnsSuffix
+		endpoint = serviceEndpoint(j.host, region)
 	}
-	ctx, cancel := context.WithTimeout(ctx, a.CallTimeout())
-	defer cancel()
-	backoff := maxBackoff
-	if a.RetryBackoff > 0 {
-		backoff = a.RetryBackoff
-	}
-	var last error
-	for attempt := 0; attempt < maxAttempts; attempt++ {
-		if attempt > 0 {
-			d := min(backoff, time.Duration(1<<attempt)*100*time.Millisecond)
-			select {
-			case <-time.After(rand.N(d) + 1):
-			case <-ctx.Done():
-				return j.wrap(ctx.Err())
-			}
-		}
-		retry, err := j.once(ctx, a, creds, region, endpoint, out)
-		if err == nil || !retry {
-			return err
-		}
-		last = err
-	}
-	return last
-}
-
-// once makes one attempt; retry says whether another may succeed.
-func (j jsonCall) once(ctx context.Context, a *auth.Authenticator, creds *auth.Credentials, region, endpoint string, out any) (retry bool, err error) {
 	body := j.body
 	if body == nil && j.method != http.MethodGet {
 		body = []byte("{}")
 	}
-	req, err := http.NewRequestWithContext(ctx, j.method, strings.TrimRight(endpoint, "/")+j.path, bytes.NewReader(body))
-	if err != nil {
-		return false, j.wrap(err)
-	}
+	c := apiCall{service: j.serviceID, op: j.op, signing: j.signing, creds: creds, region: region, endpoint: endpoint,
+		method: j.method, path: j.path, body: body, errorOf: apiErrorOf, header: map[string]string{}}
 	if j.target != "" {
-		req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-		req.Header.Set("X-Amz-Target", j.target)
+		c.header["Content-Type"] = "application/x-amz-json-1.1"
+		c.header["X-Amz-Target"] = j.target
 	} else if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		c.header["Content-Type"] = "application/json"
 	}
-	sum := sha256.Sum256(body)
-	id, secret, token := keysOf(creds)
-	if err := v4.NewSigner().SignHTTP(ctx, awssdk.Credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: token},
-		req, hex.EncodeToString(sum[:]), j.signing, region, time.Now()); err != nil {
-		return false, j.wrap(err)
-	}
-	resp, err := a.HTTP().Do(req)
+	data, err := c.send(ctx, a)
 	if err != nil {
-		return ctx.Err() == nil, j.wrap(err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxJSONBody+1))
-	if err != nil {
-		return true, j.wrap(err)
-	}
-	if len(data) > maxJSONBody {
-		return false, j.wrap(fmt.Errorf("the answer is larger than %d bytes", maxJSONBody))
-	}
-	if resp.StatusCode/100 != 2 {
-		code, msg := apiErrorOf(resp, data)
-		retry = resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 ||
-			strings.Contains(code, "Throttl") || code == "TooManyRequestsException"
-		fault := smithy.FaultClient
-		if resp.StatusCode >= 500 {
-			fault = smithy.FaultServer
-		}
-		return retry, j.wrap(&smithy.GenericAPIError{Code: code, Message: msg, Fault: fault})
+		return err
 	}
 	if err := json.Unmarshal(data, out); err != nil {
-		return false, j.wrap(fmt.Errorf("the answer is not the expected JSON: %w", err))
+		return c.wrap(fmt.Errorf("the answer is not the expected JSON: %w", err))
 	}
-	return false, nil
-}
-
-func (j jsonCall) wrap(err error) error {
-	return &smithy.OperationError{ServiceID: j.serviceID, OperationName: j.op, Err: err}
+	return nil
 }
 
 // apiErrorOf reads an error answer of the JSON protocols: the code from
 // X-Amzn-ErrorType or the body's __type/code (without a namespace or a
-// ":" suffix), the message from message/Message.
+// ":" suffix), the message from message/Message/error_description.
 func apiErrorOf(resp *http.Response, data []byte) (code, msg string) {
 	var b struct {
 		Type    string `json:"__type"`
 		Code    string `json:"code"`
 		Message string `json:"message"`
 		Msg     string `json:"Message"`
+		Desc    string `json:"error_description"` // SSO-OIDC (OAuth)
 	}
 	_ = json.Unmarshal(data, &b)
 	code = resp.Header.Get("X-Amzn-ErrorType")
@@ -153,9 +79,10 @@ func apiErrorOf(resp *http.Response, data []byte) (code, msg string) {
 	if code == "" {
 		code = fmt.Sprintf("HTTP%d", resp.StatusCode)
 	}
-	msg = b.Message
-	if msg == "" {
-		msg = b.Msg
+	for _, m := range []string{b.Message, b.Msg, b.Desc} {
+		if msg == "" {
+			msg = m
+		}
 	}
 	return code, msg
 }
