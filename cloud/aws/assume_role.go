@@ -8,9 +8,6 @@ import (
 
 	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
-	awssdk "github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
-	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 )
 
 var awsAssumeRoleKind = &config.KindInfo{Name: "aws/assume-role", Role: config.RoleIdentity, Cloud: "aws",
@@ -100,55 +97,32 @@ func (s *AWSAssumeRole) Authenticate(ctx context.Context, st *auth.Step, base *a
 	}
 	p := s.Principal
 	region := stepRegion(st)
-	var dur *int32
+	var dur time.Duration
 	if d, _ := s.duration(); d.IsSet() {
-		dur = awssdk.Int32(int32(d.Duration / time.Second))
+		dur = d.Duration
 	}
 	name := s.SessionName(st.Name())
 	var c *auth.Credentials
+	var err error
 	switch base.Type {
 	case CredAWS:
-		cl := sts.NewFromConfig(awsConfig(st.Auth, region, stepEndpoint(st, svcSTS), base))
-		in := &sts.AssumeRoleInput{RoleArn: awssdk.String(p.AssumeRole), RoleSessionName: awssdk.String(name), DurationSeconds: dur}
-		if p.ExternalID != "" {
-			in.ExternalId = awssdk.String(p.ExternalID)
-		}
-		out, err := cl.AssumeRole(ctx, in)
-		if err != nil {
-			return nil, err
-		}
-		c = assumedRoleCreds(out.Credentials, out.AssumedRoleUser)
+		c, err = stepSTS(st, base).assumeRole(ctx, params("RoleArn", p.AssumeRole, "RoleSessionName", name,
+			"DurationSeconds", seconds(dur), "ExternalId", p.ExternalID))
 	case config.CredOIDC:
-		cl := sts.NewFromConfig(awsConfig(st.Auth, region, stepEndpoint(st, svcSTS), nil))
-		out, err := cl.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{
-			RoleArn: awssdk.String(p.AssumeRole), RoleSessionName: awssdk.String(name),
-			WebIdentityToken: awssdk.String(base.Secret(auth.PayloadToken)), DurationSeconds: dur,
-		})
-		if err != nil {
-			return nil, err
-		}
-		c = assumedRoleCreds(out.Credentials, out.AssumedRoleUser)
+		c, err = stepSTS(st, nil).assumeRoleWithWebIdentity(ctx, params("RoleArn", p.AssumeRole, "RoleSessionName", name,
+			"WebIdentityToken", base.Secret(auth.PayloadToken), "DurationSeconds", seconds(dur)))
 	case CredSAML:
-		var err error
-		if c, err = s.assumeWithSAML(ctx, st, base); err != nil {
-			return nil, err
-		}
+		c, err = s.assumeWithSAML(ctx, st, base)
 	default:
 		return nil, fmt.Errorf("aws/assume-role cannot use %s credentials", base.Type)
+	}
+	if err != nil {
+		return nil, err
 	}
 	c.Account = arnAccount(p.AssumeRole)
 	c.Region = region
 	c.Role = p.AssumeRole[strings.LastIndexByte(p.AssumeRole, '/')+1:]
 	return c, nil
-}
-
-// assumedRoleCreds turns an STS answer into credentials with the session's ARN.
-func assumedRoleCreds(cr *ststypes.Credentials, user *ststypes.AssumedRoleUser) *auth.Credentials {
-	c := awsCreds(cr.AccessKeyId, cr.SecretAccessKey, cr.SessionToken, cr.Expiration)
-	if user != nil {
-		c.Principal = awssdk.ToString(user.Arn)
-	}
-	return c
 }
 
 // Describe is the one-line, secret-free summary `list` shows.

@@ -8,9 +8,6 @@ import (
 
 	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
-	awssdk "github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
-	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 )
 
 var awsAssumeRootKind = &config.KindInfo{Name: "aws/assume-root", Role: config.RoleIdentity, Cloud: "aws",
@@ -88,17 +85,11 @@ func (s *AWSAssumeRoot) Authenticate(ctx context.Context, st *auth.Step, base *a
 	if p.Duration.IsSet() && p.Duration.Duration < d {
 		d = p.Duration.Duration
 	}
-	cl := sts.NewFromConfig(awsConfig(st.Auth, stepRegion(st), stepEndpoint(st, svcSTS), base))
-	out, err := cl.AssumeRoot(ctx, &sts.AssumeRootInput{
-		TargetPrincipal: awssdk.String(p.TargetPrincipal),
-		TaskPolicyArn:   &ststypes.PolicyDescriptorType{Arn: awssdk.String(p.TaskPolicyARN)},
-		DurationSeconds: awssdk.Int32(int32(d / time.Second)),
-	})
+	c, err := stepSTS(st, base).assumeRoot(ctx, params("TargetPrincipal", p.TargetPrincipal,
+		"TaskPolicyArn.arn", p.TaskPolicyARN, "DurationSeconds", seconds(d)))
 	if err != nil {
 		return nil, err
 	}
-	cr := out.Credentials
-	c := awsCreds(cr.AccessKeyId, cr.SecretAccessKey, cr.SessionToken, cr.Expiration)
 	c.Account, c.Region = p.TargetPrincipal, stepRegion(st)
 	c.Principal = "arn:aws:iam::" + p.TargetPrincipal + ":root"
 	c.Role = "root (" + p.TaskPolicyARN[strings.LastIndexByte(p.TaskPolicyARN, '/')+1:] + ")"

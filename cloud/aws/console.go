@@ -14,8 +14,6 @@ import (
 
 	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
-	awssdk "github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
 // The AWS console through the federation endpoint: getSigninToken with the
@@ -248,14 +246,12 @@ func (s *AWSUser) federationToken(ctx context.Context, st *auth.Step, dur time.D
 	if len(name) > 32 {
 		name = name[:32]
 	}
-	in := &sts.GetFederationTokenInput{Name: awssdk.String(name),
-		Policy: awssdk.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)}
-	if dur > 0 {
-		in.DurationSeconds = awssdk.Int32(int32(dur / time.Second))
-	}
-	out, err := sts.NewFromConfig(awsConfig(st.Auth, stepRegion(st), stepEndpoint(st, svcSTS), awsKeys(k, sk, ""))).GetFederationToken(ctx, in)
+	c, err := stepSTS(st, awsKeys(k, sk, "")).getFederationToken(ctx, params("Name", name,
+		"Policy", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`,
+		"DurationSeconds", seconds(dur)))
 	if err != nil {
 		return "", "", "", err
 	}
-	return awssdk.ToString(out.Credentials.AccessKeyId), awssdk.ToString(out.Credentials.SecretAccessKey), awssdk.ToString(out.Credentials.SessionToken), nil
+	akid, secret, token = keysOf(c)
+	return akid, secret, token, nil
 }

@@ -18,9 +18,6 @@ import (
 	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/environ"
 	"github.com/atmos-auth/atmos-auth/internal/kubeconfig"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
-	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 var awsEKSIntegrationKind = &config.KindInfo{Name: "aws/eks", Role: config.RoleIntegration, Cloud: "aws",
@@ -300,26 +297,10 @@ func (s *AWSEKSIntegration) ClusterToken(ctx context.Context, c *auth.Integratio
 	}
 	region := s.Spec.Cluster.Region
 	now := c.Now()
-	client := sts.NewFromConfig(awsConfig(c.Auth, region, awsEndpoint(c.Identity.Chain, svcSTS, c.Auth.Env), creds))
-	req, err := sts.NewPresignClient(client).PresignGetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}, func(o *sts.PresignOptions) {
-		o.ClientOptions = append(o.ClientOptions, func(o *sts.Options) {
-			o.APIOptions = append(o.APIOptions, smithyhttp.AddHeaderValue("x-k8s-aws-id", s.Spec.Cluster.Name), addPresignExpiry)
-		})
-	})
+	u, err := stsClient{a: c.Auth, region: region, endpoint: awsEndpoint(c.Identity.Chain, svcSTS, c.Auth.Env), creds: creds}.
+		presignGetCallerIdentity(ctx, map[string]string{"x-k8s-aws-id": s.Spec.Cluster.Name}, eksPresignExpiry*time.Second)
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	return eksTokenPrefix + base64.RawURLEncoding.EncodeToString([]byte(req.URL)), now.Add(eksTokenLifetime), nil
-}
-
-// addPresignExpiry sets X-Amz-Expires on the request before it is signed.
-func addPresignExpiry(st *middleware.Stack) error {
-	return st.Build.Add(middleware.BuildMiddlewareFunc("eksPresignExpiry", func(ctx context.Context, in middleware.BuildInput, next middleware.BuildHandler) (middleware.BuildOutput, middleware.Metadata, error) {
-		if req, ok := in.Request.(*smithyhttp.Request); ok {
-			q := req.URL.Query()
-			q.Set("X-Amz-Expires", strconv.Itoa(eksPresignExpiry))
-			req.URL.RawQuery = q.Encode()
-		}
-		return next.HandleBuild(ctx, in)
-	}), middleware.After)
+	return eksTokenPrefix + base64.RawURLEncoding.EncodeToString([]byte(u)), now.Add(eksTokenLifetime), nil
 }

@@ -5,8 +5,6 @@ import (
 	"time"
 
 	"github.com/atmos-auth/atmos-auth/auth"
-	awssdk "github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
 // assumeWithSAML is aws/assume-role after an aws/saml provider: the role is
@@ -29,22 +27,15 @@ func (s *AWSAssumeRole) assumeWithSAML(ctx context.Context, st *auth.Step, base 
 			asked = p.Session.Duration.Duration
 		}
 	}
-	var dur *int32
+	var dur time.Duration
 	if asked > 0 {
 		if a.MaxDuration > 0 && asked > a.MaxDuration {
 			st.Auth.Log().Info("session duration clamped to the assertion's SessionDuration", "identity", st.Name(), "asked", asked, "max", a.MaxDuration)
 			asked = a.MaxDuration
 		}
 		asked = max(asked, 15*time.Minute)
-		dur = awssdk.Int32(int32(asked / time.Second))
+		dur = asked
 	}
-	cl := sts.NewFromConfig(awsConfig(st.Auth, stepRegion(st), stepEndpoint(st, svcSTS), nil))
-	out, err := cl.AssumeRoleWithSAML(ctx, &sts.AssumeRoleWithSAMLInput{
-		RoleArn: awssdk.String(r.Role), PrincipalArn: awssdk.String(r.Principal),
-		SAMLAssertion: awssdk.String(a.Raw), DurationSeconds: dur,
-	})
-	if err != nil {
-		return nil, err
-	}
-	return assumedRoleCreds(out.Credentials, out.AssumedRoleUser), nil
+	return stepSTS(st, nil).assumeRoleWithSAML(ctx, params("RoleArn", r.Role, "PrincipalArn", r.Principal,
+		"SAMLAssertion", a.Raw, "DurationSeconds", seconds(dur)))
 }

@@ -7,9 +7,6 @@ import (
 	"strings"
 	"time"
 
-	awssdk "github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
-
 	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/keyring"
@@ -99,26 +96,22 @@ func (s *AWSUser) Authenticate(ctx context.Context, st *auth.Step, _ *auth.Crede
 	if err != nil {
 		return nil, err
 	}
-	in := &sts.GetSessionTokenInput{}
-	if s.Session.Duration.IsSet() {
-		in.DurationSeconds = awssdk.Int32(int32(s.Session.Duration.Duration / time.Second))
-	}
+	in := params("DurationSeconds", seconds(s.Session.Duration.Duration))
 	if mfa != "" {
 		code, err := st.Auth.Prompter().MFACode(st.Name(), mfa)
 		if err != nil {
 			return nil, err
 		}
-		in.SerialNumber, in.TokenCode = awssdk.String(mfa), awssdk.String(strings.TrimSpace(code))
+		in.Set("SerialNumber", mfa)
+		in.Set("TokenCode", strings.TrimSpace(code))
 	}
-	cl := sts.NewFromConfig(awsConfig(st.Auth, stepRegion(st), stepEndpoint(st, svcSTS), awsKeys(akid, secret, "")))
-	out, err := cl.GetSessionToken(ctx, in)
+	c, err := stepSTS(st, awsKeys(akid, secret, "")).getSessionToken(ctx, in)
 	if err != nil {
 		if errors.Is(err, auth.ErrCredentialsRefused) {
 			return nil, fmt.Errorf("%s: the access keys were refused (revoked or deleted?): store valid ones with `atmos-auth user configure -i %s` or fix credentials.access_key_id", auth.ErrSummary(err), st.Name())
 		}
 		return nil, err
 	}
-	c := awsCreds(out.Credentials.AccessKeyId, out.Credentials.SecretAccessKey, out.Credentials.SessionToken, out.Credentials.Expiration)
 	c.Region = stepRegion(st)
 	c.Role = "IAM user"
 	if mfa != "" {

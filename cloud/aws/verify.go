@@ -7,8 +7,6 @@ import (
 
 	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
-	awssdk "github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
 // RefusedError says AWS refused credentials the cache held as valid
@@ -39,7 +37,7 @@ func verifySTS(ctx context.Context, s *auth.Step, c *auth.Credentials) (arn, acc
 	if region == "" {
 		region = stepRegion(s)
 	}
-	out, err := sts.NewFromConfig(awsConfig(s.Auth, region, stepEndpoint(s, svcSTS), c)).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	arn, account, err = stsClient{a: s.Auth, region: region, endpoint: stepEndpoint(s, svcSTS), creds: c}.getCallerIdentity(ctx)
 	if err != nil {
 		if errors.Is(err, auth.ErrCredentialsRefused) {
 			s.Auth.Invalidate(s)
@@ -47,5 +45,5 @@ func verifySTS(ctx context.Context, s *auth.Step, c *auth.Credentials) (arn, acc
 		}
 		return "", "", &auth.StepError{Chain: s.Chain, Err: err}
 	}
-	return awssdk.ToString(out.Arn), awssdk.ToString(out.Account), nil
+	return arn, account, nil
 }
