@@ -7,8 +7,6 @@ import (
 
 	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
-	awssdk "github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sso"
 )
 
 var awsPermissionSetKind = &config.KindInfo{Name: "aws/permission-set", Role: config.RoleIdentity, Cloud: "aws",
@@ -65,41 +63,35 @@ func (s *AWSPermissionSet) Authenticate(ctx context.Context, st *auth.Step, base
 	if bound := awsEndpoint(st.Chain[len(st.Chain)-1:], svcSSO, st.Auth.Env); portal != bound {
 		return nil, fmt.Errorf("spec.endpoint_url of %s (%s) is not the portal endpoint of its provider %s (%s): the IAM Identity Center access token is only sent to its provider's endpoint; set spec.endpoint_url on the provider instead", st.Name(), orAWS(portal), st.Chain[len(st.Chain)-1].Name, orAWS(bound))
 	}
-	cl := sso.NewFromConfig(awsConfig(st.Auth, region, portal, nil))
+	cl := ssoPortal{a: st.Auth, region: region, endpoint: portal, token: base.Secret(auth.PayloadToken)}
 	acct := s.Principal.Account.ID
 	if acct == "" {
 		name := s.Principal.Account.Name
-		pg := sso.NewListAccountsPaginator(cl, &sso.ListAccountsInput{AccessToken: awssdk.String(base.Secret(auth.PayloadToken))})
-		for acct == "" && pg.HasMorePages() {
-			out, err := pg.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			for _, a := range out.AccountList {
-				if awssdk.ToString(a.AccountName) == name {
-					acct = awssdk.ToString(a.AccountId)
-					break
+		err := cl.accounts(ctx, func(page []ssoAccount) bool {
+			for _, a := range page {
+				if a.Name == name {
+					acct = a.ID
+					return false
 				}
 			}
+			return true
+		})
+		if err != nil {
+			return nil, err
 		}
 		if acct == "" {
 			return nil, fmt.Errorf("account %q is not assigned to you in IAM Identity Center (check principal.account.name)", name)
 		}
 	}
-	out, err := cl.GetRoleCredentials(ctx, &sso.GetRoleCredentialsInput{
-		AccessToken: awssdk.String(base.Secret(auth.PayloadToken)), AccountId: awssdk.String(acct), RoleName: awssdk.String(s.Principal.Name),
-	})
+	c, err := cl.roleCredentials(ctx, acct, s.Principal.Name)
 	if err != nil {
 		return nil, err
 	}
-	rc := out.RoleCredentials
-	exp := time.UnixMilli(rc.Expiration).UTC()
 	if d := s.Session.Duration; d.IsSet() {
-		if limit := st.Auth.Now().Add(d.Duration).UTC(); limit.Before(exp) {
-			exp = limit // renewed after session.duration, at most what AWS gives
+		if limit := st.Auth.Now().Add(d.Duration).UTC(); limit.Before(c.Expiration) {
+			c.Expiration = limit // renewed after session.duration, at most what AWS gives
 		}
 	}
-	c := awsCreds(rc.AccessKeyId, rc.SecretAccessKey, rc.SessionToken, &exp)
 	c.Account, c.Region, c.Role = acct, regionAfter(st, region), s.Principal.Name
 	return c, nil
 }

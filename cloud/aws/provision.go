@@ -8,8 +8,6 @@ import (
 
 	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
-	awssdk "github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sso"
 )
 
 // Auto-provisioned identities (auto_provision_identities: true): after a
@@ -44,17 +42,10 @@ func provisionedPath(d config.Dirs, provider string) string {
 
 func provision(a *auth.Authenticator, ctx context.Context, s *auth.Step, tok *auth.Credentials) ([]ProvisionedIdentity, error) {
 	p := s.Entry().Spec.(*AWSSSOProvider)
-	cl := sso.NewFromConfig(awsConfig(a, p.Region, p.binding(s).Portal, nil))
-	var accounts []struct{ id, name string }
-	pg := sso.NewListAccountsPaginator(cl, &sso.ListAccountsInput{AccessToken: awssdk.String(tok.Secret(auth.PayloadToken))})
-	for pg.HasMorePages() {
-		out, err := pg.NextPage(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, acc := range out.AccountList {
-			accounts = append(accounts, struct{ id, name string }{awssdk.ToString(acc.AccountId), awssdk.ToString(acc.AccountName)})
-		}
+	cl := ssoPortal{a: a, region: p.Region, endpoint: p.binding(s).Portal, token: tok.Secret(auth.PayloadToken)}
+	var accounts []ssoAccount
+	if err := cl.accounts(ctx, func(page []ssoAccount) bool { accounts = append(accounts, page...); return true }); err != nil {
+		return nil, err
 	}
 	bound := a.ProvisionConcurrency
 	if bound <= 0 {
@@ -73,23 +64,19 @@ func provision(a *auth.Authenticator, ctx context.Context, s *auth.Step, tok *au
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			rp := sso.NewListAccountRolesPaginator(cl, &sso.ListAccountRolesInput{AccessToken: awssdk.String(tok.Secret(auth.PayloadToken)), AccountId: awssdk.String(acc.id)})
+			roles, err := cl.roles(ctx, acc.ID)
+			if err != nil {
+				mu.Lock()
+				if firstErr == nil {
+					firstErr = err
+					cancel()
+				}
+				mu.Unlock()
+				return
+			}
 			var mine []ProvisionedIdentity
-			for rp.HasMorePages() {
-				page, err := rp.NextPage(ctx)
-				if err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-						cancel()
-					}
-					mu.Unlock()
-					return
-				}
-				for _, r := range page.RoleList {
-					role := awssdk.ToString(r.RoleName)
-					mine = append(mine, ProvisionedIdentity{Name: acc.name + "/" + role, AccountID: acc.id, AccountName: acc.name, Role: role})
-				}
+			for _, role := range roles {
+				mine = append(mine, ProvisionedIdentity{Name: acc.Name + "/" + role, AccountID: acc.ID, AccountName: acc.Name, Role: role})
 			}
 			mu.Lock()
 			out = append(out, mine...)

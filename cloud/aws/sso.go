@@ -11,11 +11,6 @@ import (
 	"strings"
 	"time"
 
-	awssdk "github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sso"
-	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
-	"github.com/aws/aws-sdk-go-v2/service/ssooidc/types"
-
 	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 	"github.com/atmos-auth/atmos-auth/keyring"
@@ -120,8 +115,8 @@ func (p *AWSSSOProvider) DropCache(s *auth.Step) {
 	_, _ = auth.RemoveFile(ssoTokenPath(s.Auth.Cache(), p.sessionID(s)))
 }
 
-func (p *AWSSSOProvider) oidcClient(s *auth.Step) *ssooidc.Client {
-	return ssooidc.NewFromConfig(awsConfig(s.Auth, p.Region, p.binding(s).OIDC, nil))
+func (p *AWSSSOProvider) oidcClient(s *auth.Step) ssoOIDC {
+	return ssoOIDC{a: s.Auth, region: p.Region, endpoint: p.binding(s).OIDC}
 }
 
 // authenticate renews the session silently with the refresh token when it
@@ -154,10 +149,7 @@ func (p *AWSSSOProvider) Authenticate(ctx context.Context, s *auth.Step, _ *auth
 	clientValid := clientID != "" && clientSecret != "" && !saved.Expired(a.Now().Add(a.RenewMargin()))
 	if clientValid && saved.Data["refresh_token"] != "" {
 		a.Prompter().Progress(fmt.Sprintf("renewing the %s session", s.Name()))
-		out, err := client.CreateToken(ctx, &ssooidc.CreateTokenInput{
-			ClientId: awssdk.String(clientID), ClientSecret: awssdk.String(clientSecret),
-			GrantType: awssdk.String(grantRefreshToken), RefreshToken: awssdk.String(saved.Data["refresh_token"]),
-		})
+		out, err := client.createToken(ctx, clientID, clientSecret, grantRefreshToken, "", saved.Data["refresh_token"])
 		if err == nil {
 			return p.saveToken(s, ks, key, clientID, clientSecret, saved.Expires, out)
 		}
@@ -179,28 +171,22 @@ func (p *AWSSSOProvider) Authenticate(ctx context.Context, s *auth.Step, _ *auth
 	}
 	var secretExpires time.Time
 	if !clientValid {
-		reg, err := client.RegisterClient(ctx, &ssooidc.RegisterClientInput{
-			ClientName: awssdk.String(ssoClientName), ClientType: awssdk.String("public"),
-			Scopes:     []string{ssoScope},
-			GrantTypes: []string{grantDeviceCode, grantRefreshToken},
-		})
+		reg, err := client.registerClient(ctx, ssoClientName, []string{ssoScope}, []string{grantDeviceCode, grantRefreshToken})
 		if err != nil {
 			return nil, err
 		}
-		clientID, clientSecret = awssdk.ToString(reg.ClientId), awssdk.ToString(reg.ClientSecret)
-		if reg.ClientSecretExpiresAt > 0 {
-			secretExpires = time.Unix(reg.ClientSecretExpiresAt, 0).UTC()
+		clientID, clientSecret = reg.ID, reg.Secret
+		if reg.SecretExpireAt > 0 {
+			secretExpires = time.Unix(reg.SecretExpireAt, 0).UTC()
 		}
 	} else {
 		secretExpires = saved.Expires
 	}
-	dev, err := client.StartDeviceAuthorization(ctx, &ssooidc.StartDeviceAuthorizationInput{
-		ClientId: awssdk.String(clientID), ClientSecret: awssdk.String(clientSecret), StartUrl: awssdk.String(p.StartURL),
-	})
+	dev, err := client.startDeviceAuthorization(ctx, clientID, clientSecret, p.StartURL)
 	if err != nil {
 		return nil, err
 	}
-	a.Prompter().DeviceAuthorization(s.Name(), awssdk.ToString(dev.VerificationUri), awssdk.ToString(dev.VerificationUriComplete), awssdk.ToString(dev.UserCode))
+	a.Prompter().DeviceAuthorization(s.Name(), dev.VerificationURI, dev.VerificationURIComplete, dev.UserCode)
 	out, err := p.poll(ctx, s, client, clientID, clientSecret, dev)
 	if err != nil {
 		return nil, err
@@ -210,7 +196,7 @@ func (p *AWSSSOProvider) Authenticate(ctx context.Context, s *auth.Step, _ *auth
 
 // poll redeems the device code, honouring AuthorizationPending (wait the
 // interval), SlowDown (add 5s) and the code's expiry.
-func (p *AWSSSOProvider) poll(ctx context.Context, s *auth.Step, client *ssooidc.Client, id, secret string, dev *ssooidc.StartDeviceAuthorizationOutput) (*ssooidc.CreateTokenOutput, error) {
+func (p *AWSSSOProvider) poll(ctx context.Context, s *auth.Step, client ssoOIDC, id, secret string, dev *oidcDevice) (*oidcToken, error) {
 	interval := time.Duration(dev.Interval) * time.Second
 	if interval <= 0 {
 		interval = 5 * time.Second
@@ -225,28 +211,21 @@ func (p *AWSSSOProvider) poll(ctx context.Context, s *auth.Step, client *ssooidc
 		deadline = s.Auth.Now().Add(10 * time.Minute)
 	}
 	for {
-		out, err := client.CreateToken(ctx, &ssooidc.CreateTokenInput{
-			ClientId: awssdk.String(id), ClientSecret: awssdk.String(secret),
-			GrantType: awssdk.String(grantDeviceCode), DeviceCode: dev.DeviceCode,
-		})
+		out, err := client.createToken(ctx, id, secret, grantDeviceCode, dev.DeviceCode, "")
 		if err == nil {
 			return out, nil
 		}
-		var pending *types.AuthorizationPendingException
-		var slow *types.SlowDownException
-		var expired *types.ExpiredTokenException
-		var denied *types.AccessDeniedException
-		switch {
-		case errors.As(err, &pending):
-		case errors.As(err, &slow):
+		switch apiCode(err) {
+		case "AuthorizationPendingException":
+		case "SlowDownException":
 			step := 5 * time.Second
 			if s.Auth.SlowDownStep > 0 {
 				step = s.Auth.SlowDownStep
 			}
 			interval += step
-		case errors.As(err, &expired):
+		case "ExpiredTokenException":
 			return nil, fmt.Errorf("the device authorization expired before it was approved: run the login again")
-		case errors.As(err, &denied):
+		case "AccessDeniedException":
 			return nil, fmt.Errorf("the device authorization was denied")
 		default:
 			return nil, err
@@ -260,7 +239,7 @@ func (p *AWSSSOProvider) poll(ctx context.Context, s *auth.Step, client *ssooidc
 	}
 }
 
-func (p *AWSSSOProvider) saveToken(s *auth.Step, ks keyring.Store, key, clientID, clientSecret string, secretExpires time.Time, out *ssooidc.CreateTokenOutput) (*auth.Credentials, error) {
+func (p *AWSSSOProvider) saveToken(s *auth.Step, ks keyring.Store, key, clientID, clientSecret string, secretExpires time.Time, out *oidcToken) (*auth.Credentials, error) {
 	a := s.Auth
 	now := a.Now()
 	exp := now.Add(time.Duration(out.ExpiresIn) * time.Second).UTC()
@@ -268,14 +247,14 @@ func (p *AWSSSOProvider) saveToken(s *auth.Step, ks keyring.Store, key, clientID
 		bind := p.binding(s)
 		env := keyring.Envelope{Kind: keyringSSOKind, Expires: secretExpires, Data: bind.data()}
 		env.Data["client_id"], env.Data["client_secret"] = clientID, clientSecret
-		if rt := awssdk.ToString(out.RefreshToken); rt != "" {
+		if rt := out.RefreshToken; rt != "" {
 			env.Data["refresh_token"] = rt
 		}
 		if err := ks.Set(key, env); err != nil {
 			a.Log().Warn("could not store the SSO refresh token in the keyring; the next renewal needs a browser sign-in", "provider", s.Name(), "error", err)
 		}
 	}
-	rec := ssoTokenRecord{V: 2, Binding: p.binding(s), AccessToken: awssdk.ToString(out.AccessToken),
+	rec := ssoTokenRecord{V: 2, Binding: p.binding(s), AccessToken: out.AccessToken,
 		ExpiresAt: exp, ClientID: clientID, Written: now.UTC()}
 	if err := auth.WriteJSON(ssoTokenPath(a.Cache(), rec.Binding.id()), rec); err != nil {
 		return nil, fmt.Errorf("write SSO token cache: %w", err)
@@ -312,8 +291,7 @@ func (p *AWSSSOProvider) endSession(ctx context.Context, s *auth.Step) ([]string
 	path := ssoTokenPath(a.Cache(), sid)
 	var r ssoTokenRecord
 	if auth.ReadJSON(path, &r) == nil && r.V == 2 && r.Binding == bind && r.AccessToken != "" && r.ExpiresAt.After(a.Now()) {
-		cl := sso.NewFromConfig(awsConfig(a, p.Region, bind.Portal, nil))
-		if _, err := cl.Logout(ctx, &sso.LogoutInput{AccessToken: awssdk.String(r.AccessToken)}); err != nil {
+		if err := (ssoPortal{a: a, region: p.Region, endpoint: bind.Portal, token: r.AccessToken}).logout(ctx); err != nil {
 			a.Log().Warn("SSO Logout API failed", "provider", chain[0].Name, "error", auth.ErrSummary(err))
 		} else {
 			done = append(done, "signed out of the "+chain[0].Name+" session")
