@@ -255,24 +255,6 @@ func Fingerprint(chain []*config.Entry) string {
 	return hex.EncodeToString(h.Sum(nil))[:32]
 }
 
-// specFingerprint is the spec as JSON without what does not change the
-// credentials a step produces: default, alias, tags and required pick an
-// entry, env decorates its environment (config.IdentityBase,
-// config.ProviderBase). Leaving them out also keeps the fingerprints of
-// caches written before they existed.
-func specFingerprint(spec any) []byte {
-	b, _ := json.Marshal(spec)
-	var m map[string]any
-	if json.Unmarshal(b, &m) != nil {
-		return b
-	}
-	for _, k := range []string{"Default", "Alias", "Tags", "Env", "Required"} {
-		delete(m, k)
-	}
-	b, _ = json.Marshal(m)
-	return b
-}
-
 // ReadStep and writeCreds take the project-scoped Dirs and the step's
 // endpoint binding (see project_scope.go).
 func ReadStep(d config.Dirs, chain []*config.Entry, bind string) (*Credentials, bool) {
