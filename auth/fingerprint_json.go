@@ -7,6 +7,7 @@ import (
 	"errors"
 	"reflect"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -165,11 +166,24 @@ type jsonField struct {
 	omitZero  bool
 }
 
+// fieldsOf caches jsonFields per type: a chain often repeats one kind.
+var fieldsOf sync.Map // reflect.Type → []jsonField, or error
+
 func structTree(v reflect.Value) (any, error) {
-	fields, err := jsonFields(v.Type())
-	if err != nil {
+	cached, ok := fieldsOf.Load(v.Type())
+	if !ok {
+		fields, err := jsonFields(v.Type())
+		if err != nil {
+			cached = err
+		} else {
+			cached = fields
+		}
+		fieldsOf.Store(v.Type(), cached)
+	}
+	if err, ok := cached.(error); ok {
 		return nil, err
 	}
+	fields := cached.([]jsonField)
 	m := make(map[string]any, len(fields))
 field:
 	for _, f := range fields {
