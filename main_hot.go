@@ -31,9 +31,10 @@ type hotRoot struct {
 	Version kong.VersionFlag `help:"Print the version and exit."`
 }
 
-// hotField is the CLI field of a command: its struct type and tags
+// hotField is the CLI field of a command: its name, struct type and tags
 // (help is left out: the one-command tree never prints it).
 type hotField struct {
+	name string
 	typ  reflect.Type
 	tags []string
 }
@@ -58,25 +59,60 @@ var hotFields = sync.OnceValue(func() map[string]hotField {
 		if _, ok := f.Tag.Lookup("hidden"); ok {
 			tags = append(tags, `hidden:""`)
 		}
-		out[name] = hotField{typ: f.Type, tags: tags}
+		out[name] = hotField{name: name, typ: f.Type, tags: tags}
 	}
 	return out
 })
 
-// hotEligible reports whether args name a hot command first and ask for no
-// help or version (before a "--", after which the arguments are the child's).
+// globalFlags are the flags of cli.Globals as they may come before the
+// command ("--name" and "-s" → whether the flag takes a value), read from
+// its tags: the managed AWS profiles run `atmos-auth --config FILE
+// credential-process --identity NAME`.
+var globalFlags = sync.OnceValue(func() map[string]bool {
+	out := map[string]bool{}
+	rt := reflect.TypeFor[cli.Globals]()
+	for i := range rt.NumField() {
+		f := rt.Field(i)
+		name, ok := f.Tag.Lookup("name")
+		if !ok || f.Tag.Get("kong") == "-" {
+			continue
+		}
+		value := f.Type.Kind() != reflect.Bool
+		out["--"+name] = value
+		if s := f.Tag.Get("short"); s != "" {
+			out["-"+s] = value
+		}
+	}
+	return out
+})
+
+// hotEligible reports whether args name a hot command, after global flags
+// only, and ask for no help or version (before a "--", after which the
+// arguments are the child's).
 func hotEligible(args []string) (hotField, bool) {
-	if len(args) == 0 {
+	i := 0
+	for i < len(args) && strings.HasPrefix(args[i], "-") {
+		name, _, hasValue := strings.Cut(args[i], "=")
+		value, global := globalFlags()[name]
+		if !global || hasValue && !value {
+			return hotField{}, false
+		}
+		i++
+		if value && !hasValue {
+			i++ // the flag's value (PreparseArgs gave a bare -i one)
+		}
+	}
+	if i >= len(args) {
 		return hotField{}, false
 	}
-	f, ok := hotFields()[args[0]]
+	f, ok := hotFields()[args[i]]
 	if !ok {
 		return hotField{}, false
 	}
-	if args[0] == "__complete" && slices.Contains(args, "commands") {
+	if f.name == "__complete" && slices.Contains(args[i:], "commands") {
 		return hotField{}, false // lists the full tree's commands
 	}
-	for _, a := range args[1:] {
+	for _, a := range args {
 		if a == "--" {
 			break
 		}
@@ -102,7 +138,7 @@ func runHot(args []string, io cli.Globals, f hotField) (code int, ok bool) {
 	}()
 	root := hotRoot{Globals: io}
 	root.Defaults()
-	parser, err := newHotParser(&root, args[0], f,
+	parser, err := newHotParser(&root, f.name, f,
 		kong.Writers(root.Stdout, root.Stderr),
 		kong.Exit(func(code int) { panic(exitPanic(code)) }))
 	if err != nil {

@@ -31,6 +31,12 @@ func TestHotParseMatchesFull(t *testing.T) {
 	vectors := [][]string{
 		{"credential-process", "--identity", "d5"},
 		{"credential-process", "-i", "d5", "--log-level", "debug"},
+		// What the managed AWS profiles run: global flags first.
+		{"--config", "/repo/atmos.yaml", "credential-process", "--identity", "d5"},
+		{"--config=/repo/atmos.yaml", "--profile", "a,b", "--no-color", "credential-process", "-i", "d5"},
+		{"-i", "prod", "--log-level=debug", "env", "-f", "json"},
+		{"--identity", "--config", "/x", "exec", "--", "true"},
+		{"--config", "env", "env"},
 		{"env", "-i", "prod"},
 		{"env", "-i", "prod", "-f", "json"},
 		{"env", "-i", "prod", "-o", "fish", "--login"},
@@ -63,7 +69,7 @@ func TestHotParseMatchesFull(t *testing.T) {
 				t.Fatal(err)
 			}
 			hot := hotRoot{}
-			hp, err := newHotParser(&hot, args[0], f)
+			hp, err := newHotParser(&hot, f.name, f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -99,7 +105,7 @@ func flagFields(g cli.Globals) string {
 func TestHotNotEligible(t *testing.T) {
 	for _, v := range [][]string{
 		{"env", "--help"}, {"env", "-h"}, {"credential-process", "--version"}, {"env", "--version=true"}, {"__complete", "commands"},
-		{"login", "-i", "x"}, {"--log-level", "debug", "env"}, {},
+		{"login", "-i", "x"}, {"--log-level", "debug", "login"}, {"--bogus", "env"}, {"--no-color=true", "env"}, {"--config"}, {"--help", "env"}, {"-h", "env"}, {},
 	} {
 		if _, ok := hotEligible(v); ok {
 			t.Errorf("%q: eligible", v)
@@ -115,6 +121,7 @@ func TestHotNotEligible(t *testing.T) {
 func TestHotErrorsAreTheFullTrees(t *testing.T) {
 	for _, v := range [][]string{
 		{"env", "--bogus"}, {"prompt", "-f", "nope"}, {"__hook"}, {"env", "--help"},
+		{"--config", "/nonexistent/atmos.yaml", "env", "--bogus"}, {"-i", "x", "credential-process", "extra"},
 	} {
 		var hotOut, hotErr bytes.Buffer
 		code := run(v, cli.Globals{Stdout: &hotOut, Stderr: &hotErr, Getenv: func(string) string { return "" }, Kinds: cloud.Kinds()})
@@ -158,7 +165,7 @@ func BenchmarkParseCredentialProcess(b *testing.B) {
 		f, _ := hotEligible(args)
 		for b.Loop() {
 			root := hotRoot{}
-			p, err := newHotParser(&root, args[0], f)
+			p, err := newHotParser(&root, f.name, f)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -4,8 +4,9 @@
 # drift on a shared machine slows all alike):
 #
 #   hello               a Go hello world (the floor: process start + runtime)
-#   credential-process  cached credentials for a depth-5 chain (what every
-#                       AWS SDK call runs through the managed profile)
+#   credential-process  cached credentials for a depth-5 chain, with the very
+#                       command line of the managed profile's credential_process
+#                       (what every AWS SDK call runs)
 #   env                 the identity's environment
 #   exec                `exec -i d5 -- hello`
 #   prompt              the prompt segment in a hooked directory
@@ -59,14 +60,14 @@ cd "$work/w"
 
 old=()
 if [ -n "${BEFORE:-}" ]; then
-	old=("before:credential-process=$BEFORE credential-process --identity d5" "before:env=$BEFORE env -i d5"
+	old=("before:credential-process=$BEFORE --config $work/atmos.yaml credential-process --identity d5" "before:env=$BEFORE env -i d5"
 		"before:exec=$BEFORE exec -i d5 -- $work/hello/hello" "before:prompt=$BEFORE prompt" "before:__hook=$BEFORE __hook bash")
 fi
 before=$(curl -fsS "$LOCALCLOUD_URL/_admin/stats")
 hello=$work/hello/hello
 ATMOS_IDENTITY=d5 "$work/benchhot" -runs "${RUNS:-300}" -warmup 20 \
 	"hello=$hello" \
-	"credential-process=$bin credential-process --identity d5" \
+	"credential-process=$bin --config $work/atmos.yaml credential-process --identity d5" \
 	"env=$bin env -i d5" \
 	"exec=$bin exec -i d5 -- $hello" \
 	"prompt=$bin prompt" \
@@ -74,4 +75,5 @@ ATMOS_IDENTITY=d5 "$work/benchhot" -runs "${RUNS:-300}" -warmup 20 \
 awk '$1 == "hello" { h = $2; hc = $9 } $1 ~ /exec$/ { printf "%s overhead (minus hello): wall %.3f ms = %.2f × hello, cpu %.3f ms = %.2f × hello\n", $1, $2 - h, ($2 - h) / h, $9 - hc, ($9 - hc) / hc }' "$work/out"
 after=$(curl -fsS "$LOCALCLOUD_URL/_admin/stats")
 [ "$before" = "$after" ] && echo "local cloud calls during the runs: none" || echo "WARNING: the timed commands called the local cloud: $before -> $after"
+echo "the managed profile d5 runs: $(awk '/^\[profile d5\]/ { f = 1 } f && /^credential_process/ { sub(/^credential_process = /, ""); print; exit }' "$XDG_CONFIG_HOME"/atmos/aws/*/config)"
 echo "binary: $(file -b "$bin" | cut -d, -f1-2,4) $(du -h "$bin" | cut -f1)"
