@@ -20,6 +20,12 @@
 #   scripts/bench-hot.sh            # 300 rounds
 #   RUNS=1000 scripts/bench-hot.sh
 #   BEFORE=/path/to/older/atmos-auth scripts/bench-hot.sh   # adds its rows, same rounds
+#   PROFILE=env scripts/bench-hot.sh   # instead: where one command's time goes
+#
+# PROFILE=<row> runs that row RUNS times under `perf record` (frame pointers,
+# kernel included) and prints, per frame, the share of all samples spent in
+# it and below (page faults, runtime start-up, package init, our work), plus
+# the page faults per run (`perf stat`).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
@@ -65,13 +71,31 @@ if [ -n "${BEFORE:-}" ]; then
 fi
 before=$(curl -fsS "$LOCALCLOUD_URL/_admin/stats")
 hello=$work/hello/hello
+rows=("hello=$hello"
+	"credential-process=$bin --config $work/atmos.yaml credential-process --identity d5"
+	"env=$bin env -i d5"
+	"exec=$bin exec -i d5 -- $hello"
+	"prompt=$bin prompt"
+	"__hook=$bin __hook bash")
+if [ -n "${PROFILE:-}" ]; then
+	command -v perf >/dev/null || { echo "PROFILE needs perf (apt-get install linux-perf)" >&2; exit 1; }
+	cmd=
+	for r in "${rows[@]}"; do [ "${r%%=*}" = "$PROFILE" ] && cmd=${r#*=}; done
+	[ -n "$cmd" ] || { echo "PROFILE: no row $PROFILE" >&2; exit 2; }
+	export ATMOS_IDENTITY=d5
+	# shellcheck disable=SC2086 # cmd is the row's words
+	perf stat -r "${RUNS:-300}" $cmd 2>&1 >/dev/null | grep -E 'task-clock|page-faults|elapsed'
+	# shellcheck disable=SC2086
+	perf record -q -o "$work/perf.data" -F 20000 -g -- sh -c "for i in \$(seq ${RUNS:-300}); do $cmd >/dev/null; done" 2>/dev/null
+	perf script -i "$work/perf.data" --comm "$(basename "${cmd%% *}")" -F ip,sym 2>/dev/null | awk '
+		NF == 0 { if (n) { total++; for (f in seen) inc[f]++ } delete seen; n = 0; next }
+		{ $1 = ""; sub(/^ /, ""); seen[$0] = 1; n++ }
+		END { if (n) { total++; for (f in seen) inc[f]++ }
+			for (f in inc) if (inc[f] / total >= 0.01) printf "%5.1f%%  %s\n", 100 * inc[f] / total, f }' | sort -rn | head -"${TOP:-60}"
+	exit 0
+fi
 ATMOS_IDENTITY=d5 "$work/benchhot" -runs "${RUNS:-300}" -warmup 20 \
-	"hello=$hello" \
-	"credential-process=$bin --config $work/atmos.yaml credential-process --identity d5" \
-	"env=$bin env -i d5" \
-	"exec=$bin exec -i d5 -- $hello" \
-	"prompt=$bin prompt" \
-	"__hook=$bin __hook bash" "${old[@]}" | tee "$work/out"
+	"${rows[@]}" "${old[@]}" | tee "$work/out"
 awk '$1 == "hello" { h = $2; hc = $9 } $1 ~ /exec$/ { printf "%s overhead (minus hello): wall %.3f ms = %.2f × hello, cpu %.3f ms = %.2f × hello\n", $1, $2 - h, ($2 - h) / h, $9 - hc, ($9 - hc) / hc }' "$work/out"
 after=$(curl -fsS "$LOCALCLOUD_URL/_admin/stats")
 [ "$before" = "$after" ] && echo "local cloud calls during the runs: none" || echo "WARNING: the timed commands called the local cloud: $before -> $after"
