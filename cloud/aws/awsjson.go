@@ -42,8 +42,14 @@ func (j jsonCall) do(ctx context.Context, a *auth.Authenticator, creds *auth.Cre
 	} else if body != nil {
 		c.header["Content-Type"] = "application/json"
 	}
+	return c.sendJSON(ctx, a, out)
+}
+
+// sendJSON sends the call and decodes its JSON answer into out (nil: the
+// answer is not read).
+func (c apiCall) sendJSON(ctx context.Context, a *auth.Authenticator, out any) error {
 	data, err := c.send(ctx, a)
-	if err != nil {
+	if err != nil || out == nil {
 		return err
 	}
 	if err := json.Unmarshal(data, out); err != nil {

@@ -29,14 +29,7 @@ func (o ssoOIDC) call(ctx context.Context, op, path string, in, out any) error {
 	}
 	c := apiCall{service: "SSO OIDC", op: op, region: o.region, endpoint: ep, method: http.MethodPost, path: path, body: body,
 		header: map[string]string{"Content-Type": "application/json"}, errorOf: apiErrorOf}
-	data, err := c.send(ctx, o.a)
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(data, out); err != nil {
-		return c.wrap(fmt.Errorf("the answer is not the expected JSON: %w", err))
-	}
-	return nil
+	return c.sendJSON(ctx, o.a, out)
 }
 
 type oidcClient struct {

@@ -2,7 +2,6 @@ package aws
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -28,14 +27,7 @@ func (p ssoPortal) call(ctx context.Context, op, method, path string, out any) e
 	}
 	c := apiCall{service: "SSO", op: op, region: p.region, endpoint: ep, method: method, path: path,
 		header: map[string]string{"x-amz-sso_bearer_token": p.token}, errorOf: apiErrorOf}
-	data, err := c.send(ctx, p.a)
-	if err != nil || out == nil {
-		return err
-	}
-	if err := json.Unmarshal(data, out); err != nil {
-		return c.wrap(fmt.Errorf("the answer is not the expected JSON: %w", err))
-	}
-	return nil
+	return c.sendJSON(ctx, p.a, out)
 }
 
 // ssoAccount is one account assigned to the signed-in user.
