@@ -27,8 +27,8 @@ func (r *ambientResolver) process(ctx context.Context, p profileView) (*ambientC
 	out := &boundedBuffer{max: maxAnswer}
 	cmd.Stdout = out
 	where := fmt.Sprintf("credential_process of profile %q (%s)", p.name, p.sec["credential_process"].at())
-	if err := cmd.Run(); err != nil {
-		if errors.Is(err, errTooLarge) {
+	if err := cmd.Run(); err != nil || out.over {
+		if out.over {
 			return nil, fmt.Errorf("%s: it wrote more than %d bytes", where, maxAnswer)
 		}
 		if ctx.Err() != nil {
@@ -62,14 +62,17 @@ func (r *ambientResolver) process(ctx context.Context, p profileView) (*ambientC
 
 var errTooLarge = errors.New("output too large")
 
-// boundedBuffer keeps what is written up to max bytes, then fails.
+// boundedBuffer keeps what is written up to max bytes, then fails (and
+// remembers it: the writer may die of the broken pipe first).
 type boundedBuffer struct {
-	buf []byte
-	max int
+	buf  []byte
+	max  int
+	over bool
 }
 
 func (b *boundedBuffer) Write(p []byte) (int, error) {
 	if len(b.buf)+len(p) > b.max {
+		b.over = true
 		return 0, errTooLarge
 	}
 	b.buf = append(b.buf, p...)
