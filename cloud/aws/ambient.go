@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/atmos-auth/atmos-auth/auth"
@@ -39,7 +40,7 @@ func (s *AWSAmbient) Authenticate(ctx context.Context, st *auth.Step, _ *auth.Cr
 	defer cancel()
 	r, err := newAmbientResolver(st, s.Principal.Region)
 	if err != nil {
-		return nil, fmt.Errorf("no ambient AWS credentials: %w", err)
+		return nil, &ambientError{msg: "no ambient AWS credentials: ", err: err}
 	}
 	v, err := r.resolve(ctx)
 	if err != nil {
@@ -49,7 +50,7 @@ func (s *AWSAmbient) Authenticate(ctx context.Context, st *auth.Step, _ *auth.Cr
 		if ctx.Err() != nil || isTimeout(err) {
 			return nil, s.timeoutErr(st, err)
 		}
-		return nil, fmt.Errorf("no ambient AWS credentials: %w", err)
+		return nil, &ambientError{msg: "no ambient AWS credentials: ", err: err}
 	}
 	c := awsKeys(keysOf(v.creds))
 	c.Region, c.Account, c.Role = r.region, v.account, "ambient ("+v.source+")"
@@ -79,8 +80,31 @@ func (s *AWSAmbient) timeoutErr(st *auth.Step, err error) error {
 			break
 		}
 	}
-	return fmt.Errorf("no ambient AWS credentials: no answer within %s from %s: check the network and that variable, or pick another identity; %s sets the bound (%w)",
-		st.Auth.CallTimeout(), where, auth.EnvHTTPTimeout, err)
+	return &ambientError{msg: fmt.Sprintf("no ambient AWS credentials: no answer within %s from %s: check the network and that variable, or pick another identity; %s sets the bound (",
+		st.Auth.CallTimeout(), where, auth.EnvHTTPTimeout), err: err, suffix: ")"}
+}
+
+// ambientError is the chain's failure. Its summary (what the CLI prints)
+// keeps where in the chain it failed — the profile, file and line — with
+// the short form of the AWS or network error inside, rather than that
+// short form alone.
+type ambientError struct {
+	msg, suffix string
+	err         error
+}
+
+func (e *ambientError) Error() string { return e.msg + e.err.Error() + e.suffix }
+func (e *ambientError) Unwrap() error { return e.err }
+
+func (e *ambientError) Summary() string {
+	s := e.err.Error()
+	if in, ok := errors.AsType[interface {
+		error
+		Summary() string
+	}](e.err); ok {
+		s = strings.Replace(s, in.Error(), in.Summary(), 1)
+	}
+	return e.msg + s + e.suffix
 }
 
 // Describe is the one-line, secret-free summary `list` shows.
