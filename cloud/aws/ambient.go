@@ -38,10 +38,7 @@ func (s *AWSAmbient) Authenticate(ctx context.Context, st *auth.Step, _ *auth.Cr
 	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, st.Auth.CallTimeout())
 	defer cancel()
-	r, err := newAmbientResolver(st, s.Principal.Region)
-	if err != nil {
-		return nil, &ambientError{msg: "no ambient AWS credentials: ", err: err}
-	}
+	r := newAmbientResolver(st, s.Principal.Region)
 	v, err := r.resolve(ctx)
 	if err != nil {
 		if parent.Err() != nil {

@@ -44,9 +44,10 @@ type ambientResolver struct {
 	// so that its absence is an error rather than "no profile".
 	explicit bool
 	region   string // the region of the result and of the STS calls
+	filesErr error  // why the shared files could not be read
 }
 
-func newAmbientResolver(st *auth.Step, region string) (*ambientResolver, error) {
+func newAmbientResolver(st *auth.Step, region string) *ambientResolver {
 	r := &ambientResolver{st: st, a: st.Auth, getenv: st.Auth.Env, profile: "default"}
 	for _, k := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE"} {
 		if p := strings.TrimSpace(r.getenv(k)); p != "" {
@@ -56,7 +57,9 @@ func newAmbientResolver(st *auth.Step, region string) (*ambientResolver, error) 
 	}
 	files, err := loadSharedFiles(r.getenv)
 	if err != nil {
-		return nil, err
+		// As the SDK: an unreadable file matters only when the chain gets
+		// to the profile (environment keys come first).
+		r.filesErr, files = err, &sharedFiles{}
 	}
 	r.files = files
 	for _, v := range []string{region, r.getenv("AWS_REGION"), r.getenv("AWS_DEFAULT_REGION"), files.profiles[r.profile]["region"].value} {
@@ -68,7 +71,7 @@ func newAmbientResolver(st *auth.Step, region string) (*ambientResolver, error) 
 	if r.region == "" {
 		r.region = stepRegion(st)
 	}
-	return r, nil
+	return r
 }
 
 // resolve returns the first source's credentials, or why none.
@@ -78,6 +81,9 @@ func (r *ambientResolver) resolve(ctx context.Context) (*ambientCreds, error) {
 	}
 	if file := r.getenv("AWS_WEB_IDENTITY_TOKEN_FILE"); file != "" {
 		return r.webIdentity(ctx, file, r.getenv("AWS_ROLE_ARN"), r.getenv("AWS_ROLE_SESSION_NAME"), "AWS_WEB_IDENTITY_TOKEN_FILE")
+	}
+	if r.filesErr != nil {
+		return nil, r.filesErr
 	}
 	if _, ok := r.files.profiles[r.profile]; !ok {
 		if r.explicit {

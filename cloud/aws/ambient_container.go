@@ -21,9 +21,8 @@ const ecsCredentialsHost = "http://169.254.170.2"
 // ECS/EKS hosts only), authorised by AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE
 // or AWS_CONTAINER_AUTHORIZATION_TOKEN.
 func (r *ambientResolver) container(ctx context.Context) (*ambientCreds, error) {
-	endpoint, setting := ecsCredentialsHost+r.getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"), "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"
-	if r.getenv(setting) == "" {
-		endpoint, setting = r.getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI"), "AWS_CONTAINER_CREDENTIALS_FULL_URI"
+	endpoint, setting := containerEndpoint(r.getenv)
+	if setting == "AWS_CONTAINER_CREDENTIALS_FULL_URI" {
 		if err := allowedContainerURL(ctx, endpoint); err != nil {
 			return nil, fmt.Errorf("%s: %w", setting, err)
 		}
@@ -63,6 +62,15 @@ func (r *ambientResolver) container(ctx context.Context) (*ambientCreds, error) 
 		c.Expiration = v.Expiration.UTC()
 	}
 	return &ambientCreds{creds: c, account: v.AccountID, source: "CredentialsEndpointProvider"}, nil
+}
+
+// containerEndpoint is the container credentials URL and the variable
+// that set it: the relative URI on the ECS host wins over the full URI.
+func containerEndpoint(getenv func(string) string) (endpoint, setting string) {
+	if rel := getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"); rel != "" {
+		return ecsCredentialsHost + rel, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"
+	}
+	return getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI"), "AWS_CONTAINER_CREDENTIALS_FULL_URI"
 }
 
 // containerToken is the Authorization value: the token file's content

@@ -61,6 +61,9 @@ func (r *ambientResolver) fromProfile(ctx context.Context, name string, seen map
 	if n > 1 {
 		return nil, fmt.Errorf("profile %q in %s: only one of source_profile, credential_source, credential_process and web_identity_token_file may be set", p.name, r.files.where())
 	}
+	if (p.get("aws_access_key_id") == "") != (p.get("aws_secret_access_key") == "") {
+		return nil, fmt.Errorf("profile %q in %s has only one of aws_access_key_id and aws_secret_access_key: give it both, or neither", name, r.files.where())
+	}
 	var base *ambientCreds
 	if len(seen) > 0 {
 		if !p.hasCredentials() {

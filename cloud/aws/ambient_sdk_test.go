@@ -196,6 +196,8 @@ printf '{"Version": 1, "AccessKeyId": "AKIAPROCESSEXAMPLE01", "SecretAccessKey":
 		{name: "container token with a line break", env: map[string]string{"AWS_CONTAINER_CREDENTIALS_FULL_URI": "{{HOST}}/container/creds",
 			"AWS_CONTAINER_AUTHORIZATION_TOKEN": "container-auth-token\r\nX-Evil: 1"}, wantErr: "line break"},
 		{name: "IMDSv2", sameKeys: true, env: map[string]string{"AWS_EC2_METADATA_DISABLED": "false"}},
+		{name: "partial keys in the credentials file", env: map[string]string{"AWS_PROFILE": "half"},
+			credentials: "[half]\naws_access_key_id = AKIAHALFEXAMPLE00001\n", wantErr: "only one of aws_access_key_id"},
 		{name: "missing profile", env: map[string]string{"AWS_PROFILE": "nosuch"}, wantErr: `"nosuch"`},
 		{name: "nothing at all", env: map[string]string{}, wantErr: "AWS_EC2_METADATA_DISABLED"},
 	}

@@ -179,3 +179,63 @@ func TestAmbientSSOErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestAmbientContainerEndpoint(t *testing.T) {
+	env := map[string]string{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1/x"}
+	if u, v := containerEndpoint(func(k string) string { return env[k] }); u != "http://169.254.170.2/v2/credentials/abc" || v != "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI" {
+		t.Errorf("relative: %s %s", u, v)
+	}
+	delete(env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+	if u, v := containerEndpoint(func(k string) string { return env[k] }); u != "http://127.0.0.1/x" || v != "AWS_CONTAINER_CREDENTIALS_FULL_URI" {
+		t.Errorf("full: %s %s", u, v)
+	}
+	for raw, ok := range map[string]bool{"https://creds.example.com/x": true, "http://127.0.0.1:9/x": true, "http://[::1]/x": true,
+		"http://169.254.170.2/x": true, "http://169.254.170.23/x": true, "http://[fd00:ec2::23]/x": true, "http://localhost/x": true,
+		"http://192.0.2.7/x": false, "http://[fd00:ec2::24]/x": false, "ftp://127.0.0.1/x": false, "http:///x": false} {
+		if err := allowedContainerURL(context.Background(), raw); (err == nil) != ok {
+			t.Errorf("%s: %v, want allowed %v", raw, err, ok)
+		}
+	}
+}
+
+// IMDSv1 when the token call is refused (405), as the SDK falls back.
+func TestAmbientIMDSv1Fallback(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodPut:
+			w.WriteHeader(http.StatusMethodNotAllowed)
+		case r.Header.Get("X-Aws-Ec2-Metadata-Token") != "":
+			w.WriteHeader(http.StatusBadRequest)
+		case r.URL.Path == "/latest/meta-data/iam/security-credentials/":
+			w.Write([]byte("Role\n"))
+		case r.URL.Path == "/latest/meta-data/iam/security-credentials/Role":
+			w.Write([]byte(`{"Code":"Success","AccessKeyId":"AKIAV1","SecretAccessKey":"s","Token":"t","Expiration":"2099-01-01T00:00:00Z"}`))
+		default:
+			w.WriteHeader(http.StatusNotFound)
+		}
+	}))
+	defer srv.Close()
+	s, st := ambientStep(map[string]string{"HOME": t.TempDir(), "AWS_EC2_METADATA_SERVICE_ENDPOINT": srv.URL}, "")
+	c, err := s.Authenticate(context.Background(), st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, _, _ := keysOf(c); id != "AKIAV1" || c.Role != "ambient (EC2RoleProvider)" || time.Until(c.Expiration) > time.Hour {
+		t.Errorf("credentials %s %s %s", id, c.Role, c.Expiration)
+	}
+}
+
+// Environment keys come first: an unreadable config file does not matter
+// until the chain gets to the profile.
+func TestAmbientUnreadableFiles(t *testing.T) {
+	dir := t.TempDir() // a directory is not a readable file
+	env := map[string]string{"HOME": dir, "AWS_CONFIG_FILE": dir, "AWS_ACCESS_KEY_ID": "AKIAE", "AWS_SECRET_ACCESS_KEY": "s"}
+	s, st := ambientStep(env, "")
+	if _, err := s.Authenticate(context.Background(), st, nil); err != nil {
+		t.Fatal(err)
+	}
+	delete(env, "AWS_ACCESS_KEY_ID")
+	if _, err := s.Authenticate(context.Background(), st, nil); err == nil || !strings.Contains(err.Error(), dir) {
+		t.Fatalf("an unreadable config file: %v", err)
+	}
+}
