@@ -52,8 +52,8 @@ func (c endpointCall) send(ctx context.Context, a *auth.Authenticator) (int, []b
 }
 
 func (c endpointCall) netErr(parent, cctx context.Context, req *http.Request, bound time.Duration, err error) error {
-	if parent.Err() != nil && cctx.Err() != nil && !errors.Is(parent.Err(), context.DeadlineExceeded) {
-		return parent.Err() // Ctrl-C
+	if errors.Is(parent.Err(), context.Canceled) {
+		return parent.Err() // Ctrl-C: not a network failure
 	}
 	var ne net.Error
 	timeout := cctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())

@@ -113,6 +113,8 @@ func (r *ambientResolver) profileBase(ctx context.Context, p profileView, seen m
 		return r.credentialSource(ctx, p)
 	case p.hasSSO():
 		return r.sso(ctx, p)
+	case p.get("login_session") != "":
+		return nil, p.bad("login_session", "`aws login` sessions are not supported by aws/ambient: use an IAM Identity Center profile, a credential_process, or an atmos-auth identity")
 	case p.get("credential_process") != "":
 		return r.process(ctx, p)
 	}

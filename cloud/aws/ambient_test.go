@@ -168,10 +168,10 @@ func TestAmbientSSOErrors(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config")
 	if err := os.WriteFile(cfg, []byte("[profile dev]\nsso_session = nosuch\nsso_account_id = 1\nsso_role_name = R\n"+
-		"[profile fresh]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 1\nsso_role_name = R\n"), 0o600); err != nil {
+		"[profile login]\nlogin_session = arn:aws:iam::1:user/me\n[profile fresh]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 1\nsso_role_name = R\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for profile, want := range map[string]string{"dev": cfg + ":2", "fresh": "aws sso login --profile fresh"} {
+	for profile, want := range map[string]string{"dev": cfg + ":2", "fresh": "aws sso login --profile fresh", "login": cfg + ":6"} {
 		s, st := ambientStep(map[string]string{"HOME": dir, "AWS_CONFIG_FILE": cfg, "AWS_PROFILE": profile}, "")
 		// What the CLI prints (the summary) keeps the file:line and the advice.
 		if _, err := s.Authenticate(context.Background(), st, nil); err == nil || !strings.Contains(auth.ErrSummary(err), want) {
