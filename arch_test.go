@@ -48,3 +48,22 @@ func TestLayers(t *testing.T) {
 		}
 	}
 }
+
+// TestNoAWSSDKServicePackages pins what the binary links of the AWS SDK:
+// the signer and the shared types, never the packages whose init costs
+// every start (docs/ARCHITECTURE.md, "Start-up cost"): config (the default
+// chain, which aws/ambient walks itself), credentials/*, feature/* and the
+// service packages. Tests may use them as oracles.
+func TestNoAWSSDKServicePackages(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, p := range strings.Fields(string(out)) {
+		for _, banned := range []string{"/aws-sdk-go-v2/config", "/aws-sdk-go-v2/credentials", "/aws-sdk-go-v2/feature/", "/aws-sdk-go-v2/service/"} {
+			if strings.Contains(p, banned) {
+				t.Errorf("the binary links %s", p)
+			}
+		}
+	}
+}

@@ -2,21 +2,21 @@ package aws
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/smithy-go/middleware"
 )
 
 var awsAmbientKind = &config.KindInfo{Name: "aws/ambient", Role: config.RoleIdentity, Cloud: "aws",
 	Produces: CredAWS, Standalone: true, New: func() any { return &AWSAmbient{} }}
 
-// AWSAmbient resolves credentials through the AWS SDK's default chain (env,
-// shared files, web identity/IRSA, ECS, IMDS) and leaves the environment
-// as it is, apart from an optional region.
+// AWSAmbient resolves credentials through the AWS default credential chain
+// (env, web identity/IRSA, shared files, ECS/EKS container endpoint, IMDS)
+// and leaves the environment as it is, apart from an optional region.
 type AWSAmbient struct {
 	config.IdentityBase `yaml:",inline"`
 	Principal           struct {
@@ -30,49 +30,41 @@ func (s *AWSAmbient) Validate(c *config.Checker) {
 
 func (s *AWSAmbient) NoCache() {}
 
-// authenticate resolves the SDK's default credential chain (env, shared
-// files, web identity/IRSA, ECS, IMDS). The result is never written to disk.
+// Authenticate resolves the default credential chain in the SDK's order
+// (ambient_chain.go). The result is never written to disk.
 func (s *AWSAmbient) Authenticate(ctx context.Context, st *auth.Step, _ *auth.Credentials) (*auth.Credentials, error) {
-	// The default chain may call IMDS, an ECS endpoint or STS: the same
-	// bounded client and per-call deadline as every other AWS call.
+	// The chain may call STS, the SSO portal, a container endpoint or IMDS:
+	// the bounded client, and one deadline over the whole resolution.
 	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, st.Auth.CallTimeout())
 	defer cancel()
-	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithHTTPClient(sdkHTTPClient(st.Auth)),
-		awsconfig.WithAPIOptions([]func(*middleware.Stack) error{boundCalls(st.Auth.CallTimeout())})}
-	if r := s.Principal.Region; r != "" {
-		opts = append(opts, awsconfig.WithRegion(r))
-	}
-	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("load the AWS SDK default configuration: %w", err)
-	}
-	if cfg.Credentials == nil {
-		return nil, fmt.Errorf("no ambient AWS credentials found (env, shared files, web identity, ECS, IMDS)")
-	}
-	v, err := cfg.Credentials.Retrieve(ctx)
+	r := newAmbientResolver(st, s.Principal.Region)
+	v, err := r.resolve(ctx)
 	if err != nil {
 		if parent.Err() != nil {
 			return nil, parent.Err() // Ctrl-C: not a network failure
 		}
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || isTimeout(err) {
 			return nil, s.timeoutErr(st, err)
 		}
-		return nil, fmt.Errorf("no ambient AWS credentials: %w", err)
+		return nil, &ambientError{msg: "no ambient AWS credentials: ", err: err}
 	}
-	c := awsKeys(v.AccessKeyID, v.SecretAccessKey, v.SessionToken)
-	c.Region, c.Account, c.Role = cfg.Region, v.AccountID, "ambient ("+v.Source+")"
-	if v.CanExpire {
-		c.Expiration = v.Expires.UTC()
+	c := awsKeys(keysOf(v.creds))
+	c.Region, c.Account, c.Role = r.region, v.account, "ambient ("+v.source+")"
+	if !v.creds.Expiration.IsZero() {
+		c.Expiration = v.creds.Expiration.UTC()
 	} else {
 		// Static ambient keys do not expire; treat them as good for an hour
 		// so chained steps are cached on their own terms.
 		c.Expiration = st.Auth.Now().Add(time.Hour).UTC()
 	}
-	if c.Region == "" {
-		c.Region = stepRegion(st)
-	}
 	return c, nil
+}
+
+// isTimeout: a call of the chain got no answer within its bound.
+func isTimeout(err error) bool {
+	ne, ok := errors.AsType[*auth.NetworkError](err)
+	return ok && ne.Timeout
 }
 
 // timeoutErr names where the default chain was waiting: the container
@@ -85,13 +77,36 @@ func (s *AWSAmbient) timeoutErr(st *auth.Step, err error) error {
 			break
 		}
 	}
-	return fmt.Errorf("no ambient AWS credentials: no answer within %s from %s: check the network and that variable, or pick another identity; %s sets the bound (%w)",
-		st.Auth.CallTimeout(), where, auth.EnvHTTPTimeout, err)
+	return &ambientError{msg: fmt.Sprintf("no ambient AWS credentials: no answer within %s from %s: check the network and that variable, or pick another identity; %s sets the bound (",
+		st.Auth.CallTimeout(), where, auth.EnvHTTPTimeout), err: err, suffix: ")"}
+}
+
+// ambientError is the chain's failure. Its summary (what the CLI prints)
+// keeps where in the chain it failed — the profile, file and line — with
+// the short form of the AWS or network error inside, rather than that
+// short form alone.
+type ambientError struct {
+	msg, suffix string
+	err         error
+}
+
+func (e *ambientError) Error() string { return e.msg + e.err.Error() + e.suffix }
+func (e *ambientError) Unwrap() error { return e.err }
+
+func (e *ambientError) Summary() string {
+	s := e.err.Error()
+	if in, ok := errors.AsType[interface {
+		error
+		Summary() string
+	}](e.err); ok {
+		s = strings.Replace(s, in.Error(), in.Summary(), 1)
+	}
+	return e.msg + s + e.suffix
 }
 
 // Describe is the one-line, secret-free summary `list` shows.
 func (s *AWSAmbient) Describe() string {
-	return config.JoinNonEmpty("AWS SDK default chain", s.Principal.Region)
+	return config.JoinNonEmpty("AWS default credential chain", s.Principal.Region)
 }
 
 // RegionName is the region this step names ("" for none).

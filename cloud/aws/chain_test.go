@@ -367,13 +367,10 @@ const ambientYAML = `auth:
 
 func TestAmbientIntoAssumeRole(t *testing.T) {
 	f := newFixture(t, ambientYAML)
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAAMBIENTAMBIENT01")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "ambientsecret")
-	t.Setenv("AWS_SESSION_TOKEN", "")
-	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	// The default chain reads the step's environment, not the process's.
+	env := map[string]string{"AWS_ACCESS_KEY_ID": "AKIAAMBIENTAMBIENT01", "AWS_SECRET_ACCESS_KEY": "ambientsecret",
+		"AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent", "AWS_EC2_METADATA_DISABLED": "true"}
+	f.a.Getenv = func(k string) string { return env[k] }
 	res, err := f.a.Login(context.Background(), "cross")
 	if err != nil {
 		t.Fatal(err)

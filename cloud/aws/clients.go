@@ -1,25 +1,15 @@
 package aws
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
-	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/smithy-go"
-	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // AWS service ids as used in the SDK's service-specific endpoint variables
@@ -43,8 +33,8 @@ const DefaultAWSRegion = "us-east-1"
 // spec.endpoint_url of the step, else of the nearest step towards the root
 // that sets one, else the SDK's standard AWS_ENDPOINT_URL_<SERVICE> and
 // AWS_ENDPOINT_URL variables (unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS),
-// else "" (the real AWS endpoint). We build awssdk.Config ourselves, so the
-// variables are read here rather than by config.LoadDefaultConfig.
+// else "" (the real AWS endpoint). The calls are ours (apiCall), not the
+// SDK's, so the variables are read here, from the step's environment.
 func awsEndpoint(chain []*config.Entry, service string, getenv func(string) string) string {
 	for _, e := range chain {
 		if u := endpointOf(e); u != "" {
@@ -79,98 +69,6 @@ func endpointOf(e *config.Entry) string {
 		return s.Spec.EndpointURL
 	}
 	return ""
-}
-
-// awsConfig builds an SDK config for one call site. creds may be nil for
-// unsigned operations (sso-oidc, the SSO portal, AssumeRoleWithWebIdentity).
-func awsConfig(a *auth.Authenticator, region, endpoint string, creds *auth.Credentials) awssdk.Config {
-	cfg := awssdk.Config{
-		Region:     region,
-		HTTPClient: a.HTTP(),
-		Retryer: func() awssdk.Retryer {
-			// The standard retryer retries throttling, 5xx and transient
-			// network errors; AccessDenied and friends are not retried.
-			return retry.NewStandard(func(o *retry.StandardOptions) {
-				o.MaxAttempts = maxAttempts
-				backoff := maxBackoff
-				if a.RetryBackoff > 0 {
-					backoff = a.RetryBackoff
-				}
-				o.Backoff = retry.NewExponentialJitterBackoff(backoff)
-			})
-		},
-		APIOptions: []func(*middleware.Stack) error{boundCalls(a.CallTimeout())},
-	}
-	if endpoint != "" {
-		cfg.BaseEndpoint = awssdk.String(endpoint)
-	}
-	if creds != nil {
-		cfg.Credentials = credentials.NewStaticCredentialsProvider(keysOf(creds))
-	} else {
-		cfg.Credentials = awssdk.AnonymousCredentials{}
-	}
-	return cfg
-}
-
-// sdkHTTPClient is the bounded client as the SDK's buildable client, for
-// config.LoadDefaultConfig (which adds a custom CA bundle through it).
-func sdkHTTPClient(a *auth.Authenticator) *awshttp.BuildableClient {
-	b := auth.BoundsWithin(a.CallTimeout())
-	return awshttp.NewBuildableClient().WithTimeout(b.Attempt).
-		WithDialerOptions(func(d *net.Dialer) { d.Timeout = b.Dial }).
-		WithTransportOptions(func(tr *http.Transport) {
-			tr.TLSHandshakeTimeout = b.TLS
-			tr.ResponseHeaderTimeout = b.Header
-		})
-}
-
-type callInfoKey struct{}
-
-type callInfo struct {
-	mu       sync.Mutex
-	endpoint string
-}
-
-// boundCalls gives every SDK operation (all attempts) a deadline and turns
-// a failure to get an answer into a NetworkError naming the endpoint.
-func boundCalls(total time.Duration) func(*middleware.Stack) error {
-	return func(st *middleware.Stack) error {
-		deadline := middleware.InitializeMiddlewareFunc("atmosAuthDeadline", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			info := &callInfo{}
-			cctx, cancel := context.WithTimeout(context.WithValue(ctx, callInfoKey{}, info), total)
-			defer cancel()
-			out, md, err := next.HandleInitialize(cctx, in)
-			if err != nil && ctx.Err() == nil {
-				var se *smithyhttp.RequestSendError
-				var ne net.Error
-				timeout := cctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
-				if timeout || errors.As(err, &se) {
-					info.mu.Lock()
-					ep := info.endpoint
-					info.mu.Unlock()
-					err = &auth.NetworkError{Service: awsmiddleware.GetServiceID(ctx), Operation: awsmiddleware.GetOperationName(ctx),
-						Endpoint: ep, Bound: total, Timeout: timeout, Setting: "spec.endpoint_url, AWS_ENDPOINT_URL*", Err: err}
-				} else if _, ok := errors.AsType[smithy.APIError](err); ok {
-					err = &apiError{op: awsmiddleware.GetOperationName(ctx), err: err}
-				}
-			}
-			return out, md, err
-		})
-		if err := st.Initialize.Add(deadline, middleware.After); err != nil {
-			return err
-		}
-		record := middleware.DeserializeMiddlewareFunc("atmosAuthEndpoint", func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
-			if req, ok := in.Request.(*smithyhttp.Request); ok && req.URL != nil {
-				if info, ok := ctx.Value(callInfoKey{}).(*callInfo); ok {
-					info.mu.Lock()
-					info.endpoint = req.URL.Scheme + "://" + req.URL.Host
-					info.mu.Unlock()
-				}
-			}
-			return next.HandleDeserialize(ctx, in)
-		})
-		return st.Deserialize.Add(record, middleware.After)
-	}
 }
 
 // apiCode returns the AWS error code of err ("" when it is not an API error).
