@@ -66,8 +66,19 @@ cd "$work/w"
 
 old=()
 if [ -n "${BEFORE:-}" ]; then
-	old=("before:credential-process=$BEFORE --config $work/atmos.yaml credential-process --identity d5" "before:env=$BEFORE env -i d5"
-		"before:exec=$BEFORE exec -i d5 -- $work/hello/hello" "before:prompt=$BEFORE prompt" "before:__hook=$BEFORE __hook bash")
+	# The older binary gets a home of its own, logged in and trusting the
+	# directory the same way: sharing one would have each binary's env
+	# rewrite the managed profiles the other one wrote (they name the
+	# binary), and time that rewrite.
+	bh=$work/before-home
+	bvars="HOME=$bh XDG_CONFIG_HOME=$bh/.config XDG_CACHE_HOME=$bh/.cache XDG_DATA_HOME=$bh/.local/share"
+	# shellcheck disable=SC2086 # bvars are words
+	env $bvars "$BEFORE" login -i d5 >/dev/null 2>&1
+	# shellcheck disable=SC2086
+	env $bvars "$BEFORE" allow "$work/w" 2>/dev/null
+	old=("before:credential-process=$bvars $BEFORE --config $work/atmos.yaml credential-process --identity d5"
+		"before:env=$bvars $BEFORE env -i d5" "before:exec=$bvars $BEFORE exec -i d5 -- $work/hello/hello"
+		"before:prompt=$bvars $BEFORE prompt" "before:__hook=$bvars $BEFORE __hook bash")
 fi
 before=$(curl -fsS "$LOCALCLOUD_URL/_admin/stats")
 hello=$work/hello/hello

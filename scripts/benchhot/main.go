@@ -6,8 +6,10 @@
 //
 //	benchhot -runs 300 -warmup 20 'hello=/tmp/hello' 'env=atmos-auth env -i x' ...
 //
-// Each argument is NAME=COMMAND LINE (split on spaces; no shell). The
-// command's output is discarded; a command that fails stops the run.
+// Each argument is NAME=COMMAND LINE (split on spaces; no shell); leading
+// VAR=value words of the line are set in that command's environment (as
+// env(1) would, without timing another process). The command's output is
+// discarded; a command that fails stops the run.
 // Besides wall time it reports each process's CPU time (user + system),
 // which a busy machine disturbs far less than wall time.
 package main
@@ -24,6 +26,7 @@ import (
 
 type cmd struct {
 	name  string
+	env   []string // VAR=value over this process's environment
 	argv  []string
 	times []time.Duration
 	cpu   []time.Duration
@@ -40,7 +43,11 @@ func main() {
 			fmt.Fprintf(os.Stderr, "benchhot: %q: want NAME=COMMAND\n", a)
 			os.Exit(2)
 		}
-		cmds = append(cmds, &cmd{name: name, argv: strings.Fields(line)})
+		c := &cmd{name: name, argv: strings.Fields(line)}
+		for len(c.argv) > 1 && isAssignment(c.argv[0]) {
+			c.env, c.argv = append(c.env, c.argv[0]), c.argv[1:]
+		}
+		cmds = append(cmds, c)
 	}
 	if len(cmds) == 0 {
 		fmt.Fprintln(os.Stderr, "benchhot: no commands")
@@ -48,7 +55,7 @@ func main() {
 	}
 	for r := 0; r < *warmup+*runs; r++ {
 		for _, c := range cmds {
-			d, cpu, err := once(c.argv)
+			d, cpu, err := once(c.argv, c.env)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "benchhot: %s: %v\n", c.name, err)
 				os.Exit(1)
@@ -67,8 +74,25 @@ func main() {
 	}
 }
 
-func once(argv []string) (wall, cpu time.Duration, err error) {
+// isAssignment: w is VAR=value with VAR a shell variable name.
+func isAssignment(w string) bool {
+	name, _, ok := strings.Cut(w, "=")
+	if !ok || name == "" {
+		return false
+	}
+	for i, r := range name {
+		if !(r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func once(argv, env []string) (wall, cpu time.Duration, err error) {
 	c := exec.Command(argv[0], argv[1:]...)
+	if env != nil {
+		c.Env = append(os.Environ(), env...)
+	}
 	c.Stdout, c.Stderr = nil, nil // discarded
 	start := time.Now()
 	err = c.Run()
