@@ -166,6 +166,11 @@ func parse(parser *kong.Kong, root *CLI, args []string) (code int) {
 // context, the command, and its error turned into a message and an exit
 // code.
 func execute(ctx *kong.Context, g *cli.Globals) int {
+	return executeRun(g, func() error { return ctx.Run(g) })
+}
+
+// executeRun is execute for a command run by run (a parse without kong).
+func executeRun(g *cli.Globals, run func() error) int {
 	if err := g.Check(); err != nil {
 		fmt.Fprintf(g.Stderr, "atmos-auth: %s\n", termsafe.Lines(err.Error()))
 		return cli.ExitConfig
@@ -176,7 +181,7 @@ func execute(ctx *kong.Context, g *cli.Globals) int {
 		defer stop()
 		g.Ctx = sctx
 	}
-	if err := ctx.Run(g); err != nil {
+	if err := run(); err != nil {
 		if g.Ctx.Err() != nil && errors.Is(err, context.Canceled) {
 			// Ctrl-C or SIGTERM ended a wait: say what was interrupted,
 			// exit as a shell does after SIGINT (a child's own exit code,

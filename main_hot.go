@@ -138,6 +138,12 @@ func runHot(args []string, io cli.Globals, f hotField) (code int, ok bool) {
 	}()
 	root := hotRoot{Globals: io}
 	root.Defaults()
+	cmd := reflect.New(f.typ)
+	if r, isRunner := cmd.Interface().(interface{ Run(*cli.Globals) error }); isRunner && directParse(args, f, &root.Globals, cmd.Elem()) {
+		return executeRun(&root.Globals, func() error { return r.Run(&root.Globals) }), true
+	}
+	root = hotRoot{Globals: io}
+	root.Defaults()
 	parser, err := newHotParser(&root, f.name, f,
 		kong.Writers(root.Stdout, root.Stderr),
 		kong.Exit(func(code int) { panic(exitPanic(code)) }))

@@ -148,32 +148,36 @@ func TestHotErrorsAreTheFullTrees(t *testing.T) {
 // BenchmarkParseCredentialProcess: building the parser and parsing a
 // credential-process command line, with the full tree and with the hot one.
 func BenchmarkParseCredentialProcess(b *testing.B) {
-	args := []string{"credential-process", "--identity", "d5"}
-	b.Run("full", func(b *testing.B) {
-		for b.Loop() {
-			root := CLI{}
-			p, err := kong.New(&root, kong.Vars{"version": "x"}.CloneWith(cli.ListVars()), cli.CompletionVars())
-			if err != nil {
-				b.Fatal(err)
+	for _, args := range [][]string{
+		{"--config", "/repo/atmos.yaml", "credential-process", "--identity", "d5"},
+		{"env", "-i", "d5"},
+	} {
+		b.Run(args[len(args)-3]+"/full", func(b *testing.B) {
+			for b.Loop() {
+				root := CLI{}
+				p, err := kong.New(&root, kong.Vars{"version": "x"}.CloneWith(cli.ListVars()), cli.CompletionVars())
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := p.Parse(args); err != nil {
+					b.Fatal(err)
+				}
 			}
-			if _, err := p.Parse(args); err != nil {
-				b.Fatal(err)
+		})
+		b.Run(args[len(args)-3]+"/hot", func(b *testing.B) {
+			f, _ := hotEligible(args)
+			for b.Loop() {
+				root := hotRoot{}
+				p, err := newHotParser(&root, f.name, f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := p.Parse(args); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
-	b.Run("hot", func(b *testing.B) {
-		f, _ := hotEligible(args)
-		for b.Loop() {
-			root := hotRoot{}
-			p, err := newHotParser(&root, f.name, f)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, err := p.Parse(args); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+		})
+	}
 }
 
 // BenchmarkHotRun runs whole hot commands in process (after one login to a
