@@ -32,6 +32,10 @@ type directFlag struct {
 	sep    string // a list's separator
 	env    string // the variable that sets it when the line does not
 	path   bool   // type:"path": kong expands it; a direct parse gives up
+	// def is the default:"" value, enum the enum:"" values, of a string
+	// flag (literal ones: a ${variable} in either makes it kong's).
+	def  string
+	enum []string
 }
 
 // directSpec is what a direct parse of one command needs.
@@ -56,7 +60,8 @@ var directSpecs = sync.OnceValue(func() map[string]*directSpec {
 // directTags are the tag keys a direct parse understands; a field with
 // any other makes its command kong's.
 var directTags = map[string]bool{"name": true, "short": true, "env": true, "sep": true, "type": true,
-	"help": true, "placeholder": true, "hidden": true, "embed": true, "arg": true, "passthrough": true, "kong": true}
+	"help": true, "placeholder": true, "hidden": true, "embed": true, "arg": true, "passthrough": true, "kong": true,
+	"default": true, "enum": true}
 
 func (s *directSpec) add(t reflect.Type, index []int, global bool) bool {
 	for i := range t.NumField() {
@@ -90,6 +95,16 @@ func (s *directSpec) add(t reflect.Type, index []int, global bool) bool {
 		case "path":
 			f.path = true
 		default:
+			return false
+		}
+		f.def = sf.Tag.Get("default")
+		if e, ok := sf.Tag.Lookup("enum"); ok {
+			f.enum = strings.Split(e, ",")
+			if f.kind != reflect.String || !slices.Contains(f.enum, f.def) {
+				return false // kong checks the default against the enum
+			}
+		}
+		if strings.Contains(f.def, "$") || strings.Contains(sf.Tag.Get("enum"), "$") || f.def != "" && f.kind != reflect.String {
 			return false
 		}
 		switch {
@@ -204,6 +219,13 @@ func directParse(args []string, f hotField, g *cli.Globals, cmd reflect.Value) (
 	if !seen || s.passthrough != nil && cmd.FieldByIndex(s.passthrough).Len() == 0 {
 		return false // kong: the command is required
 	}
+	for _, fl := range uniqueFlags(s.flags) {
+		if !set[fl] && fl.def != "" && (fl.env == "" || os.Getenv(fl.env) == "") {
+			if !fl.assign(g, cmd, fl.def) {
+				return false
+			}
+		}
+	}
 	// kong reads every flag's variable, and refuses a bad one, even when
 	// the line sets the flag.
 	var scratch cli.Globals
@@ -264,6 +286,9 @@ func (fl *directFlag) assign(g *cli.Globals, cmd reflect.Value, value string) bo
 		}
 		field.Set(reflect.ValueOf(list))
 	default:
+		if fl.enum != nil && !slices.Contains(fl.enum, value) {
+			return false // kong's message names the values
+		}
 		field.SetString(value)
 	}
 	return true

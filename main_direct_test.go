@@ -50,6 +50,10 @@ func TestDirectParseMatchesKong(t *testing.T) {
 		{"--identity", "--config", "/x", "exec", "--", "true"},
 		{"prompt"},
 		{"prompt", "-f", "json"},
+		{"prompt", "--format", "long"},
+		{"prompt", "-f", "nope"},
+		{"prompt", "-f", ""},
+		{"-i", "x", "prompt", "--format=text"},
 		{"__hook", "bash"},
 		{"__complete", "shells"},
 	}
@@ -112,7 +116,7 @@ func TestDirectParseMatchesKong(t *testing.T) {
 		})
 	}
 	for _, must := range []string{"--config /repo/atmos.yaml credential-process --identity d5", "env -i prod", "env -i prod -f json",
-		"env -i prod -o fish --login", "exec -i prod -- aws s3 ls --help", "exec -i prod aws sts get-caller-identity --profile x"} {
+		"env -i prod -o fish --login", "exec -i prod -- aws s3 ls --help", "exec -i prod aws sts get-caller-identity --profile x", "prompt", "prompt -f json"} {
 		if !taken[must] {
 			t.Errorf("%q goes to kong: the direct parse should take it", must)
 		}
