@@ -15,10 +15,6 @@ import (
 	"strings"
 	"time"
 
-	awssdk "github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-	"github.com/aws/smithy-go"
-
 	"github.com/atmos-auth/atmos-auth/auth"
 )
 
@@ -37,10 +33,11 @@ import (
 //     5xx answers and transport failures — never for a denial;
 //   - SigV4 signing when signing names a service, else an unsigned call;
 //   - an answer bound of maxAnswer bytes;
-//   - errors as the walker and the messages expect: an *apiError (with a
-//     smithy.APIError inside: "operation error STS: AssumeRole, api error
-//     AccessDenied: …") when AWS answered with an error, an
-//     *auth.NetworkError naming the endpoint when nothing answered.
+//   - errors as the walker and the messages expect, worded as the SDK's:
+//     an *apiError (with an *awsAPIError inside: "operation error STS:
+//     AssumeRole, api error AccessDenied: …") when AWS answered with an
+//     error, an *auth.NetworkError naming the endpoint when nothing
+//     answered.
 type apiCall struct {
 	service  string            // the service id in messages: STS, SSO, SSO OIDC, ECR, …
 	op       string            // the operation, in messages
@@ -104,7 +101,7 @@ func (e *transportError) Unwrap() error { return e.err }
 
 // failed turns the last attempt's error into what callers see.
 func (c apiCall) failed(parent, cctx context.Context, endpoint string, bound time.Duration, err error) error {
-	if ae, ok := errors.AsType[smithy.APIError](err); ok {
+	if ae, ok := errors.AsType[*awsAPIError](err); ok {
 		return &apiError{op: c.op, err: c.wrap(ae)}
 	}
 	if parent.Err() != nil {
@@ -127,8 +124,29 @@ func (c apiCall) failed(parent, cctx context.Context, endpoint string, bound tim
 }
 
 func (c apiCall) wrap(err error) error {
-	return &smithy.OperationError{ServiceID: c.service, OperationName: c.op, Err: err}
+	return &operationError{service: c.service, op: c.op, err: err}
 }
+
+// operationError is a failed call as the SDK words it: "operation error
+// STS: AssumeRole, …".
+type operationError struct {
+	service, op string
+	err         error
+}
+
+func (e *operationError) Error() string {
+	return fmt.Sprintf("operation error %s: %s, %v", e.service, e.op, e.err)
+}
+func (e *operationError) Unwrap() error { return e.err }
+
+// awsAPIError is an error answer of an AWS API: its code and message.
+type awsAPIError struct {
+	code, msg string
+}
+
+func (e *awsAPIError) Error() string        { return fmt.Sprintf("api error %s: %s", e.code, e.msg) }
+func (e *awsAPIError) ErrorCode() string    { return e.code }
+func (e *awsAPIError) ErrorMessage() string { return e.msg }
 
 // once makes one attempt; retry says whether another may succeed, endpoint
 // is where it was sent (scheme://host).
@@ -148,11 +166,7 @@ func (c apiCall) once(ctx context.Context, a *auth.Authenticator) (data []byte, 
 	req.Header.Set("User-Agent", "atmos-auth")
 	if c.signing != "" {
 		sum := sha256.Sum256(c.body)
-		id, secret, token := keysOf(c.creds)
-		if err := v4.NewSigner().SignHTTP(ctx, awssdk.Credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: token},
-			req, hex.EncodeToString(sum[:]), c.signing, c.region, time.Now()); err != nil {
-			return nil, false, endpoint, err
-		}
+		c.signer(time.Now()).sign(req, hex.EncodeToString(sum[:]))
 	}
 	resp, err := a.HTTP().Do(req)
 	if err != nil {
@@ -171,11 +185,7 @@ func (c apiCall) once(ctx context.Context, a *auth.Authenticator) (data []byte, 
 		if code == "" {
 			code = fmt.Sprintf("HTTP%d", resp.StatusCode)
 		}
-		fault := smithy.FaultClient
-		if resp.StatusCode >= 500 {
-			fault = smithy.FaultServer
-		}
-		return nil, retryable(resp.StatusCode, code), endpoint, &smithy.GenericAPIError{Code: code, Message: msg, Fault: fault}
+		return nil, retryable(resp.StatusCode, code), endpoint, &awsAPIError{code: code, msg: msg}
 	}
 	return data, false, endpoint, nil
 }
@@ -219,11 +229,15 @@ func (c apiCall) presign(ctx context.Context) (string, error) {
 		req.Header.Set(k, v)
 	}
 	sum := sha256.Sum256(nil)
-	id, secret, token := keysOf(c.creds)
-	u, _, err := v4.NewSigner().PresignHTTP(ctx, awssdk.Credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: token},
-		req, hex.EncodeToString(sum[:]), c.signing, c.region, time.Now())
+	u, err := c.signer(time.Now()).presign(req, hex.EncodeToString(sum[:]))
 	if err != nil {
 		return "", c.wrap(err)
 	}
 	return u, nil
+}
+
+// signer signs the call with its credentials at t.
+func (c apiCall) signer(t time.Time) sigv4 {
+	id, secret, token := keysOf(c.creds)
+	return sigv4{id: id, secret: secret, token: token, service: c.signing, region: c.region, time: t}
 }

@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/smithy-go"
-
 	"github.com/atmos-auth/atmos-auth/auth"
 )
 
@@ -59,7 +57,7 @@ func TestJSONCall(t *testing.T) {
 	n.Store(10)
 	call.path = "/deny"
 	err := call.do(context.Background(), a, creds, "eu-west-1", srv.URL, &out)
-	var ae smithy.APIError
+	var ae codedError
 	if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDeniedException" || ae.ErrorMessage() != "no" || n.Load() != 11 {
 		t.Fatalf("denial: %v (calls %d)", err, n.Load())
 	}

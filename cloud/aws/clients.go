@@ -8,8 +8,6 @@ import (
 
 	"github.com/atmos-auth/atmos-auth/auth"
 	"github.com/atmos-auth/atmos-auth/config"
-	awssdk "github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/smithy-go"
 )
 
 // AWS service ids as used in the SDK's service-specific endpoint variables
@@ -73,9 +71,8 @@ func endpointOf(e *config.Entry) string {
 
 // apiCode returns the AWS error code of err ("" when it is not an API error).
 func apiCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
+	if ae, ok := errors.AsType[*awsAPIError](err); ok {
+		return ae.code
 	}
 	return ""
 }
@@ -95,7 +92,7 @@ func (e *apiError) Unwrap() error { return e.err }
 // Summary renders "AssumeRole AccessDenied: message", without the request
 // ids and HTTP noise.
 func (e *apiError) Summary() string {
-	ae, _ := errors.AsType[smithy.APIError](e.err)
+	ae, _ := errors.AsType[*awsAPIError](e.err)
 	op := ""
 	if e.op != "" {
 		op = e.op + " "
@@ -143,15 +140,6 @@ func awsKeys(akid, secret, token string) *auth.Credentials {
 // credentials ("" for what they lack).
 func keysOf(c *auth.Credentials) (akid, secret, token string) {
 	return c.Secret(keyAccessKeyID), c.Secret(keySecretAccessKey), c.Secret(keySessionToken)
-}
-
-// awsCreds converts STS credentials.
-func awsCreds(akid, secret, token *string, exp *time.Time) *auth.Credentials {
-	c := awsKeys(awssdk.ToString(akid), awssdk.ToString(secret), awssdk.ToString(token))
-	if exp != nil {
-		c.Expiration = exp.UTC()
-	}
-	return c
 }
 
 // arnAccount returns the account id field of an ARN.

@@ -17,7 +17,6 @@ import (
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sso"
 	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
-	"github.com/aws/smithy-go"
 
 	"github.com/atmos-auth/atmos-auth/auth"
 )
@@ -288,7 +287,7 @@ func TestSSOWireMatchesSDK(t *testing.T) {
 // put theirs in error_description), ours may say more.
 func sameAPIError(t *testing.T, ours, sdkErr error) {
 	t.Helper()
-	var want, got smithy.APIError
+	var want, got codedError
 	if !errors.As(sdkErr, &want) || !errors.As(ours, &got) || got.ErrorCode() != want.ErrorCode() ||
 		want.ErrorMessage() != "" && got.ErrorMessage() != want.ErrorMessage() {
 		t.Fatalf("ours %v, sdk %v", ours, sdkErr)
