@@ -68,23 +68,34 @@ func TestHotParseMatchesFull(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			hot := hotRoot{}
-			hp, err := newHotParser(&hot, f.name, f)
+			cmd, globals, err := hotParse(t, f, args)
 			if err != nil {
 				t.Fatal(err)
 			}
-			hctx, err := hp.Parse(args)
-			if err != nil {
-				t.Fatal(err)
+			if want := fmt.Sprintf("%+v", fctx.Selected().Target.Addr().Interface()); cmd != want {
+				t.Errorf("command value:\nhot  %s\nfull %s", cmd, want)
 			}
-			if got, want := fmt.Sprintf("%+v", hctx.Selected().Target.Interface()), fmt.Sprintf("%+v", fctx.Selected().Target.Interface()); got != want {
-				t.Errorf("command value:\nhot  %s\nfull %s", got, want)
-			}
-			if got, want := flagFields(hot.Globals), flagFields(full.Globals); got != want {
-				t.Errorf("globals:\nhot  %s\nfull %s", got, want)
+			if want := flagFields(full.Globals); globals != want {
+				t.Errorf("globals:\nhot  %s\nfull %s", globals, want)
 			}
 		})
 	}
+}
+
+// hotParse parses args with the one-command tree of f: the command's
+// value and the global flags, printed.
+func hotParse(t *testing.T, f hotField, args []string) (cmd, globals string, err error) {
+	t.Helper()
+	hot := hotRoot{}
+	hp, err := newHotParser(&hot, f.name, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, err := hp.Parse(args)
+	if err != nil {
+		return "", "", err
+	}
+	return fmt.Sprintf("%+v", ctx.Selected().Target.Addr().Interface()), flagFields(hot.Globals), nil
 }
 
 // flagFields prints the Globals fields that kong sets (those with a help
