@@ -17,8 +17,8 @@ import (
 // CMD…` — are parsed without kong at all: building even a one-command kong
 // tree reflects over every tag and help text and was 5–10% of such a run.
 // directParse reads the same struct tags kong does, for the few flag kinds
-// these commands have (string, bool, a comma-separated list, a passthrough
-// argument), and gives up — the caller then parses with kong — at
+// these commands have (string, bool, a comma-separated list, string
+// positional arguments, a passthrough argument), and gives up — the caller then parses with kong — at
 // anything else: another spelling (-fjson, --login=false), a value that
 // looks like a flag, a path-typed flag that is set, a tag it does not know.
 // TestDirectParseMatchesKong holds it to kong's result on every form it
@@ -42,6 +42,13 @@ type directFlag struct {
 type directSpec struct {
 	flags       map[string]*directFlag // "--name" and "-s"
 	passthrough []int                  // the []string passthrough argument, if any
+	args        []directArg            // string positional arguments, in order
+}
+
+// directArg is a string positional argument.
+type directArg struct {
+	index    []int
+	optional bool
 }
 
 // directSpecs holds, per hot command, its spec, or nil when its tags hold
@@ -61,7 +68,7 @@ var directSpecs = sync.OnceValue(func() map[string]*directSpec {
 // any other makes its command kong's.
 var directTags = map[string]bool{"name": true, "short": true, "env": true, "sep": true, "type": true,
 	"help": true, "placeholder": true, "hidden": true, "embed": true, "arg": true, "passthrough": true, "kong": true,
-	"default": true, "enum": true}
+	"default": true, "enum": true, "optional": true}
 
 func (s *directSpec) add(t reflect.Type, index []int, global bool) bool {
 	for i := range t.NumField() {
@@ -83,10 +90,17 @@ func (s *directSpec) add(t reflect.Type, index []int, global bool) bool {
 		}
 		if _, ok := sf.Tag.Lookup("arg"); ok {
 			_, pass := sf.Tag.Lookup("passthrough")
-			if !pass || sf.Type != reflect.TypeFor[[]string]() || s.passthrough != nil || global {
+			_, optional := sf.Tag.Lookup("optional")
+			switch {
+			case global || s.passthrough != nil || sf.Tag.Get("default") != "" || sf.Tag.Get("enum") != "" || sf.Tag.Get("env") != "":
+				return false
+			case pass && sf.Type == reflect.TypeFor[[]string]() && len(s.args) == 0:
+				s.passthrough = idx
+			case !pass && sf.Type.Kind() == reflect.String && (optional || len(s.args) == 0 || !s.args[len(s.args)-1].optional):
+				s.args = append(s.args, directArg{index: idx, optional: optional})
+			default:
 				return false
 			}
-			s.passthrough = idx
 			continue
 		}
 		f := &directFlag{global: global, index: idx, kind: sf.Type.Kind(), env: sf.Tag.Get("env")}
@@ -173,9 +187,16 @@ func directParse(args []string, f hotField, g *cli.Globals, cmd reflect.Value) (
 	}
 	set := map[*directFlag]bool{}
 	seen := false // the command's name
+	positional := 0
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
+		case seen && s.passthrough == nil && (!strings.HasPrefix(a, "-") || a == "-"):
+			if positional >= len(s.args) {
+				return false // kong: unexpected argument
+			}
+			cmd.FieldByIndex(s.args[positional].index).SetString(a)
+			positional++
 		case a == "--" || seen && !strings.HasPrefix(a, "-") || seen && a == "-":
 			if !seen || s.passthrough == nil {
 				return false
@@ -218,6 +239,9 @@ func directParse(args []string, f hotField, g *cli.Globals, cmd reflect.Value) (
 	}
 	if !seen || s.passthrough != nil && cmd.FieldByIndex(s.passthrough).Len() == 0 {
 		return false // kong: the command is required
+	}
+	if positional < len(s.args) && !s.args[positional].optional {
+		return false // kong: a required argument is missing
 	}
 	for _, fl := range uniqueFlags(s.flags) {
 		if !set[fl] && fl.def != "" && (fl.env == "" || os.Getenv(fl.env) == "") {

@@ -55,6 +55,13 @@ func TestDirectParseMatchesKong(t *testing.T) {
 		{"prompt", "-f", ""},
 		{"-i", "x", "prompt", "--format=text"},
 		{"__hook", "bash"},
+		{"__hook", "zsh", "1234.5678"},
+		{"__hook"},
+		{"__hook", "bash", "1", "2"},
+		{"__hook", "-", "x"},
+		{"__hook", "bash", "--", "x"},
+		{"-i", "x", "__hook", "fish", "-i", "y"},
+		{"__hook", "--log-level", "debug", "tcsh"},
 		{"__complete", "shells"},
 	}
 	envs := []map[string]string{
@@ -111,7 +118,7 @@ func TestDirectParseMatchesKong(t *testing.T) {
 		})
 	}
 	for _, must := range []string{"--config /repo/atmos.yaml credential-process --identity d5", "env -i prod", "env -i prod -f json",
-		"env -i prod -o fish --login", "exec -i prod -- aws s3 ls --help", "exec -i prod aws sts get-caller-identity --profile x", "prompt", "prompt -f json"} {
+		"env -i prod -o fish --login", "exec -i prod -- aws s3 ls --help", "exec -i prod aws sts get-caller-identity --profile x", "prompt", "prompt -f json", "__hook bash", "__hook zsh 1234.5678"} {
 		if !taken[must] {
 			t.Errorf("%q goes to kong: the direct parse should take it", must)
 		}
