@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"time"
 
@@ -28,24 +26,15 @@ func (c endpointCall) send(ctx context.Context, a *auth.Authenticator) (int, []b
 	bound := a.CallTimeout()
 	cctx, cancel := context.WithTimeout(ctx, bound)
 	defer cancel()
-	req, err := http.NewRequestWithContext(cctx, c.method, c.url, nil)
+	req, err := newRequest(cctx, c.method, c.url, nil, c.header)
 	if err != nil {
 		return 0, nil, fmt.Errorf("%s %s: %w (%s)", c.service, c.op, err, c.setting)
 	}
-	for k, v := range c.header {
-		req.Header.Set(k, v)
+	resp, data, err := exchange(a, req)
+	if te, ok := errors.AsType[*transportError](err); ok {
+		return 0, nil, c.netErr(ctx, cctx, req, bound, te.err)
 	}
-	req.Header.Set("User-Agent", "atmos-auth")
-	resp, err := a.HTTP().Do(req)
 	if err != nil {
-		return 0, nil, c.netErr(ctx, cctx, req, bound, err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
-	if err != nil {
-		return 0, nil, c.netErr(ctx, cctx, req, bound, err)
-	}
-	if len(data) > maxAnswer {
 		return 0, nil, fmt.Errorf("%s %s: the answer of %s is larger than %d bytes", c.service, c.op, req.URL.Host, maxAnswer)
 	}
 	return resp.StatusCode, data, nil
@@ -55,8 +44,6 @@ func (c endpointCall) netErr(parent, cctx context.Context, req *http.Request, bo
 	if errors.Is(parent.Err(), context.Canceled) {
 		return parent.Err() // Ctrl-C: not a network failure
 	}
-	var ne net.Error
-	timeout := cctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 	return &auth.NetworkError{Service: c.service, Operation: c.op, Endpoint: req.URL.Scheme + "://" + req.URL.Host,
-		Bound: bound, Timeout: timeout, Setting: c.setting, Err: err}
+		Bound: bound, Timeout: timedOut(cctx, err), Setting: c.setting, Err: err}
 }

@@ -44,7 +44,8 @@ type apiCall struct {
 	signing  string            // the SigV4 signing name; "" sends the call unsigned
 	creds    *auth.Credentials // CredAWS credentials that sign it
 	region   string
-	endpoint string // base URL: scheme://host[:port][/path]
+	endpoint string // base URL: scheme://host[:port][/path]; "" = the AWS endpoint of host in region
+	host     string // the AWS endpoint's first labels: sts, portal.sso, oidc, api.ecr, …
 	method   string
 	path     string // path and query, appended to endpoint
 	header   map[string]string
@@ -108,8 +109,7 @@ func (c apiCall) failed(parent, cctx context.Context, endpoint string, bound tim
 		return c.wrap(parent.Err()) // Ctrl-C: not a network failure
 	}
 	var te *transportError
-	var ne net.Error
-	timeout := cctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
+	timeout := timedOut(cctx, err)
 	if timeout || errors.As(err, &te) {
 		if err == nil {
 			err = cctx.Err()
@@ -151,34 +151,18 @@ func (e *awsAPIError) ErrorMessage() string { return e.msg }
 // once makes one attempt; retry says whether another may succeed, endpoint
 // is where it was sent (scheme://host).
 func (c apiCall) once(ctx context.Context, a *auth.Authenticator) (data []byte, retry bool, endpoint string, err error) {
-	var body io.Reader
-	if c.body != nil {
-		body = bytes.NewReader(c.body)
-	}
-	req, err := http.NewRequestWithContext(ctx, c.method, strings.TrimRight(c.endpoint, "/")+c.path, body)
+	req, err := c.request(ctx, c.body)
 	if err != nil {
 		return nil, false, "", err
 	}
 	endpoint = req.URL.Scheme + "://" + req.URL.Host
-	for k, v := range c.header {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("User-Agent", "atmos-auth")
 	if c.signing != "" {
 		sum := sha256.Sum256(c.body)
 		c.signer(time.Now()).sign(req, hex.EncodeToString(sum[:]))
 	}
-	resp, err := a.HTTP().Do(req)
+	resp, data, err := exchange(a, req)
 	if err != nil {
-		return nil, ctx.Err() == nil, endpoint, &transportError{err}
-	}
-	defer resp.Body.Close()
-	data, err = io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
-	if err != nil {
-		return nil, ctx.Err() == nil, endpoint, &transportError{err}
-	}
-	if len(data) > maxAnswer {
-		return nil, false, endpoint, fmt.Errorf("the answer is larger than %d bytes", maxAnswer)
+		return nil, errors.As(err, new(*transportError)) && ctx.Err() == nil, endpoint, err
 	}
 	if resp.StatusCode/100 != 2 {
 		code, msg := c.errorOf(resp, data)
@@ -188,6 +172,61 @@ func (c apiCall) once(ctx context.Context, a *auth.Authenticator) (data []byte, 
 		return nil, retryable(resp.StatusCode, code), endpoint, &awsAPIError{code: code, msg: msg}
 	}
 	return data, false, endpoint, nil
+}
+
+// request is the call's HTTP request, with its headers, carrying body.
+func (c apiCall) request(ctx context.Context, body []byte) (*http.Request, error) {
+	base := c.endpoint
+	if base == "" {
+		base = serviceEndpoint(c.host, c.region)
+	}
+	return newRequest(ctx, c.method, strings.TrimRight(base, "/")+c.path, body, c.header)
+}
+
+// newRequest is an HTTP request to url with header set.
+func newRequest(ctx context.Context, method, url string, body []byte, header map[string]string) (*http.Request, error) {
+	var r io.Reader
+	if body != nil {
+		r = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, r)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	return req, nil
+}
+
+// errAnswerTooLarge: an answer held more than maxAnswer bytes.
+var errAnswerTooLarge = fmt.Errorf("the answer is larger than %d bytes", maxAnswer)
+
+// exchange sends req, as this program, on the bounded client and reads
+// at most maxAnswer bytes of the answer (the body is closed). A failure to
+// get or read an answer is a *transportError; a longer answer is
+// errAnswerTooLarge.
+func exchange(a *auth.Authenticator, req *http.Request) (*http.Response, []byte, error) {
+	req.Header.Set("User-Agent", "atmos-auth")
+	resp, err := a.HTTP().Do(req)
+	if err != nil {
+		return nil, nil, &transportError{err}
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
+	if err != nil {
+		return nil, nil, &transportError{err}
+	}
+	if len(data) > maxAnswer {
+		return nil, nil, errAnswerTooLarge
+	}
+	return resp, data, nil
+}
+
+// timedOut: a call bounded by cctx got no answer in time.
+func timedOut(cctx context.Context, err error) bool {
+	var ne net.Error
+	return cctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 }
 
 // retryable: the SDK's standard retryer's codes (throttling, timeouts),
@@ -221,12 +260,9 @@ func queryString(path string, q url.Values) string {
 // presigning, the hash of the empty payload as the SDK sends it), its
 // headers signed in: what EKS bearer tokens are.
 func (c apiCall) presign(ctx context.Context) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, c.method, strings.TrimRight(c.endpoint, "/")+c.path, nil)
+	req, err := c.request(ctx, nil)
 	if err != nil {
 		return "", c.wrap(err)
-	}
-	for k, v := range c.header {
-		req.Header.Set(k, v)
 	}
 	sum := sha256.Sum256(nil)
 	u, err := c.signer(time.Now()).presign(req, hex.EncodeToString(sum[:]))

@@ -27,14 +27,11 @@ type jsonCall struct {
 }
 
 func (j jsonCall) do(ctx context.Context, a *auth.Authenticator, creds *auth.Credentials, region, endpoint string, out any) error {
-	if endpoint == "" {
-		endpoint = serviceEndpoint(j.host, region)
-	}
 	body := j.body
 	if body == nil && j.method != http.MethodGet {
 		body = []byte("{}")
 	}
-	c := apiCall{service: j.serviceID, op: j.op, signing: j.signing, creds: creds, region: region, endpoint: endpoint,
+	c := apiCall{service: j.serviceID, op: j.op, signing: j.signing, creds: creds, region: region, endpoint: endpoint, host: j.host,
 		method: j.method, path: j.path, body: body, errorOf: apiErrorOf, header: map[string]string{}}
 	if j.target != "" {
 		c.header["Content-Type"] = "application/x-amz-json-1.1"

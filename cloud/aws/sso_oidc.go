@@ -19,15 +19,11 @@ type ssoOIDC struct {
 }
 
 func (o ssoOIDC) call(ctx context.Context, op, path string, in, out any) error {
-	ep := o.endpoint
-	if ep == "" {
-		ep = serviceEndpoint("oidc", o.region)
-	}
 	body, err := json.Marshal(in)
 	if err != nil {
 		return err
 	}
-	c := apiCall{service: "SSO OIDC", op: op, region: o.region, endpoint: ep, method: http.MethodPost, path: path, body: body,
+	c := apiCall{service: "SSO OIDC", op: op, region: o.region, endpoint: o.endpoint, host: "oidc", method: http.MethodPost, path: path, body: body,
 		header: map[string]string{"Content-Type": "application/json"}, errorOf: apiErrorOf}
 	return c.sendJSON(ctx, o.a, out)
 }

@@ -21,11 +21,7 @@ type ssoPortal struct {
 }
 
 func (p ssoPortal) call(ctx context.Context, op, method, path string, out any) error {
-	ep := p.endpoint
-	if ep == "" {
-		ep = serviceEndpoint("portal.sso", p.region)
-	}
-	c := apiCall{service: "SSO", op: op, region: p.region, endpoint: ep, method: method, path: path,
+	c := apiCall{service: "SSO", op: op, region: p.region, endpoint: p.endpoint, host: "portal.sso", method: method, path: path,
 		header: map[string]string{"x-amz-sso_bearer_token": p.token}, errorOf: apiErrorOf}
 	return c.sendJSON(ctx, p.a, out)
 }

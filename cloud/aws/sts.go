@@ -86,11 +86,7 @@ func (c stsClient) call(ctx context.Context, action string, in url.Values, out a
 }
 
 func (c stsClient) apiCall(action, method, path string, body []byte) apiCall {
-	ep := c.endpoint
-	if ep == "" {
-		ep = serviceEndpoint("sts", c.region)
-	}
-	call := apiCall{service: "STS", op: action, region: c.region, endpoint: ep, method: method, path: path, body: body, errorOf: queryErrorOf}
+	call := apiCall{service: "STS", op: action, region: c.region, endpoint: c.endpoint, host: "sts", method: method, path: path, body: body, errorOf: queryErrorOf}
 	if c.creds != nil {
 		call.signing, call.creds = "sts", c.creds
 	}
