@@ -41,6 +41,7 @@ type directFlag struct {
 // directSpec is what a direct parse of one command needs.
 type directSpec struct {
 	flags       map[string]*directFlag // "--name" and "-s"
+	all         []*directFlag          // each flag once
 	passthrough []int                  // the []string passthrough argument, if any
 	args        []directArg            // string positional arguments, in order
 }
@@ -132,6 +133,7 @@ func (s *directSpec) add(t reflect.Type, index []int, global bool) bool {
 		if name == "" {
 			name = dashed(sf.Name)
 		}
+		s.all = append(s.all, f)
 		s.flags["--"+name] = f
 		if short := sf.Tag.Get("short"); short != "" {
 			s.flags["-"+short] = f
@@ -243,7 +245,7 @@ func directParse(args []string, f hotField, g *cli.Globals, cmd reflect.Value) (
 	if positional < len(s.args) && !s.args[positional].optional {
 		return false // kong: a required argument is missing
 	}
-	for _, fl := range uniqueFlags(s.flags) {
+	for _, fl := range s.all {
 		if !set[fl] && fl.def != "" && (fl.env == "" || os.Getenv(fl.env) == "") {
 			if !fl.assign(g, cmd, fl.def) {
 				return false
@@ -253,7 +255,7 @@ func directParse(args []string, f hotField, g *cli.Globals, cmd reflect.Value) (
 	// kong reads every flag's variable, and refuses a bad one, even when
 	// the line sets the flag.
 	var scratch cli.Globals
-	for _, fl := range uniqueFlags(s.flags) {
+	for _, fl := range s.all {
 		v, present := os.LookupEnv(fl.env)
 		if fl.env == "" || !present {
 			continue
@@ -272,18 +274,6 @@ func directParse(args []string, f hotField, g *cli.Globals, cmd reflect.Value) (
 		}
 	}
 	return true
-}
-
-func uniqueFlags(m map[string]*directFlag) []*directFlag {
-	var out []*directFlag
-	seen := map[*directFlag]bool{}
-	for _, f := range m {
-		if !seen[f] {
-			seen[f] = true
-			out = append(out, f)
-		}
-	}
-	return out
 }
 
 // assign sets the flag's field to value as kong's mapper for its kind.
