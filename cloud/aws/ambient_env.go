@@ -2,10 +2,11 @@ package aws
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
+
+	"github.com/atmos-auth/atmos-auth/internal/fsutil"
 )
 
 // envKeys are the keys of AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (or the
@@ -50,19 +51,15 @@ func (r *ambientResolver) webIdentity(ctx context.Context, file, roleARN, sessio
 	return &ambientCreds{creds: c, account: arnAccount(c.Principal), source: "WebIdentityCredentials"}, nil
 }
 
-// readTokenFile reads a token file, bounded, without its trailing space.
+// readTokenFile reads a token file (a regular file only: a FIFO or device
+// would hang or never end), bounded, without its surrounding space.
 func readTokenFile(file, what string) (string, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return "", fmt.Errorf("read the token file of %s: %w", what, err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxTokenFile+1))
-	if err != nil {
-		return "", fmt.Errorf("read the token file %s (%s): %w", file, what, err)
-	}
-	if len(b) > maxTokenFile {
+	b, err := fsutil.ReadRegular(file, maxTokenFile)
+	switch {
+	case errors.Is(err, fsutil.ErrTooLarge):
 		return "", fmt.Errorf("the token file %s (%s) is larger than %d bytes: is it the right file?", file, what, maxTokenFile)
+	case err != nil:
+		return "", fmt.Errorf("read the token file of %s: %w", what, err)
 	}
 	return strings.TrimSpace(string(b)), nil
 }

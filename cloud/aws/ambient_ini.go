@@ -6,8 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"strings"
+
+	"github.com/atmos-auth/atmos-auth/internal/fsutil"
 )
 
 // iniValue is one property of a shared config/credentials file, with where
@@ -33,15 +34,14 @@ const maxSharedFile = 1 << 20
 // sub-sections such as "s3 =") kept out of the value, other lines ignored.
 // A missing file is no file (nil, nil).
 func readIni(path string) (map[string]iniSection, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
+	data, err := fsutil.ReadRegular(path, maxSharedFile)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read the AWS shared file %s: %w", path, err)
-	}
-	if len(data) > maxSharedFile {
+	case errors.Is(err, fsutil.ErrTooLarge):
 		return nil, fmt.Errorf("the AWS shared file %s is larger than %d bytes: is it the right file?", path, maxSharedFile)
+	case err != nil:
+		return nil, fmt.Errorf("read the AWS shared file %s: %w", path, err)
 	}
 	secs := map[string]iniSection{}
 	var cur iniSection
